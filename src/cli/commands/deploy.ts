@@ -1,0 +1,100 @@
+import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
+import { collectClusterState } from '../../cluster/port.js';
+import { deployStack } from '../../deploy/deploy.js';
+import { summarizeChanges, type PlannedChange } from '../../plan/terraform-plan.js';
+import { loadSpec, requireEnvironment } from '../../spec/validate.js';
+import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
+import { UserError } from '../../toolchain/paths.js';
+import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type Io } from '../framework.js';
+
+const SYMBOL: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
+
+export function renderChangeList(changes: PlannedChange[], io: Pick<Io, 'paint'>): string {
+  const color: Record<string, string> = { create: '32', update: '33', replace: '35', delete: '31' };
+  return changes
+    .map((c) => {
+      const head = io.paint(color[c.action] ?? '0', `${SYMBOL[c.action] ?? '?'} ${c.resource} ${c.name}`);
+      const attrs = c.changes.map((a) => `    ${a.attribute}: ${a.sensitive ? '(sensitive)' : `${JSON.stringify(a.before) ?? '∅'} → ${JSON.stringify(a.after) ?? '∅'}`}`);
+      return [head, ...attrs].join('\n');
+    })
+    .join('\n');
+}
+
+export const deployCommand: Command = {
+  name: 'deploy',
+  summary: 'Plan and apply topics.yaml to a cluster with real terraform (the embedded local cluster when no servers are configured)',
+  usage: 'deploy [-f topics.yaml] [--env NAME] [--bootstrap-servers …] [--auto-approve] [--json]',
+  description:
+    'Synthesizes the environment\'s stack, runs terraform init/plan, refuses topic deletion or replacement unless policy.allowTopicDeletion, asks for confirmation (or --auto-approve), applies the saved plan and reads the cluster back.',
+  examples: ['kafkaform deploy --env dev --auto-approve', 'KAFKAFORM_BOOTSTRAP_SERVERS=kafka:9092 kafkaform deploy --env prod'],
+  options: {
+    ...FILE_OPTION,
+    ...CONNECTION_OPTIONS,
+    'auto-approve': { type: 'boolean', description: 'Apply without asking (CI)' },
+    out: { type: 'string', short: 'o', value: 'DIR', description: 'Where to synthesize', default: 'cdktf.out' },
+    'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  async run({ args, io }) {
+    const file = str(args.file)!;
+    const result = loadSpec(file);
+    if (hasErrors(result.diagnostics)) {
+      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
+      throw new UserError(`${file} is not valid: nothing was deployed`);
+    }
+    const spec = requireEnvironment(result, str(args.env));
+    const r = await deployStack({
+      spec,
+      outdir: str(args.out),
+      stateDir: str(args['state-dir']),
+      connection: connectionFlags(args),
+      autoApprove: args['auto-approve'] === true,
+      confirm: io.stdinIsTty
+        ? async (changes) => {
+            io.stderr(renderChangeList(changes, io));
+            return askYesNo(`Apply these ${changes.length} change(s) to ${spec.cluster.name} (${spec.environment})?`);
+          }
+        : undefined,
+      onProgress: io.progress,
+    });
+    const summary = summarizeChanges(r.changes);
+    // Read the cluster back: what is really there now.
+    const port = new KafkajsClusterPort(r.connection.connection);
+    let live: Awaited<ReturnType<typeof collectClusterState>> | undefined;
+    try {
+      live = await collectClusterState(port);
+    } finally {
+      await port.close();
+    }
+    const declared = new Set(spec.topics.map((t) => t.name));
+    const topics = live.topics.filter((t) => declared.has(t.name));
+    if (args.json) {
+      io.stdout(
+        JSON.stringify(
+          {
+            cluster: spec.cluster.name,
+            environment: spec.environment,
+            bootstrapServers: r.connection.connection.bootstrapServers,
+            applied: r.applied,
+            summary,
+            changes: r.changes,
+            live: { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config })), acls: live.acls.length },
+          },
+          null,
+          2,
+        ),
+      );
+      return EXIT.ok;
+    }
+    if (r.changes.length) io.stdout(renderChangeList(r.changes, io));
+    io.stdout(
+      r.applied
+        ? `${io.paint('32', '✓')} applied to ${spec.cluster.name} (${spec.environment}) at ${r.connection.connection.bootstrapServers.join(',')}: ${summary.create} created, ${summary.update} updated, ${summary.replace} replaced, ${summary.delete} deleted`
+        : `${io.paint('32', '✓')} ${spec.cluster.name} (${spec.environment}) at ${r.connection.connection.bootstrapServers.join(',')} already matches ${file}: no changes`,
+    );
+    io.stdout('');
+    io.stdout(table(['topic', 'partitions', 'rf', 'configs set on the topic'], topics.map((t) => [t.name, String(t.partitions), String(t.replicationFactor), Object.entries(t.config).map(([k, v]) => `${k}=${v}`).join(' ')])));
+    io.stdout(`\n${live.acls.length} ACL bindings on the cluster (${spec.acls.length} declared)`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,96 @@
+import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster.js';
+import { UserError } from '../../toolchain/paths.js';
+import { EXIT, str, table, type Command } from '../framework.js';
+
+const devUp: Command = {
+  name: 'up',
+  summary: 'Start the local KRaft cluster (real Apache Kafka from Maven Central jars) on loopback',
+  usage: 'dev up [--brokers 1|3] [--sasl] [--kafka-version V] [--base-port N] [--json]',
+  description: 'Waits until every broker answers and prints the bootstrap servers. Data and logs live in ~/.cache/kafkaform/clusters/<name>. Already running: prints it.',
+  examples: ['kafkaform dev up', 'kafkaform dev up --brokers 3 --sasl', 'kafkaform dev up --kafka-version 3.9.1'],
+  options: {
+    brokers: { type: 'string', value: '1|3', description: 'Number of brokers', default: '1' },
+    sasl: { type: 'boolean', description: 'SASL/SCRAM-SHA-512 with an admin user (password kept in the cluster state file, never printed)' },
+    'kafka-version': { type: 'string', value: 'V', description: 'Kafka version (also KAFKAFORM_KAFKA_VERSION)' },
+    'base-port': { type: 'string', value: 'N', description: 'Client port of the first broker', default: '29092' },
+    name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  async run({ args, io }) {
+    const brokers = str(args.brokers);
+    if (brokers !== '1' && brokers !== '3') throw new UserError('--brokers must be 1 or 3', `got ${brokers}`);
+    const basePort = Number(str(args['base-port']));
+    if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65000) throw new UserError('--base-port must be a port number between 1024 and 65000');
+    const c = await ensureDevCluster({
+      name: str(args.name),
+      brokers: Number(brokers) as 1 | 3,
+      sasl: args.sasl === true,
+      kafkaVersion: str(args['kafka-version']),
+      basePort,
+      onProgress: io.progress,
+    });
+    if (args.json) {
+      io.stdout(JSON.stringify({ name: c.name, kafkaVersion: c.kafkaVersion, bootstrapServers: c.bootstrapServers, brokers: c.brokers, sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username } : undefined, dataDir: c.dataDir }, null, 2));
+    } else {
+      io.stdout(`${io.paint('32', '✓')} Kafka ${c.kafkaVersion} (${c.brokers.length} broker${c.brokers.length > 1 ? 's' : ''}${c.sasl ? ', SASL/SCRAM' : ''}) is up`);
+      io.stdout(`  bootstrap servers: ${c.bootstrapServers.join(',')}`);
+      if (c.sasl) io.stdout(`  admin user: ${c.sasl.username} (${c.sasl.mechanism}); password in ${c.dataDir}/cluster.json`);
+      io.stdout(`  data and logs: ${c.dataDir}`);
+    }
+    return EXIT.ok;
+  },
+};
+
+const devStatus: Command = {
+  name: 'status',
+  summary: 'Show whether the local cluster runs: pids, ports, liveness',
+  usage: 'dev status [--name NAME] [--json]',
+  description: 'Exit codes: 0 running, 1 not running or partly down.',
+  examples: ['kafkaform dev status', 'kafkaform dev status --json'],
+  options: {
+    name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  async run({ args, io }) {
+    const s = await devClusterStatus({ name: str(args.name) });
+    if (!s) {
+      if (args.json) io.stdout(JSON.stringify({ name: str(args.name), running: false }, null, 2));
+      else io.stdout(`no local cluster "${str(args.name)}" (start one with \`kafkaform dev up\`)`);
+      return EXIT.error;
+    }
+    const up = s.brokers.every((b) => b.alive);
+    if (args.json) io.stdout(JSON.stringify({ ...s, running: up }, null, 2));
+    else {
+      io.stdout(`${up ? io.paint('32', '✓ running') : io.paint('31', '✗ not fully running')}: Kafka ${s.kafkaVersion} at ${s.bootstrapServers.join(',')}`);
+      io.stdout(table(['node', 'pid', 'port', 'controller', 'alive'], s.brokers.map((b) => [String(b.nodeId), String(b.pid), String(b.port), String(b.controllerPort), b.alive ? 'yes' : 'no'])));
+    }
+    return up ? EXIT.ok : EXIT.error;
+  },
+};
+
+const devDown: Command = {
+  name: 'down',
+  summary: 'Stop exactly the processes `dev up` started (by pid); --purge also deletes data and logs',
+  usage: 'dev down [--name NAME] [--purge] [--json]',
+  examples: ['kafkaform dev down', 'kafkaform dev down --purge'],
+  options: {
+    name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
+    purge: { type: 'boolean', description: 'Delete the cluster data directory too' },
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  async run({ args, io }) {
+    const r = await stopDevCluster({ name: str(args.name), purge: args.purge === true, onProgress: io.progress });
+    if (args.json) io.stdout(JSON.stringify(r, null, 2));
+    else io.stdout(r.stopped.length ? `${io.paint('32', '✓')} stopped pid ${r.stopped.join(', ')}${args.purge ? ' and deleted the data' : ''}` : `nothing was running${args.purge ? '; data deleted' : ''}`);
+    return EXIT.ok;
+  },
+};
+
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'The local Kafka cluster kafkaform runs for development and tests (up, status, down)',
+  usage: 'dev <up|status|down> [options]',
+  examples: ['kafkaform dev up --brokers 3', 'kafkaform dev status', 'kafkaform dev down'],
+  options: {},
+  subcommands: [devUp, devStatus, devDown],
+};

@@ -1,0 +1,155 @@
+/**
+ * Where kafkaform connects, decided in one place for every command:
+ * --bootstrap-servers > KAFKAFORM_BOOTSTRAP_SERVERS > the environment's cluster > the embedded
+ * local cluster (started when needed). Credentials: flags/env > spec (passwordFrom) > embedded admin.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ensureDevCluster, type DevCluster } from '../dev/cluster.js';
+import { resolveSecret } from '../secrets/resolve.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import { UserError, type Progress } from '../toolchain/paths.js';
+import type { Connection } from './port.js';
+
+export interface ConnectionFlags {
+  bootstrapServers?: string;
+  saslMechanism?: string;
+  saslUsername?: string;
+  tls?: boolean;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecureSkipTlsVerify?: boolean;
+}
+
+export interface ResolvedConnection {
+  connection: Connection;
+  source: 'flag' | 'env' | 'spec' | 'embedded';
+  embedded?: DevCluster;
+  /** File paths for terraform (the provider reads files itself). */
+  tlsFiles?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** Every secret value in play, for redaction. */
+  secrets: string[];
+}
+
+const SASL_MECHANISMS = ['plain', 'scram-sha256', 'scram-sha512'] as const;
+type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+export function parseServers(list: string): string[] {
+  const servers = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of servers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(s) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(s)) {
+      throw new UserError(`bootstrap server "${s}" is not host:port`, 'e.g. --bootstrap-servers localhost:9092,localhost:9093');
+    }
+  }
+  return servers;
+}
+
+export interface ResolveConnectionOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Start the embedded cluster when the environment names no servers (deploy, main job). */
+  startEmbedded?: boolean;
+  onProgress?: Progress;
+}
+
+export async function resolveConnection(spec: ResolvedSpec, flags: ConnectionFlags, opts: ResolveConnectionOptions = {}): Promise<ResolvedConnection> {
+  const env = opts.env ?? process.env;
+  const baseDir = dirname(spec.file);
+  const secrets: string[] = [];
+  let source: ResolvedConnection['source'];
+  let servers: string[];
+  let embedded: DevCluster | undefined;
+  if (flags.bootstrapServers) {
+    servers = parseServers(flags.bootstrapServers);
+    source = 'flag';
+  } else if (env.KAFKAFORM_BOOTSTRAP_SERVERS) {
+    servers = parseServers(env.KAFKAFORM_BOOTSTRAP_SERVERS);
+    source = 'env';
+  } else if (spec.cluster.bootstrapServers.length > 0) {
+    servers = spec.cluster.bootstrapServers;
+    source = 'spec';
+  } else {
+    source = 'embedded';
+    if (opts.startEmbedded === false) {
+      throw new UserError(
+        `environment "${spec.environment}" names no bootstrap servers`,
+        'pass --bootstrap-servers, set KAFKAFORM_BOOTSTRAP_SERVERS, or run `kafkaform dev up` and deploy once to use the embedded cluster',
+      );
+    }
+    const brokers = spec.cluster.brokers === 3 ? 3 : 1;
+    embedded = await ensureDevCluster({ brokers, onProgress: opts.onProgress, kafkaVersion: env.KAFKAFORM_KAFKA_VERSION });
+    servers = embedded.bootstrapServers;
+  }
+  const connection: Connection = { bootstrapServers: servers };
+
+  // SASL
+  const mech = flags.saslMechanism ?? env.KAFKAFORM_SASL_MECHANISM;
+  const user = flags.saslUsername ?? env.KAFKAFORM_SASL_USERNAME;
+  if (mech !== undefined && !SASL_MECHANISMS.includes(mech as never)) {
+    throw new UserError(`unknown SASL mechanism "${mech}"`, `use one of ${SASL_MECHANISMS.join(', ')}`);
+  }
+  if (user) {
+    const password = env.KAFKAFORM_SASL_PASSWORD;
+    if (!password) throw new UserError(`SASL user ${user} given but KAFKAFORM_SASL_PASSWORD is not set`, 'export KAFKAFORM_SASL_PASSWORD=… (passwords are never taken as flags)');
+    connection.sasl = { mechanism: (mech as SaslMechanism | undefined) ?? 'scram-sha512', username: user, password };
+    secrets.push(password);
+  } else if (spec.cluster.connection.sasl && source !== 'embedded') {
+    const s = spec.cluster.connection.sasl;
+    const password = resolveSecret(s.passwordFrom, 'cluster.sasl.passwordFrom', baseDir, env);
+    connection.sasl = { mechanism: (mech as SaslMechanism | undefined) ?? s.mechanism, username: s.username, password };
+    secrets.push(password);
+  } else if (embedded?.sasl) {
+    connection.sasl = { mechanism: embedded.sasl.mechanism, username: embedded.sasl.username, password: embedded.sasl.password };
+    secrets.push(embedded.sasl.password);
+  }
+
+  // TLS
+  const specTls = source === 'embedded' ? undefined : spec.cluster.connection.tls;
+  const tlsOn = flags.tls ?? (env.KAFKAFORM_TLS !== undefined ? env.KAFKAFORM_TLS === 'true' || env.KAFKAFORM_TLS === '1' : specTls?.enabled ?? false);
+  let tlsFiles: ResolvedConnection['tlsFiles'];
+  if (tlsOn) {
+    const abs = (p?: string) => (p ? resolve(baseDir, p) : undefined);
+    tlsFiles = {
+      caFile: flags.caFile ?? env.KAFKAFORM_TLS_CA_FILE ?? abs(specTls?.caFile),
+      certFile: flags.certFile ?? env.KAFKAFORM_TLS_CERT_FILE ?? abs(specTls?.certFile),
+      keyFile: flags.keyFile ?? env.KAFKAFORM_TLS_KEY_FILE ?? abs(specTls?.keyFile),
+    };
+    const read = (p: string | undefined, what: string) => {
+      if (!p) return undefined;
+      try {
+        return readFileSync(p, 'utf8');
+      } catch {
+        throw new UserError(`cannot read TLS ${what} ${p}`, 'check the path (relative paths in topics.yaml are relative to that file)');
+      }
+    };
+    connection.tls = {
+      enabled: true,
+      ca: read(tlsFiles.caFile, 'CA file'),
+      cert: read(tlsFiles.certFile, 'certificate'),
+      key: read(tlsFiles.keyFile, 'key'),
+      rejectUnauthorized: !(
+        flags.insecureSkipTlsVerify ?? (env.KAFKAFORM_TLS_INSECURE !== undefined ? env.KAFKAFORM_TLS_INSECURE === 'true' : (specTls?.insecureSkipVerify ?? false))
+      ),
+    };
+  }
+  return { connection, source, embedded, tlsFiles, secrets };
+}
+
+/** Terraform variables for a resolved connection (TF_VAR_* at deploy time). */
+export function connectionVariables(rc: ResolvedConnection): Record<string, string> {
+  const c = rc.connection;
+  return {
+    bootstrap_servers: JSON.stringify(c.bootstrapServers),
+    tls_enabled: String(c.tls?.enabled ?? false),
+    skip_tls_verify: String(c.tls ? !c.tls.rejectUnauthorized : false),
+    ca_cert_file: rc.tlsFiles?.caFile ?? '',
+    client_cert_file: rc.tlsFiles?.certFile ?? '',
+    client_key_file: rc.tlsFiles?.keyFile ?? '',
+    sasl_mechanism: c.sasl?.mechanism ?? 'scram-sha512',
+    sasl_username: c.sasl?.username ?? '',
+    sasl_password: c.sasl?.password ?? '',
+  };
+}

@@ -1,0 +1,224 @@
+/** The real ClusterPort over kafkajs: the only module that imports kafkajs for admin work. */
+import kafkajs from 'kafkajs';
+import type { Admin, Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { AclBinding, AclOperation, PatternType, ResourceType } from '../spec/types.js';
+import { UserError } from '../toolchain/paths.js';
+import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
+
+const { Kafka: KafkaClient, logLevel } = kafkajs;
+
+// Kafka's wire enums (kafkajs exports a subset; the numbers are the protocol's).
+const RESOURCE_TYPES: Record<ResourceType, number> = { topic: 2, group: 3, cluster: 4, transactionalId: 5, delegationToken: 6, user: 7 };
+const OPERATIONS: Record<AclOperation, number> = {
+  All: 2,
+  Read: 3,
+  Write: 4,
+  Create: 5,
+  Delete: 6,
+  Alter: 7,
+  Describe: 8,
+  ClusterAction: 9,
+  DescribeConfigs: 10,
+  AlterConfigs: 11,
+  IdempotentWrite: 12,
+  CreateTokens: 13,
+  DescribeTokens: 14,
+};
+const PATTERNS: Record<PatternType, number> = { literal: 3, prefixed: 4 };
+const PERMISSION = { deny: 2, allow: 3 } as const;
+const invert = <K extends string>(m: Record<K, number>) => new Map<number, K>(Object.entries(m).map(([k, v]) => [v as number, k as K]));
+const RESOURCE_BY_CODE = invert(RESOURCE_TYPES);
+const OPERATION_BY_CODE = invert(OPERATIONS);
+const PATTERN_BY_CODE = invert(PATTERNS);
+
+/** kafkajs config for a Connection (also used by the load tester's producers and consumers). */
+export function kafkajsConfig(conn: Connection, clientId = conn.clientId ?? 'kafkaform'): KafkaConfig {
+  const cfg: KafkaConfig = {
+    clientId,
+    brokers: conn.bootstrapServers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: conn.connectTimeoutMs ?? 10_000,
+    requestTimeout: conn.requestTimeoutMs ?? 30_000,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+  };
+  if (conn.sasl) {
+    cfg.sasl = { mechanism: conn.sasl.mechanism, username: conn.sasl.username, password: conn.sasl.password } as SASLOptions;
+  }
+  if (conn.tls?.enabled) {
+    cfg.ssl = conn.tls.ca || conn.tls.cert ? { ca: conn.tls.ca, cert: conn.tls.cert, key: conn.tls.key, rejectUnauthorized: conn.tls.rejectUnauthorized } : { rejectUnauthorized: conn.tls.rejectUnauthorized };
+  }
+  return cfg;
+}
+
+export function createKafka(conn: Connection, clientId?: string): Kafka {
+  return new KafkaClient(kafkajsConfig(conn, clientId));
+}
+
+/** Turns kafkajs connection failures into one clear UserError. */
+function explain(e: unknown, conn: Connection): never {
+  const err = e as Error & { type?: string };
+  const msg = err?.message ?? String(e);
+  if (/SASL|Authentication/i.test(msg) || err.type === 'SASL_AUTHENTICATION_FAILED') {
+    throw new UserError(`authentication to ${conn.bootstrapServers.join(',')} failed: ${msg}`, 'check the SASL username, mechanism and password (sasl.passwordFrom / KAFKAFORM_SASL_PASSWORD)');
+  }
+  if (/ECONNREFUSED|connect|Connection timeout|ENOTFOUND|broker.*not.*available/i.test(msg)) {
+    throw new UserError(`cannot reach Kafka at ${conn.bootstrapServers.join(',')}: ${msg}`, 'check --bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS, or start the local cluster with `kafkaform dev up`');
+  }
+  if (/authoriz/i.test(msg)) throw new UserError(`not authorized: ${msg}`, 'the principal kafkaform connects as needs Describe/DescribeConfigs on topics and Describe on the cluster (or super-user)');
+  throw e;
+}
+
+export class KafkajsClusterPort implements ClusterPort {
+  private admin: Admin;
+  private connected: Promise<void> | undefined;
+
+  constructor(private readonly conn: Connection) {
+    this.admin = createKafka(conn, conn.clientId ?? 'kafkaform-admin').admin();
+  }
+
+  private async ready(): Promise<Admin> {
+    this.connected ??= this.admin.connect().catch((e) => explain(e, this.conn));
+    await this.connected;
+    return this.admin;
+  }
+
+  private async call<T>(f: (a: Admin) => Promise<T>): Promise<T> {
+    const admin = await this.ready();
+    try {
+      return await f(admin);
+    } catch (e) {
+      explain(e, this.conn);
+    }
+  }
+
+  async describeCluster(): Promise<ClusterInfo> {
+    const c = await this.call((a) => a.describeCluster());
+    return { clusterId: c.clusterId, controller: c.controller, brokers: c.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })) };
+  }
+
+  async listTopics(): Promise<string[]> {
+    return (await this.call((a) => a.listTopics())).sort();
+  }
+
+  async describeTopics(names: string[]): Promise<LiveTopic[]> {
+    if (names.length === 0) return [];
+    const out: LiveTopic[] = [];
+    const CHUNK = 500;
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const chunk = names.slice(i, i + CHUNK);
+      const [meta, configs] = await Promise.all([
+        this.call((a) => a.fetchTopicMetadata({ topics: chunk })),
+        this.call((a) =>
+          a.describeConfigs({ includeSynonyms: false, resources: chunk.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })) }),
+        ),
+      ]);
+      const cfgByTopic = new Map<string, Record<string, string>>();
+      for (const r of configs.resources) {
+        const cfg: Record<string, string> = {};
+        for (const e of r.configEntries) {
+          // configSource 1 = DYNAMIC_TOPIC_CONFIG: set on the topic itself. Everything else is a default.
+          const source = (e as { configSource?: number }).configSource;
+          const setOnTopic = source !== undefined ? source === 1 : !e.isDefault;
+          if (setOnTopic && e.configValue !== null) cfg[e.configName] = e.configValue;
+        }
+        cfgByTopic.set(r.resourceName, cfg);
+      }
+      for (const t of meta.topics) {
+        out.push({
+          name: t.name,
+          partitions: t.partitions.length,
+          replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+          config: cfgByTopic.get(t.name) ?? {},
+          internal: t.name.startsWith('__'),
+        });
+      }
+    }
+    return out;
+  }
+
+  async listAcls(): Promise<AclBinding[]> {
+    const res = await this.call((a) =>
+      a.describeAcls({
+        resourceType: 1, // ANY
+        resourcePatternType: 1, // ANY
+        operation: 1, // ANY
+        permissionType: 1, // ANY
+      } as never),
+    );
+    const out: AclBinding[] = [];
+    for (const r of res.resources as Array<{ resourceType: number; resourceName: string; resourcePatternType: number; acls: Array<{ principal: string; host: string; operation: number; permissionType: number }> }>) {
+      for (const a of r.acls) {
+        out.push({
+          principal: a.principal,
+          host: a.host,
+          operation: OPERATION_BY_CODE.get(a.operation) ?? ('All' as AclOperation),
+          permission: a.permissionType === PERMISSION.deny ? 'deny' : 'allow',
+          resourceType: RESOURCE_BY_CODE.get(r.resourceType) ?? 'topic',
+          resourceName: r.resourceName,
+          patternType: PATTERN_BY_CODE.get(r.resourcePatternType) ?? 'literal',
+        });
+      }
+    }
+    return out;
+  }
+
+  async createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void> {
+    await this.call((a) =>
+      a.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      }),
+    );
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.call((a) => a.deleteTopics({ topics: [name] }));
+  }
+
+  async createPartitions(name: string, count: number): Promise<void> {
+    await this.call((a) => a.createPartitions({ topicPartitions: [{ topic: name, count }] }));
+  }
+
+  /** Non-incremental AlterConfigs (kafkajs has no incremental variant): pass the full desired set. */
+  async alterTopicConfig(name: string, config: Record<string, string>): Promise<void> {
+    await this.call((a) =>
+      a.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name, configEntries: Object.entries(config).map(([n, value]) => ({ name: n, value })) }],
+      }),
+    );
+  }
+
+  private toFilter(b: AclBinding) {
+    return {
+      resourceType: RESOURCE_TYPES[b.resourceType],
+      resourceName: b.resourceName,
+      resourcePatternType: PATTERNS[b.patternType],
+      principal: b.principal,
+      host: b.host,
+      operation: OPERATIONS[b.operation],
+      permissionType: PERMISSION[b.permission],
+    };
+  }
+
+  async createAcls(acls: AclBinding[]): Promise<void> {
+    if (acls.length === 0) return;
+    await this.call((a) => a.createAcls({ acl: acls.map((b) => this.toFilter(b)) as never }));
+  }
+
+  async deleteAcls(acls: AclBinding[]): Promise<void> {
+    if (acls.length === 0) return;
+    await this.call((a) => a.deleteAcls({ filters: acls.map((b) => this.toFilter(b)) as never }));
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The ClusterPort: everything kafkaform reads from or does to a live cluster goes through it.
+ * The kafkajs adapter is the real one; unit tests use the in-memory implementation.
+ */
+import type { AclBinding } from '../spec/types.js';
+
+export interface Connection {
+  bootstrapServers: string[];
+  sasl?: { mechanism: 'plain' | 'scram-sha256' | 'scram-sha512'; username: string; password: string };
+  tls?: { enabled: boolean; ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
+  clientId?: string;
+  /** Bounded wait for the first connection. */
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface LiveTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Only configs set on the topic itself (dynamic topic configs), never broker or static defaults. */
+  config: Record<string, string>;
+  internal: boolean;
+}
+
+export interface ClusterInfo {
+  clusterId: string;
+  controller: number | null;
+  brokers: Array<{ nodeId: number; host: string; port: number }>;
+}
+
+export interface ClusterState {
+  info: ClusterInfo;
+  topics: LiveTopic[];
+  acls: AclBinding[];
+  /** What could not be read and why (e.g. SCRAM users with kafkajs). */
+  notChecked: Array<{ resource: string; reason: string }>;
+}
+
+export interface ClusterPort {
+  describeCluster(): Promise<ClusterInfo>;
+  listTopics(): Promise<string[]>;
+  /** Partitions, RF and dynamic configs of the given topics, in batched requests. */
+  describeTopics(names: string[]): Promise<LiveTopic[]>;
+  listAcls(): Promise<AclBinding[]>;
+  createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  createPartitions(name: string, count: number): Promise<void>;
+  alterTopicConfig(name: string, config: Record<string, string>): Promise<void>;
+  createAcls(acls: AclBinding[]): Promise<void>;
+  deleteAcls(acls: AclBinding[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads the whole cluster in a few batched requests. */
+export async function collectClusterState(port: ClusterPort, opts: { includeInternal?: boolean } = {}): Promise<ClusterState> {
+  const info = await port.describeCluster();
+  const names = (await port.listTopics()).filter((n) => opts.includeInternal || !n.startsWith('__'));
+  const [topics, acls] = await Promise.all([port.describeTopics(names), port.listAcls()]);
+  return { info, topics: topics.sort((a, b) => a.name.localeCompare(b.name)), acls, notChecked: [] };
+}

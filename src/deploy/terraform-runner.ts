@@ -1,0 +1,333 @@
+/**
+ * Thin edge around the terraform CLI for one synthesized stack directory (a directory holding
+ * `cdk.tf.json`).
+ *
+ * Secrets: variables travel only as `TF_VAR_<name>` environment entries of the child process,
+ * never on the command line; every line handed to `onOutput` and every error message has the
+ * values of sensitive variables replaced with `***`.
+ *
+ * Note (verified with terraform 1.11.4): a saved plan file stores the values of non-ephemeral
+ * variables in plain text, `sensitive = true` ones included, and `terraform show -json` prints
+ * them under `variables`; `ephemeral = true` variables are not stored (they must be supplied
+ * again at apply, which passing the same `vars` does). The runner makes plan files 0600; delete
+ * them after apply and never log show-json output verbatim.
+ */
+import { spawn } from 'node:child_process';
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../toolchain/paths.js';
+import type { Toolchain } from '../toolchain/provider.js';
+
+/** Only what the runner needs from a Toolchain. */
+export type TerraformToolchain = Pick<Toolchain, 'terraform' | 'env'>;
+
+export interface RunOptions {
+  /** Terraform input variables, passed as TF_VAR_<name> environment entries. */
+  vars?: Record<string, string>;
+  /**
+   * Names of `vars` whose values are secret and scrubbed from output. Default: all of them.
+   * Pass an explicit list when some vars hold short, non-secret values (scrubbing "1" would
+   * mangle the output).
+   */
+  sensitiveVars?: readonly string[];
+  /** Each line terraform prints (stdout and stderr), secrets scrubbed. */
+  onOutput?: (line: string) => void;
+  /** Extra environment entries (not scrubbed: do not put secrets here). */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  exitCode: number;
+  /** Full stdout (not scrubbed: may be JSON the caller parses). */
+  stdout: string;
+  /** Last lines of stderr, scrubbed. */
+  stderrTail: string[];
+}
+
+const TAIL_LINES = 40;
+export const LOCK_TIMEOUT = '-lock-timeout=30s';
+
+/** Raised when a terraform command fails; the message carries the scrubbed stderr tail. */
+export class TerraformError extends UserError {
+  constructor(
+    /** The command line (never contains secrets: variables travel in the environment). */
+    readonly command: string,
+    /** Terraform's own exit code (UserError.exitCode stays the CLI's exit code). */
+    readonly terraformExitCode: number,
+    /** Last ~40 lines of stderr (or stdout when stderr was empty), secrets scrubbed. */
+    readonly outputTail: string[],
+    hint?: string,
+  ) {
+    super(
+      `\`${command}\` failed with exit code ${terraformExitCode}` +
+        (outputTail.length > 0 ? `:\n${outputTail.join('\n')}` : '.'),
+      hint,
+    );
+    this.name = 'TerraformError';
+  }
+}
+
+/**
+ * Replaces every occurrence of each secret (and of its JSON-escaped form, as terraform prints
+ * strings quoted) with `***`. Longer secrets are replaced first so a secret that contains
+ * another is fully hidden. Empty secrets are ignored.
+ */
+export function scrubSecrets(text: string, secrets: Iterable<string>): string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    forms.add(s);
+    const escaped = JSON.stringify(s).slice(1, -1);
+    if (escaped !== s && escaped.length > 0) forms.add(escaped);
+  }
+  if (forms.size === 0) return text;
+  let out = text;
+  for (const f of [...forms].sort((a, b) => b.length - a.length)) {
+    out = out.split(f).join('***');
+  }
+  return out;
+}
+
+function secretValues(opts: RunOptions): string[] {
+  const vars = opts.vars ?? {};
+  const names = opts.sensitiveVars ?? Object.keys(vars);
+  return names.map((n) => vars[n]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+function varsEnv(vars: Record<string, string> | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(vars ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
+      throw new UserError(`Invalid Terraform variable name: ${JSON.stringify(name)}.`);
+    }
+    env[`TF_VAR_${name}`] = value;
+  }
+  return env;
+}
+
+/** Splits a stream into lines, calling `onLine` for each complete line. */
+function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
+  let buf = '';
+  return {
+    push(chunk) {
+      buf += chunk;
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        onLine(buf.slice(0, i).replace(/\r$/, ''));
+        buf = buf.slice(i + 1);
+      }
+    },
+    end() {
+      if (buf.length > 0) onLine(buf.replace(/\r$/, ''));
+      buf = '';
+    },
+  };
+}
+
+/**
+ * Runs `terraform <args>` in `dir`. Resolves with the exit code whatever it is; callers decide
+ * what is a failure (see `check`). Rejects only when terraform cannot be started.
+ */
+export function runTerraform(
+  dir: string,
+  tc: TerraformToolchain,
+  args: string[],
+  opts: RunOptions & { echoStdout?: boolean } = {},
+): Promise<RunResult> {
+  const secrets = secretValues(opts);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...tc.env, ...(opts.env ?? {}), ...varsEnv(opts.vars) };
+  const echoStdout = opts.echoStdout ?? true;
+  return new Promise((resolve, reject) => {
+    const child = spawn(tc.terraform.path, args, {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
+    });
+    let stdout = '';
+    const stdoutTail: string[] = [];
+    const stderrTail: string[] = [];
+    const keep = (tail: string[], line: string) => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+    };
+    const out = lineSplitter((line) => {
+      const clean = scrubSecrets(line, secrets);
+      keep(stdoutTail, clean);
+      if (echoStdout) opts.onOutput?.(clean);
+    });
+    const err = lineSplitter((line) => {
+      const clean = scrubSecrets(line, secrets);
+      keep(stderrTail, clean);
+      opts.onOutput?.(clean);
+    });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      out.push(d);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') {
+        reject(
+          new UserError(
+            `Cannot run ${tc.terraform.path}: not found.`,
+            'Install Terraform >= 1.5 or set TERRAFORM_BINARY_NAME.',
+          ),
+        );
+      } else if (e.name === 'AbortError') {
+        reject(new UserError(`terraform ${args[0] ?? ''} was cancelled.`));
+      } else {
+        reject(e);
+      }
+    });
+    child.on('close', (code, signal) => {
+      out.end();
+      err.end();
+      const tail = stderrTail.some((l) => l.trim() !== '') ? stderrTail : stdoutTail;
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderrTail: trimBlank(tail) });
+    });
+  });
+}
+
+function trimBlank(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a]!.trim() === '') a++;
+  while (b > a && lines[b - 1]!.trim() === '') b--;
+  return lines.slice(a, b);
+}
+
+function commandLine(tc: TerraformToolchain, args: string[]): string {
+  return [tc.terraform.flavor, ...args].join(' ');
+}
+
+function check(r: RunResult, tc: TerraformToolchain, args: string[], ok: readonly number[] = [0], hint?: string): void {
+  if (!ok.includes(r.exitCode)) throw new TerraformError(commandLine(tc, args), r.exitCode, r.stderrTail, hint);
+}
+
+const COMMON = ['-input=false', '-no-color'];
+
+/** `terraform init`: works offline with kafkaform's filesystem mirror; writes .terraform.lock.hcl. */
+export async function terraformInit(
+  dir: string,
+  tc: TerraformToolchain,
+  opts: RunOptions & { upgrade?: boolean } = {},
+): Promise<void> {
+  const args = ['init', ...COMMON, LOCK_TIMEOUT];
+  if (opts.upgrade) args.push('-upgrade');
+  const r = await runTerraform(dir, tc, args, opts);
+  check(
+    r,
+    tc,
+    args,
+    [0],
+    'Check that the provider is installed (kafkaform builds it into its mirror unless KAFKAFORM_PROVIDER_SOURCE=registry) ' +
+      'and, if the provider binary changed, delete the stack\'s .terraform.lock.hcl and run again.',
+  );
+}
+
+export interface PlanOptions extends RunOptions {
+  /** Plan file to write; default `<dir>/kafkaform.tfplan`. */
+  out?: string;
+  destroy?: boolean;
+  /** `false` → `-refresh=false`. */
+  refresh?: boolean;
+}
+
+export interface PlanResult {
+  /** `-detailed-exitcode`: 0 = no changes, 2 = changes present. */
+  exitCode: 0 | 2;
+  planFile: string;
+}
+
+/** `terraform plan -detailed-exitcode -out=<planFile>`. */
+export async function terraformPlan(dir: string, tc: TerraformToolchain, opts: PlanOptions = {}): Promise<PlanResult> {
+  const planFile = opts.out ?? join(dir, 'kafkaform.tfplan');
+  const args = ['plan', ...COMMON, LOCK_TIMEOUT, '-detailed-exitcode', `-out=${planFile}`];
+  if (opts.destroy) args.push('-destroy');
+  if (opts.refresh === false) args.push('-refresh=false');
+  const r = await runTerraform(dir, tc, args, opts);
+  // The plan file holds the values of non-ephemeral variables (secrets too) in plain text and
+  // terraform writes it 0644: make it owner-only.
+  await chmod(planFile, 0o600).catch(() => undefined);
+  check(r, tc, args, [0, 2]);
+  return { exitCode: r.exitCode as 0 | 2, planFile };
+}
+
+/**
+ * `terraform show -json <planFile>`, parsed. The result may contain variable values (secrets)
+ * of the plan: never log it verbatim.
+ */
+export async function terraformShowJson(
+  dir: string,
+  tc: TerraformToolchain,
+  planFile?: string,
+  opts: RunOptions = {},
+): Promise<unknown> {
+  const args = ['show', '-json', '-no-color'];
+  if (planFile) args.push(planFile);
+  const r = await runTerraform(dir, tc, args, { ...opts, echoStdout: false });
+  check(r, tc, args);
+  try {
+    return JSON.parse(r.stdout) as unknown;
+  } catch {
+    throw new TerraformError(commandLine(tc, args), r.exitCode, ['(output was not valid JSON)']);
+  }
+}
+
+export interface ApplyOptions extends RunOptions {
+  /** Apply this saved plan (no approval needed). */
+  planFile?: string;
+  /** Without a plan file, apply the current configuration with -auto-approve. */
+  autoApprove?: boolean;
+  /** Without a plan file: destroy everything (`-destroy`). */
+  destroy?: boolean;
+}
+
+/** `terraform apply <planFile>` or `terraform apply -auto-approve`. */
+export async function terraformApply(dir: string, tc: TerraformToolchain, opts: ApplyOptions): Promise<void> {
+  const args = ['apply', ...COMMON, LOCK_TIMEOUT];
+  if (opts.planFile) {
+    args.push(opts.planFile);
+  } else if (opts.autoApprove) {
+    args.push('-auto-approve');
+    if (opts.destroy) args.push('-destroy');
+  } else {
+    throw new Error('terraformApply needs either planFile or autoApprove');
+  }
+  const r = await runTerraform(dir, tc, args, opts);
+  check(r, tc, args);
+}
+
+export interface TerraformOutputValue {
+  value: unknown;
+  type: unknown;
+  sensitive: boolean;
+}
+
+/** `terraform output -json`: all root outputs (sensitive ones included, unredacted). */
+export async function terraformOutput(
+  dir: string,
+  tc: TerraformToolchain,
+  opts: RunOptions = {},
+): Promise<Record<string, TerraformOutputValue>> {
+  const args = ['output', '-json', '-no-color'];
+  const r = await runTerraform(dir, tc, args, { ...opts, echoStdout: false });
+  check(r, tc, args);
+  const text = r.stdout.trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as Record<string, TerraformOutputValue>;
+  } catch {
+    throw new TerraformError(commandLine(tc, args), r.exitCode, ['(output was not valid JSON)']);
+  }
+}
+
+/** `terraform providers schema -json`, parsed (needs an initialized directory). */
+export async function terraformProvidersSchema(dir: string, tc: TerraformToolchain, opts: RunOptions = {}): Promise<unknown> {
+  const args = ['providers', 'schema', '-json'];
+  const r = await runTerraform(dir, tc, args, { ...opts, echoStdout: false });
+  check(r, tc, args);
+  return JSON.parse(r.stdout) as unknown;
+}

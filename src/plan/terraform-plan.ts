@@ -1,0 +1,142 @@
+/**
+ * computePlanChanges: a `terraform show -json` plan as kafkaform resources (topic, ACL, user,
+ * quota) with the action and changed attributes, instead of raw Terraform addresses.
+ */
+import { formatAcl } from '../acl/derive.js';
+import type { AclBinding } from '../spec/types.js';
+
+export type ResourceKind = 'topic' | 'acl' | 'user' | 'quota' | 'schema' | 'other';
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';
+
+export interface AttributeChange {
+  attribute: string;
+  before?: unknown;
+  after?: unknown;
+  /** True when the attribute is sensitive: values are never shown. */
+  sensitive?: boolean;
+}
+
+export interface PlannedChange {
+  address: string;
+  resource: ResourceKind;
+  name: string;
+  action: ChangeAction;
+  changes: AttributeChange[];
+}
+
+interface TfResourceChange {
+  address: string;
+  type: string;
+  change: {
+    actions: string[];
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+  };
+}
+
+const KIND: Record<string, ResourceKind> = {
+  kafka_topic: 'topic',
+  kafka_acl: 'acl',
+  kafka_user_scram_credential: 'user',
+  kafka_quota: 'quota',
+  schemaregistry_schema: 'schema',
+};
+
+function actionOf(actions: string[]): ChangeAction {
+  const a = [...actions].sort().join(',');
+  if (a === 'create') return 'create';
+  if (a === 'delete') return 'delete';
+  if (a === 'update') return 'update';
+  if (a === 'create,delete') return 'replace';
+  if (a === 'read') return 'read';
+  return 'no-op';
+}
+
+const ACL_RESOURCE_TYPES: Record<string, AclBinding['resourceType']> = {
+  Topic: 'topic',
+  Group: 'group',
+  Cluster: 'cluster',
+  TransactionalID: 'transactionalId',
+  DelegationToken: 'delegationToken',
+  User: 'user',
+};
+
+/** The readable kafkaform name of a planned resource. */
+export function resourceName(type: string, v: Record<string, unknown>): string {
+  switch (type) {
+    case 'kafka_topic':
+      return String(v.name);
+    case 'kafka_acl':
+      return formatAcl({
+        principal: String(v.acl_principal),
+        host: String(v.acl_host),
+        operation: String(v.acl_operation) as AclBinding['operation'],
+        permission: String(v.acl_permission_type).toLowerCase() === 'deny' ? 'deny' : 'allow',
+        resourceType: ACL_RESOURCE_TYPES[String(v.resource_type)] ?? 'topic',
+        resourceName: String(v.resource_name),
+        patternType: String(v.resource_pattern_type_filter).toLowerCase() === 'prefixed' ? 'prefixed' : 'literal',
+      });
+    case 'kafka_user_scram_credential':
+      return `${String(v.username)} (${String(v.scram_mechanism)})`;
+    case 'kafka_quota':
+      return `${String(v.entity_type)}:${v.entity_name ? String(v.entity_name) : '<default>'}`;
+    case 'schemaregistry_schema':
+      return String(v.subject);
+    default:
+      return String(v.name ?? v.id ?? '');
+  }
+}
+
+function isSensitive(mask: unknown, key: string): boolean {
+  return mask === true || (typeof mask === 'object' && mask !== null && (mask as Record<string, unknown>)[key] === true);
+}
+
+/** Flattens `config` maps so each Kafka config is its own attribute change. */
+function diffAttributes(before: Record<string, unknown> | null, after: Record<string, unknown> | null, bs: unknown, as: unknown): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const k of [...keys].sort()) {
+    if (k === 'id') continue;
+    const b = before?.[k];
+    const a = after?.[k];
+    const sensitive = isSensitive(bs, k) || isSensitive(as, k);
+    if (k === 'config' && (typeof b === 'object' || typeof a === 'object')) {
+      const bm = (b ?? {}) as Record<string, unknown>;
+      const am = (a ?? {}) as Record<string, unknown>;
+      for (const ck of [...new Set([...Object.keys(bm), ...Object.keys(am)])].sort()) {
+        if (JSON.stringify(bm[ck]) !== JSON.stringify(am[ck])) out.push({ attribute: `config.${ck}`, before: bm[ck], after: am[ck] });
+      }
+      continue;
+    }
+    if (JSON.stringify(b) !== JSON.stringify(a)) out.push(sensitive ? { attribute: k, sensitive: true } : { attribute: k, before: b, after: a });
+  }
+  return out;
+}
+
+/** Maps a parsed `terraform show -json` plan to kafkaform changes (no-ops dropped). */
+export function computePlanChanges(plan: unknown): PlannedChange[] {
+  const rcs = ((plan as { resource_changes?: TfResourceChange[] }).resource_changes ?? []).filter((rc) => rc.type in KIND);
+  const out: PlannedChange[] = [];
+  for (const rc of rcs) {
+    const action = actionOf(rc.change.actions);
+    if (action === 'no-op' || action === 'read') continue;
+    const values = (rc.change.after ?? rc.change.before ?? {}) as Record<string, unknown>;
+    out.push({
+      address: rc.address,
+      resource: KIND[rc.type]!,
+      name: resourceName(rc.type, values),
+      action,
+      changes: action === 'update' || action === 'replace' ? diffAttributes(rc.change.before, rc.change.after, rc.change.before_sensitive, rc.change.after_sensitive) : [],
+    });
+  }
+  const order: Record<ResourceKind, number> = { topic: 0, schema: 1, user: 2, acl: 3, quota: 4, other: 5 };
+  return out.sort((a, b) => order[a.resource] - order[b.resource] || a.name.localeCompare(b.name));
+}
+
+export function summarizeChanges(changes: PlannedChange[]): Record<'create' | 'update' | 'replace' | 'delete', number> {
+  const s = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const c of changes) if (c.action in s) s[c.action as keyof typeof s]++;
+  return s;
+}

@@ -1,0 +1,166 @@
+/**
+ * The normalized, per-environment view of topics.yaml that every later step consumes
+ * (synth, drift, plan, loadtest, capacity). Values are already defaulted, merged with the
+ * environment overlay and converted to Kafka's units; nothing here needs the YAML again.
+ */
+
+export type PatternType = 'literal' | 'prefixed';
+export type ResourceType = 'topic' | 'group' | 'cluster' | 'transactionalId' | 'delegationToken' | 'user';
+export type AclPermission = 'allow' | 'deny';
+export type AclOperation =
+  | 'All'
+  | 'Read'
+  | 'Write'
+  | 'Create'
+  | 'Delete'
+  | 'Alter'
+  | 'Describe'
+  | 'ClusterAction'
+  | 'DescribeConfigs'
+  | 'AlterConfigs'
+  | 'IdempotentWrite'
+  | 'CreateTokens'
+  | 'DescribeTokens';
+
+/** One Kafka ACL binding: exactly what the broker stores. */
+export interface AclBinding {
+  principal: string; // User:name
+  host: string; // '*' by default
+  operation: AclOperation;
+  permission: AclPermission;
+  resourceType: ResourceType;
+  resourceName: string; // 'kafka-cluster' for the cluster resource
+  patternType: PatternType;
+}
+
+/** Where a binding came from: a service role, or an entry of the raw `acls` list. */
+export interface AclOrigin {
+  kind: 'service' | 'raw';
+  name: string; // service name, or `acls[3]`
+}
+
+export interface ResolvedAcl extends AclBinding {
+  origin: AclOrigin;
+}
+
+export type ServiceType = 'producer' | 'consumer' | 'streams' | 'connect';
+
+export interface ResolvedService {
+  name: string;
+  /** Declared, or inferred: streams with applicationId; producer/consumer when only one list is set. */
+  type?: ServiceType;
+  principal: string;
+  produces: string[];
+  consumes: string[];
+  group?: string; // consumer group (literal unless it ends with '-' or '*')
+  transactionalId?: string; // prefixed when it ends with '-' or '*'
+  applicationId?: string; // streams
+  exactlyOnce?: boolean; // streams
+  internalTopicPrefix?: string; // connect
+  host: string;
+}
+
+export interface SchemaRef {
+  subject: string;
+  file: string; // path relative to the spec file's directory
+  format: 'avro' | 'json' | 'protobuf';
+}
+
+export interface ResolvedTopicSchema {
+  key?: SchemaRef;
+  value?: SchemaRef;
+  compatibility: string; // BACKWARD by default
+  subjectNameStrategy: 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
+}
+
+export interface TopicExpectation {
+  messagesPerSecond: number;
+  messageBytes: number;
+  peakFactor: number;
+}
+
+export interface ResolvedTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Every config kafkaform sets on the topic, as Kafka strings (sugar already applied). */
+  config: Record<string, string>;
+  schema?: ResolvedTopicSchema;
+  expected?: TopicExpectation;
+  /** Set on a generated `<name>.dlq` topic: the topic it serves. */
+  deadLetterOf?: string;
+}
+
+export interface ResolvedUser {
+  name: string;
+  mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  iterations: number;
+  /** `env:NAME` or `file:PATH`; the secret itself is resolved only at deploy time. */
+  passwordFrom: string;
+}
+
+export interface ResolvedQuota {
+  /** Exactly one of user / clientId is set, or both (user+client-id quota). '<default>' is the default entity. */
+  user?: string;
+  clientId?: string;
+  producerByteRate?: number;
+  consumerByteRate?: number;
+  requestPercentage?: number;
+}
+
+export interface ConnectionSpec {
+  bootstrapServers: string[];
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha256' | 'scram-sha512';
+    username: string;
+    /** `env:NAME` / `file:PATH`; never the secret. */
+    passwordFrom: string;
+  };
+  tls?: {
+    enabled: boolean;
+    caFile?: string;
+    certFile?: string;
+    keyFile?: string;
+    insecureSkipVerify?: boolean;
+  };
+}
+
+export interface Policy {
+  topicName?: string;
+  maxPartitions: number;
+  minReplicationFactor: number;
+  allowTopicDeletion: boolean;
+  managedPrefixes: string[];
+  requireSchemaDocs: boolean;
+}
+
+export interface ResolvedCluster {
+  name: string;
+  /** Empty when the environment names no servers: the embedded dev cluster is used. */
+  bootstrapServers: string[];
+  /** Expected broker count, when the spec says it. */
+  brokers?: number;
+  kafkaMajor: 3 | 4;
+  kafkaVersion?: string;
+  connection: ConnectionSpec;
+}
+
+export interface ResolvedSpec {
+  /** Absolute path of topics.yaml. */
+  file: string;
+  environment: string;
+  cluster: ResolvedCluster;
+  policy: Policy;
+  topics: ResolvedTopic[];
+  services: ResolvedService[];
+  /** Derived (from services) and raw ACLs, deduplicated, in a stable order. */
+  acls: ResolvedAcl[];
+  users: ResolvedUser[];
+  quotas: ResolvedQuota[];
+  backend?: BackendSpec;
+}
+
+export interface BackendSpec {
+  type: 'local' | 's3' | 'gcs' | 'remote';
+  config: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,135 @@
+/**
+ * One CDKTF stack per environment. Connection settings and secrets are Terraform variables
+ * (secrets sensitive, fed by TF_VAR_* at deploy time), so cdk.tf.json never holds a secret and
+ * the same synthesized stack can target the embedded cluster or a real one.
+ */
+import { relative, resolve, join } from 'node:path';
+import { App, LocalBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack, TerraformVariable, TerraformOutput } from 'cdktf';
+import type { S3BackendConfig, GcsBackendConfig, RemoteBackendConfig } from 'cdktf';
+import type { Construct } from 'constructs';
+import { KafkaProvider } from '@cdktf-providers/mongey-kafka/provider';
+import type { ResolvedSpec } from '../spec/types.js';
+import { KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic } from './constructs.js';
+
+export interface StackOptions {
+  /** Directory of the Terraform state for the local backend (default: the spec's directory). */
+  stateDir: string;
+  /** Directory the app synthesizes into (needed to make the state path relative). */
+  outdir: string;
+  /** Use write-only password attributes (Terraform ≥ 1.11). */
+  writeOnlySecrets: boolean;
+}
+
+/** Name of the Terraform variable holding a user's password. */
+export function userPasswordVariable(user: string): string {
+  return `user_password_${user.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+export class KafkaformStack extends TerraformStack {
+  constructor(scope: Construct, spec: ResolvedSpec, opts: StackOptions) {
+    super(scope, spec.environment);
+    this.configureBackend(spec, opts);
+
+    const conn = spec.cluster.connection;
+    const v = (name: string, type: string, description: string, dflt: unknown, sensitive = false) =>
+      new TerraformVariable(this, name, { type, description, default: dflt, sensitive, nullable: false });
+    const bootstrap = new TerraformVariable(this, 'bootstrap_servers', {
+      type: 'list(string)',
+      description: `Bootstrap servers of ${spec.cluster.name} (${spec.environment})`,
+      ...(spec.cluster.bootstrapServers.length > 0 ? { default: spec.cluster.bootstrapServers } : {}),
+    });
+    const tlsEnabled = v('tls_enabled', 'bool', 'Connect with TLS', conn.tls?.enabled ?? false);
+    const skipVerify = v('skip_tls_verify', 'bool', 'Skip TLS certificate verification (insecure)', conn.tls?.insecureSkipVerify ?? false);
+    const caFile = v('ca_cert_file', 'string', 'CA certificate file', conn.tls?.caFile ?? '');
+    const certFile = v('client_cert_file', 'string', 'Client certificate file (mutual TLS)', conn.tls?.certFile ?? '');
+    const keyFile = v('client_key_file', 'string', 'Client key file (mutual TLS)', conn.tls?.keyFile ?? '');
+    const saslMechanism = v('sasl_mechanism', 'string', 'SASL mechanism', conn.sasl?.mechanism ?? 'scram-sha512');
+    const saslUsername = v('sasl_username', 'string', 'SASL username (empty: no SASL)', conn.sasl?.username ?? '');
+    const saslPassword = v('sasl_password', 'string', 'SASL password (set TF_VAR_sasl_password; kafkaform resolves it from passwordFrom)', '', true);
+    // Ephemeral (Terraform ≥ 1.10): the value is kept out of saved plan files and state.
+    const ephemeral = (x: TerraformVariable) => {
+      if (opts.writeOnlySecrets) x.addOverride('ephemeral', true);
+    };
+    ephemeral(saslPassword);
+    const orNull = (x: TerraformVariable) => `\${${x.fqn} == "" ? null : ${x.fqn}}`;
+
+    const provider = new KafkaProvider(this, 'kafka', {
+      bootstrapServers: bootstrap.listValue,
+      tlsEnabled: tlsEnabled.booleanValue,
+      skipTlsVerify: skipVerify.booleanValue,
+      caCertFile: orNull(caFile),
+      clientCertFile: orNull(certFile),
+      clientKeyFile: orNull(keyFile),
+      saslMechanism: saslMechanism.stringValue,
+      saslUsername: saslUsername.stringValue,
+      saslPassword: saslPassword.stringValue,
+      kafkaVersion: spec.cluster.kafkaMajor === 3 ? '3.9.0' : undefined,
+    });
+
+    const preventDestroy = !spec.policy.allowTopicDeletion;
+    for (const topic of spec.topics) new KafkaTopic(this, { topic, preventDestroy, provider });
+    for (const acl of spec.acls) new KafkaAcl(this, acl, provider);
+    for (const user of spec.users) {
+      const pw = new TerraformVariable(this, userPasswordVariable(user.name), {
+        type: 'string',
+        description: `Password of SCRAM user ${user.name} (from ${user.passwordFrom})`,
+        sensitive: true,
+        nullable: false,
+      });
+      ephemeral(pw);
+      const version = new TerraformVariable(this, `${userPasswordVariable(user.name)}_version`, {
+        type: 'string',
+        description: `Bump to rotate ${user.name}'s password`,
+        default: '1',
+      });
+      new KafkaScramUser(this, {
+        user,
+        passwordExpression: pw.stringValue,
+        writeOnly: opts.writeOnlySecrets,
+        passwordVersion: version.stringValue,
+        provider,
+      });
+    }
+    for (const quota of spec.quotas) new KafkaQuota(this, quota, provider);
+
+    new TerraformOutput(this, 'topics', { value: spec.topics.map((t) => t.name) });
+    new TerraformOutput(this, 'acl_count', { value: spec.acls.length });
+  }
+
+  private configureBackend(spec: ResolvedSpec, opts: StackOptions): void {
+    const b = spec.backend;
+    if (!b || b.type === 'local') {
+      const stackDir = join(resolve(opts.outdir), 'stacks', spec.environment);
+      const path = b?.config.path !== undefined ? String(b.config.path) : join(resolve(opts.stateDir), `terraform.${spec.environment}.tfstate`);
+      new LocalBackend(this, { path: relative(stackDir, resolve(path)) });
+      return;
+    }
+    // Required fields (bucket, organization, …) are checked by validate; the config passes through as written.
+    const cfg = b.config as Record<string, unknown>;
+    if (b.type === 's3') new S3Backend(this, { key: `kafkaform/${spec.environment}.tfstate`, ...cfg } as unknown as S3BackendConfig);
+    else if (b.type === 'gcs') new GcsBackend(this, { prefix: `kafkaform/${spec.environment}`, ...cfg } as unknown as GcsBackendConfig);
+    else new RemoteBackend(this, { workspaces: { name: `kafkaform-${spec.environment}` }, ...cfg } as unknown as RemoteBackendConfig);
+  }
+}
+
+export interface SynthOptions {
+  outdir: string;
+  stateDir?: string;
+  writeOnlySecrets?: boolean;
+}
+
+/** Synthesizes one stack per spec into `outdir/stacks/<env>/cdk.tf.json`; returns the stack dirs. */
+export function synthStacks(specs: ResolvedSpec[], opts: SynthOptions): Map<string, string> {
+  const app = new App({ outdir: opts.outdir, skipValidation: false, context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' } });
+  const dirs = new Map<string, string>();
+  for (const spec of specs) {
+    new KafkaformStack(app, spec, {
+      outdir: opts.outdir,
+      stateDir: opts.stateDir ?? resolve(spec.file, '..'),
+      writeOnlySecrets: opts.writeOnlySecrets ?? true,
+    });
+    dirs.set(spec.environment, join(resolve(opts.outdir), 'stacks', spec.environment));
+  }
+  app.synth();
+  return dirs;
+}

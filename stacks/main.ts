@@ -1,0 +1,9 @@
+/**
+ * CDKTF composition root (cdktf.json's app): read topics.yaml, one stack per environment, synth.
+ * No logic here; `kafkaform synth` does the same through src/cli.
+ */
+import { synthFromFile } from '../src/synth/synth-file.js';
+
+const file = process.env.KAFKAFORM_FILE ?? 'topics.yaml';
+const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+synthFromFile({ file, outdir, environments: process.env.KAFKAFORM_ENV ? [process.env.KAFKAFORM_ENV] : undefined });
