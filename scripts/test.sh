@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): set up (idempotent), then the unit and the integration tests.
+# Integration tests start their own real Kafka clusters on free loopback ports and run real terraform.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+[ -x scripts/install-chromium.sh ] && bash scripts/install-chromium.sh
+[ -x scripts/install-actionlint.sh ] && bash scripts/install-actionlint.sh
+npx tsc -p tsconfig.json --noEmit
+npx vitest run --project unit "$@"
+npx vitest run --project integration "$@"

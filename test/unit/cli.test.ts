@@ -1,0 +1,63 @@
+import { describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { COMMANDS, main } from '../../src/cli/main.js';
+
+async function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await main(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const all = COMMANDS.flatMap((c) => (c.subcommands ? c.subcommands.map((s) => [c.name, s.name]) : [[c.name]]));
+
+describe('CLI conventions', () => {
+  it.each(all)('%s %s --help prints usage, options and an example', async (...names) => {
+    const r = await run([...names.filter(Boolean), '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: kafkaform ');
+    expect(r.out).toContain('Examples:');
+    expect(r.out).toContain('--help');
+  });
+
+  it('an unknown command is exit 1 with a suggestion, no stack trace', async () => {
+    const r = await run(['valdate']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('did you mean `kafkaform validate`');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown option is exit 1 with a suggestion', async () => {
+    const r = await run(['validate', '--fromat', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--format');
+  });
+
+  it('validate: exit 0 on the example, JSON on request, no colour when not a TTY', async () => {
+    const r = await run(['validate', '-f', join(import.meta.dirname, '..', '..', 'topics.yaml'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.valid).toBe(true);
+    expect(j.environments).toEqual(['dev', 'prod']);
+    expect(r.out).not.toContain('\u001b[');
+  });
+
+  it('validate: exit 1 with diagnostics for an invalid file', async () => {
+    const r = await run(['validate', '-f', join(import.meta.dirname, '..', 'fixtures', 'cli', 'invalid.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/invalid\.yaml:\d+:\d+: error\[unknown-key\]/);
+  });
+
+  it('a missing spec file is a clear error', async () => {
+    const r = await run(['validate', '-f', '/nonexistent/topics.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('spec file not found');
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { synthFromFile } from '../../src/synth/synth-file.js';
+import { aclAddress, topicAddress } from '../../src/synth/constructs.js';
+
+const fixture = join(import.meta.dirname, '..', 'fixtures', 'synth', 'small.yaml');
+const dirs: string[] = [];
+function synth(opts: { writeOnly?: boolean } = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'kf-synth-'));
+  dirs.push(outdir);
+  const r = synthFromFile({ file: fixture, outdir, stateDir: '/state', writeOnlySecrets: opts.writeOnly ?? true });
+  const text = readFileSync(join(r.stackDirs.get('default')!, 'cdk.tf.json'), 'utf8');
+  return { json: JSON.parse(text) as Record<string, any>, text };
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('synth', () => {
+  it('produces the expected Terraform JSON (snapshot)', () => {
+    const { json } = synth();
+    // The backend path depends on the temp dir; everything else is stable.
+    delete json.terraform.backend;
+    expect(json).toMatchSnapshot();
+  });
+
+  it('names resources after what they are, so adding one never replaces another', () => {
+    const { json } = synth();
+    expect(Object.keys(json.resource.kafka_topic).sort()).toEqual([topicAddress('customers.profile'), topicAddress('orders.placed'), topicAddress('orders.placed.dlq')].sort());
+    const acl = { principal: 'User:ops', host: '*', operation: 'Describe', permission: 'allow', resourceType: 'topic', resourceName: 'orders.', patternType: 'prefixed' } as const;
+    expect(json.resource.kafka_acl[aclAddress(acl)]).toMatchObject({ acl_principal: 'User:ops', resource_name: 'orders.', resource_pattern_type_filter: 'Prefixed', acl_operation: 'Describe' });
+  });
+
+  it('protects topics with prevent_destroy unless the policy allows deletion', () => {
+    const { json } = synth();
+    for (const t of Object.values<any>(json.resource.kafka_topic)) expect(t.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('never writes a secret: passwords are sensitive, ephemeral variables', () => {
+    process.env.BILLING_PASSWORD = 'S3cr3t-never-in-synth';
+    const { json, text } = synth();
+    expect(text).not.toContain('S3cr3t-never-in-synth');
+    expect(json.variable.sasl_password).toMatchObject({ sensitive: true, ephemeral: true });
+    expect(json.variable.user_password_billing).toMatchObject({ sensitive: true, ephemeral: true });
+    expect(json.resource.kafka_user_scram_credential.user_billing.password_wo).toBe('${var.user_password_billing}');
+  });
+
+  it('falls back to the state-stored password attribute on Terraform without write-only support', () => {
+    const { json } = synth({ writeOnly: false });
+    expect(json.resource.kafka_user_scram_credential.user_billing.password).toBe('${var.user_password_billing}');
+    expect(json.variable.user_password_billing.ephemeral).toBeUndefined();
+  });
+
+  it('takes connection settings from variables with the spec as default', () => {
+    const { json } = synth();
+    expect(json.variable.bootstrap_servers.default).toEqual(['127.0.0.1:9092']);
+    expect(json.provider.kafka[0].bootstrap_servers).toBe('${var.bootstrap_servers}');
+    expect(json.variable.tls_enabled.default).toBe(false);
+  });
+});
