@@ -79,8 +79,8 @@ export async function resolveConnection(spec: ResolvedSpec, flags: ConnectionFla
         'pass --bootstrap-servers, set KAFKAFORM_BOOTSTRAP_SERVERS, or run `kafkaform dev up` and deploy once to use the embedded cluster',
       );
     }
-    const brokers = spec.cluster.brokers === 3 ? 3 : 1;
-    embedded = await ensureDevCluster({ brokers, onProgress: opts.onProgress, kafkaVersion: env.KAFKAFORM_KAFKA_VERSION });
+    // A running embedded cluster is used as it is; a new one gets 3 brokers only when the spec asks for 3.
+    embedded = await ensureDevCluster({ brokers: spec.cluster.brokers === 3 ? 3 : undefined, onProgress: opts.onProgress, kafkaVersion: env.KAFKAFORM_KAFKA_VERSION || undefined });
     servers = embedded.bootstrapServers;
   }
   const connection: Connection = { bootstrapServers: servers };

@@ -42,7 +42,9 @@ export function kafkajsConfig(conn: Connection, clientId = conn.clientId ?? 'kaf
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
   };
   if (conn.sasl) {
-    cfg.sasl = { mechanism: conn.sasl.mechanism, username: conn.sasl.username, password: conn.sasl.password } as SASLOptions;
+    // kafkaform (and the Terraform provider) spell mechanisms scram-sha512; kafkajs wants scram-sha-512.
+    const mechanism = ({ plain: 'plain', 'scram-sha256': 'scram-sha-256', 'scram-sha512': 'scram-sha-512' } as const)[conn.sasl.mechanism];
+    cfg.sasl = { mechanism, username: conn.sasl.username, password: conn.sasl.password } as SASLOptions;
   }
   if (conn.tls?.enabled) {
     cfg.ssl = conn.tls.ca || conn.tls.cert ? { ca: conn.tls.ca, cert: conn.tls.cert, key: conn.tls.key, rejectUnauthorized: conn.tls.rejectUnauthorized } : { rejectUnauthorized: conn.tls.rejectUnauthorized };

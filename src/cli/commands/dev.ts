@@ -9,7 +9,7 @@ const devUp: Command = {
   description: 'Waits until every broker answers and prints the bootstrap servers. Data and logs live in ~/.cache/kafkaform/clusters/<name>. Already running: prints it.',
   examples: ['kafkaform dev up', 'kafkaform dev up --brokers 3 --sasl', 'kafkaform dev up --kafka-version 3.9.1'],
   options: {
-    brokers: { type: 'string', value: '1|3', description: 'Number of brokers', default: '1' },
+    brokers: { type: 'string', value: '1|3', description: 'Number of brokers (default 1 for a new cluster; a running one keeps its own)' },
     sasl: { type: 'boolean', description: 'SASL/SCRAM-SHA-512 with an admin user (password kept in the cluster state file, never printed)' },
     'kafka-version': { type: 'string', value: 'V', description: 'Kafka version (also KAFKAFORM_KAFKA_VERSION)' },
     'base-port': { type: 'string', value: 'N', description: 'Client port of the first broker', default: '29092' },
@@ -18,13 +18,13 @@ const devUp: Command = {
   },
   async run({ args, io }) {
     const brokers = str(args.brokers);
-    if (brokers !== '1' && brokers !== '3') throw new UserError('--brokers must be 1 or 3', `got ${brokers}`);
+    if (brokers !== undefined && brokers !== '1' && brokers !== '3') throw new UserError('--brokers must be 1 or 3', `got ${brokers}`);
     const basePort = Number(str(args['base-port']));
     if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65000) throw new UserError('--base-port must be a port number between 1024 and 65000');
     const c = await ensureDevCluster({
       name: str(args.name),
-      brokers: Number(brokers) as 1 | 3,
-      sasl: args.sasl === true,
+      brokers: brokers === undefined ? undefined : (Number(brokers) as 1 | 3),
+      sasl: args.sasl === true ? true : undefined,
       kafkaVersion: str(args['kafka-version']),
       basePort,
       onProgress: io.progress,
