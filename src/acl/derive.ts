@@ -109,7 +109,11 @@ export function formatAcl(a: AclBinding): string {
 
 /** Deduplicates bindings (first origin wins) and sorts them stably. */
 export function normalizeAcls(acls: ResolvedAcl[]): ResolvedAcl[] {
+  // Keys are computed once: tens of thousands of bindings would otherwise rebuild them in every comparison.
   const seen = new Map<string, ResolvedAcl>();
-  for (const a of acls) if (!seen.has(aclKey(a))) seen.set(aclKey(a), a);
-  return [...seen.values()].sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : aclKey(a) > aclKey(b) ? 1 : 0));
+  for (const a of acls) {
+    const k = aclKey(a);
+    if (!seen.has(k)) seen.set(k, a);
+  }
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }

@@ -70,5 +70,6 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return bestD <= limit ? best : undefined;
+  // A one- or two-letter word is "near" everything: only suggest what keeps part of the word.
+  return bestD <= limit && bestD < word.length ? best : undefined;
 }

@@ -46,7 +46,9 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 export function parseSpecDocument(text: string, file: string): SpecDocument {
   const lineCounter = new LineCounter();
-  const doc: YamlDocument.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // yaml's own uniqueKeys check compares every key with every other one (quadratic: seconds for
+  // 10,000 topics); duplicates are found below in one pass instead.
+  const doc: YamlDocument.Parsed = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   const diagnostics: Diagnostic[] = [];
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
@@ -64,6 +66,21 @@ export function parseSpecDocument(text: string, file: string): SpecDocument {
       path: '',
       message: duplicate ? 'the same key appears twice in one mapping' : firstLine(err.message),
       hint: duplicate ? 'YAML keeps only one of them: merge the two entries or rename one' : 'fix the YAML syntax (indentation, quotes, colons) at this position',
+    });
+  }
+  for (const { offset, key } of findDuplicateKeys(doc.contents)) {
+    const p = pos(offset);
+    diagnostics.push({
+      severity: 'error',
+      code: 'duplicate-key',
+      file,
+      line: p.line,
+      column: p.column,
+      path: '',
+      message: `"${key}" appears twice in one mapping`,
+      found: `a second "${key}"`,
+      allowed: 'each key once per mapping',
+      hint: 'YAML keeps only one of them: merge the two entries or rename one',
     });
   }
   for (const warn of doc.warnings) {
@@ -91,6 +108,8 @@ export function parseSpecDocument(text: string, file: string): SpecDocument {
         const keyStart = rangeStart(pair.key as Node);
         if (last && opts.key) return keyStart !== undefined ? pos(keyStart) : fallback(best);
         node = pair.value;
+        // A block mapping or list starts on the next line: its key is where a reader looks.
+        if (last && (isMap(node) || isSeq(node)) && !node.flow && keyStart !== undefined) return pos(keyStart);
         const vs = rangeStart(node);
         best = vs ?? keyStart ?? best;
         if (node === null || node === undefined) best = keyStart ?? best;
@@ -106,6 +125,34 @@ export function parseSpecDocument(text: string, file: string): SpecDocument {
   const fallback = (offset: number | undefined): Position => (offset === undefined ? { line: 1, column: 1 } : pos(offset));
 
   return { file, text, value, positionOf, diagnostics };
+}
+
+/** Offsets of every key that repeats an earlier key of the same mapping, in one walk. */
+function findDuplicateKeys(root: unknown): Array<{ offset: number; key: string }> {
+  const out: Array<{ offset: number; key: string }> = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const it of node.items) {
+        const k = scalarKey(it.key);
+        if (k !== undefined) {
+          if (seen.has(k)) {
+            const start = rangeStart(it.key as Node);
+            if (start !== undefined) out.push({ offset: start, key: k });
+          }
+          seen.add(k);
+        }
+        stack.push(it.value);
+      }
+    } else if (isSeq(node)) {
+      for (const it of node.items) stack.push(it);
+    } else if (isPair(node)) {
+      stack.push(node.value);
+    }
+  }
+  return out.sort((a, b) => a.offset - b.offset);
 }
 
 function scalarKey(key: unknown): string | undefined {

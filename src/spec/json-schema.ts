@@ -1,6 +1,6 @@
 /**
  * The JSON Schema of topics.yaml: the shape (keys, types, enums). Editors use the copy at the
- * repository root (topics.schema.json, kept equal to this by a unit test and `npm run build:schema`);
+ * repository root (topics.schema.json, kept equal to this by a unit test; `npx tsx scripts/write-schema.ts` rewrites it);
  * ajv uses it as the first validation pass. Cross-field rules live in validate.ts.
  */
 import { DURATION_PATTERN, SIZE_PATTERN } from '../model/units.js';
@@ -212,6 +212,7 @@ const user: Schema = {
     mechanism: { enum: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] },
     passwordFrom: secretRef,
     iterations: { type: 'integer', minimum: 4096, maximum: 16384 },
+    passwordVersion: { type: 'integer', minimum: 1, description: 'Bump to rotate the password (default 1): Terraform writes it again' },
   },
 };
 
@@ -276,4 +277,9 @@ export function buildJsonSchema(): Schema {
       quotas: { type: 'array', items: quota },
     },
   };
+}
+
+/** The exact text of topics.schema.json (2-space JSON and a final newline). */
+export function renderJsonSchemaFile(): string {
+  return `${JSON.stringify(buildJsonSchema(), null, 2)}\n`;
 }

@@ -71,10 +71,18 @@ export function validateShape(doc: SpecDocument): Diagnostic[] {
   const errors = (validate.errors ?? []) as ErrorObject[];
 
   // anyOf failures: keep one diagnostic per path, described by the anyOf's own description.
+  // When the value has the shape of one branch (a mapping for `deadLetter: {…}`), that branch's own
+  // errors (unknown key, deeper values) say more than "not one of the forms": report those instead.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const branchSpecific = new Set(
+    [...anyOfPaths].filter((p) =>
+      errors.some((e) => (e.instancePath.startsWith(`${p}/`) && e.keyword !== 'if') || (e.instancePath === p && (e.keyword === 'additionalProperties' || e.keyword === 'required'))),
+    ),
+  );
   const seen = new Set<string>();
   for (const e of errors) {
-    if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath)) continue;
+    if (e.keyword === 'anyOf' && branchSpecific.has(e.instancePath)) continue;
+    if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath) && !(branchSpecific.has(e.instancePath) && e.keyword !== 'type')) continue;
     if (e.keyword === 'if') continue;
     const path = pointerToPath(e.instancePath, value);
     const d = toDiagnostic(doc, e, path, valueAt(value, path));
@@ -115,7 +123,7 @@ function toDiagnostic(doc: SpecDocument, e: ErrorObject, path: PathSegment[], fo
         ...at(path),
         path: formatPath([...path, key]),
         message: `"${key}" is required here`,
-        hint: `add ${key}: …`,
+        hint: key === 'version' ? 'add `version: 1` as the first line of the file' : `add ${key}: …`,
       };
     }
     case 'type': {
@@ -159,14 +167,17 @@ function toDiagnostic(doc: SpecDocument, e: ErrorObject, path: PathSegment[], fo
       };
     case 'anyOf': {
       const description = (schema?.description as string | undefined) ?? 'one of the allowed forms';
+      const words = ((schema?.anyOf as Array<Record<string, unknown>> | undefined) ?? []).flatMap((b) => (Array.isArray(b.enum) ? b.enum.map(String) : []));
+      const suggestion = typeof found === 'string' && words.length > 0 ? didYouMean(found, words) : undefined;
       return {
         ...base,
         code: 'wrong-format',
         ...at(path),
         path: formatPath(path),
-        message: `not ${description.replace(/^A /, 'a ')}`,
+        message: `expected ${description.replace(/^A /, 'a ')}`,
         found: describeValue(found),
         allowed: description.replace(/^An? [a-z]+: /, ''),
+        hint: suggestion ? `did you mean "${suggestion}"?` : undefined,
       };
     }
     case 'pattern': {

@@ -97,10 +97,12 @@ export interface ResolvedUser {
   iterations: number;
   /** `env:NAME` or `file:PATH`; the secret itself is resolved only at deploy time. */
   passwordFrom: string;
+  /** Bump to rotate: a new version makes Terraform write the password again (write-only attributes). */
+  passwordVersion?: number;
 }
 
 export interface ResolvedQuota {
-  /** Exactly one of user / clientId is set, or both (user+client-id quota). '<default>' is the default entity. */
+  /** Exactly one of user / clientId is set (the provider has no combined entity). '<default>' is the default entity. */
   user?: string;
   clientId?: string;
   producerByteRate?: number;

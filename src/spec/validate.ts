@@ -4,12 +4,14 @@
  * referenced schema files exist (readSpec / loadSpec do the file reading).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { dirname, extname, resolve } from 'node:path';
 import { Duration, Size } from '../model/units.js';
 import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE } from '../acl/derive.js';
 import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
 import { formatPath, readSpecDocument, type PathSegment, type SpecDocument } from './document.js';
 import { validateShape } from './shape.js';
+import { validateBackend } from '../synth/backend.js';
 import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type KafkaMajor } from './topic-configs.js';
 import type {
   AclOperation,
@@ -210,7 +212,7 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       insecureSkipVerify: tlsRaw.insecureSkipVerify === true,
     };
     if ((connection.tls.certFile === undefined) !== (connection.tls.keyFile === undefined)) {
-      c.error('tls-client-cert', ['cluster', 'tls'], 'certFile and keyFile go together', { hint: 'set both for mutual TLS, or neither' });
+      c.error('tls-client-cert', ['cluster', 'tls'], 'certFile and keyFile go together', { key: true, found: connection.tls.certFile ? 'certFile without keyFile' : 'keyFile without certFile', allowed: 'both, or neither', hint: 'set both for mutual TLS, or neither' });
     }
   }
   const cluster: ResolvedCluster = {
@@ -237,7 +239,7 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       nameRegex = new RegExp(policy.topicName);
     } catch (e) {
       const p = pick(policyLayers, 'topicName', isStr)!;
-      c.error('policy-regex', p.path, 'policy.topicName is not a valid regular expression', { found: policy.topicName, hint: (e as Error).message });
+      c.error('policy-regex', p.path, 'policy.topicName is not a valid regular expression', { found: policy.topicName, allowed: 'a JavaScript regular expression', hint: (e as Error).message });
     }
   }
 
@@ -251,19 +253,19 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
   const defaultRf = pick(defaultsLayers, 'replicationFactor', isInt);
 
   const checkName = (name: string, path: PathSegment[]) => {
-    if (name === '.' || name === '..') c.error('topic-name', path, `"${name}" is not a legal topic name`, { key: true, allowed: 'letters, digits, ".", "_", "-"; not "." or ".."' });
+    if (name === '.' || name === '..') c.error('topic-name', path, `"${name}" is not a legal topic name`, { key: true, found: JSON.stringify(name), hint: 'Kafka reserves "." and ".."', allowed: 'letters, digits, ".", "_", "-"; not "." or ".."' });
     else if (!LEGAL_TOPIC.test(name)) {
       c.error('topic-name', path, 'topic name has characters Kafka does not allow', { key: true, found: JSON.stringify(name), allowed: 'letters, digits, ".", "_", "-"', hint: 'replace spaces and other characters with "-" or "."' });
     }
-    if (name.length > 249) c.error('topic-name', path, 'topic name is longer than 249 characters', { key: true, found: `${name.length} characters`, allowed: 'at most 249' });
-    if (name.startsWith('__')) c.error('topic-name', path, 'names starting with "__" are Kafka-internal topics', { key: true, hint: 'kafkaform never manages internal topics; choose another name' });
+    if (name.length > 249) c.error('topic-name', path, 'topic name is longer than 249 characters', { key: true, found: `${name.length} characters`, allowed: 'at most 249', hint: 'Kafka stores each partition in a directory named <topic>-<partition>: shorten the name' });
+    if (name.startsWith('__')) c.error('topic-name', path, 'names starting with "__" are Kafka-internal topics', { key: true, found: name, allowed: 'names not starting with "__"', hint: 'kafkaform never manages internal topics; choose another name' });
     if (nameRegex && !nameRegex.test(name)) {
-      c.error('topic-name-policy', path, 'topic name does not follow the naming policy', { key: true, found: name, allowed: `/${policy.topicName}/ (policy.topicName)` });
+      c.error('topic-name-policy', path, 'topic name does not follow the naming policy', { key: true, found: name, allowed: `/${policy.topicName}/ (policy.topicName)`, hint: 'rename the topic, or change policy.topicName if the convention changed' });
     }
     const metric = name.replace(/\./g, '_');
     const other = metricNames.get(metric);
     if (other !== undefined && other !== name) {
-      c.error('topic-name-collision', path, `"${name}" and "${other}" collide in Kafka's metric names ("." and "_" are the same there)`, { key: true, hint: 'use either dots or underscores consistently' });
+      c.error('topic-name-collision', path, `"${name}" and "${other}" collide in Kafka's metric names ("." and "_" are the same there)`, { key: true, found: `${name}, ${other}`, allowed: 'names that differ after replacing "." with "_"', hint: 'use either dots or underscores consistently' });
     } else metricNames.set(metric, name);
   };
 
@@ -284,7 +286,7 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       });
     }
     if (rf.value < 1 || rf.value < policy.minReplicationFactor) {
-      c.error('replication-factor-range', rf.path, 'replicationFactor is below the minimum', { found: String(rf.value), allowed: `at least ${Math.max(1, policy.minReplicationFactor)} (policy.minReplicationFactor)` });
+      c.error('replication-factor-range', rf.path, 'replicationFactor is below the minimum', { found: String(rf.value), allowed: `at least ${Math.max(1, policy.minReplicationFactor)} (policy.minReplicationFactor)`, hint: 'a lower replication factor loses data when a broker fails; raise it' });
     } else if (cluster.brokers !== undefined && rf.value > cluster.brokers) {
       c.error('replication-factor-range', rf.path, `replicationFactor ${rf.value} is more than the ${cluster.brokers} broker(s) of the cluster`, {
         found: String(rf.value),
@@ -325,11 +327,15 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       const dlPath = [...tPath, 'deadLetter'];
       const dlqName = `${name}.dlq`;
       if (name.endsWith('.dlq')) {
-        c.error('dead-letter-of-dlq', dlPath, `"${name}" is itself a dead-letter topic; deadLetter would create "${dlqName}"`, { hint: 'remove deadLetter here: a dead-letter topic has no dead-letter topic of its own' });
+        c.error('dead-letter-of-dlq', dlPath, `"${name}" is itself a dead-letter topic; deadLetter would create "${dlqName}"`, {
+          found: `deadLetter on "${name}"`,
+          allowed: 'deadLetter on topics whose name does not end in .dlq', hint: 'remove deadLetter here: a dead-letter topic has no dead-letter topic of its own' });
         continue;
       }
       if (declared.has(dlqName)) {
-        c.error('dead-letter-collision', dlPath, `deadLetter creates "${dlqName}", which is also declared as a topic`, { hint: `remove the explicit "${dlqName}" topic, or drop deadLetter and manage it yourself` });
+        c.error('dead-letter-collision', dlPath, `deadLetter creates "${dlqName}", which is also declared as a topic`, {
+          found: `deadLetter and topics.${dlqName}`,
+          allowed: 'one of them', hint: `remove the explicit "${dlqName}" topic, or drop deadLetter and manage it yourself` });
         continue;
       }
       const cleanup = config['cleanup.policy'] ?? 'delete';
@@ -370,6 +376,8 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
         if (!allTopics.has(topic)) {
           const s2 = didYouMean(topic, allTopics);
           c.error('unknown-topic', [...sPath, key, i], `service "${name}" ${key} "${topic}", which is not declared in topics`, {
+            found: topic,
+            allowed: `a topic declared under topics: (${allTopics.size} declared)`,
             hint: s2 ? `did you mean "${s2}"?` : `declare it under topics:, or remove it from ${key}`,
           });
         }
@@ -378,14 +386,14 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       if (dup) c.warn('duplicate-entry', [...sPath, key], `"${dup}" is listed twice`);
     }
     let type = s.type as ServiceType | undefined;
-    if (type === 'consumer' && produces.length > 0) c.error('role-mismatch', [...sPath, 'produces'], `a consumer service cannot produce`, { hint: 'remove produces, or drop `type: consumer` (roles are inferred from produces/consumes)' });
-    if (type === 'producer' && consumes.length > 0) c.error('role-mismatch', [...sPath, 'consumes'], `a producer service cannot consume`, { hint: 'remove consumes, or drop `type: producer` (roles are inferred from produces/consumes)' });
+    if (type === 'consumer' && produces.length > 0) c.error('role-mismatch', [...sPath, 'produces'], `a consumer service cannot produce`, { found: 'type: consumer with produces', allowed: 'consumes, group', hint: 'remove produces, or drop `type: consumer` (roles are inferred from produces/consumes)' });
+    if (type === 'producer' && consumes.length > 0) c.error('role-mismatch', [...sPath, 'consumes'], `a producer service cannot consume`, { found: 'type: producer with consumes', allowed: 'produces, transactionalId', hint: 'remove consumes, or drop `type: producer` (roles are inferred from produces/consumes)' });
     if (type === undefined && isStr(s.applicationId)) type = 'streams';
-    if (type === 'streams' && !isStr(s.applicationId)) c.error('streams-application-id', sPath, 'a streams service needs applicationId', { hint: 'add applicationId: <the application.id of the Kafka Streams app>' });
-    if (type !== undefined && type !== 'streams' && isStr(s.applicationId)) c.error('role-mismatch', [...sPath, 'applicationId'], `applicationId is for streams services, this one is ${type}`, { hint: 'set type: streams or remove applicationId' });
-    if (type !== 'streams' && s.exactlyOnce !== undefined) c.error('role-mismatch', [...sPath, 'exactlyOnce'], 'exactlyOnce is for streams services', { hint: 'use transactionalId for a transactional producer' });
-    if (type !== 'connect' && s.internalTopicPrefix !== undefined) c.error('role-mismatch', [...sPath, 'internalTopicPrefix'], 'internalTopicPrefix is for connect services');
-    if (type === 'consumer' && s.transactionalId !== undefined) c.error('role-mismatch', [...sPath, 'transactionalId'], 'a consumer service has no transactional id', { hint: 'transactional ids belong to producers' });
+    if (type === 'streams' && !isStr(s.applicationId)) c.error('streams-application-id', sPath, 'a streams service needs applicationId', { key: true, found: 'no applicationId', allowed: 'applicationId: <application.id>', hint: 'add applicationId: <the application.id of the Kafka Streams app>' });
+    if (type !== undefined && type !== 'streams' && isStr(s.applicationId)) c.error('role-mismatch', [...sPath, 'applicationId'], `applicationId is for streams services, this one is ${type}`, { found: `type: ${type}`, allowed: 'type: streams', hint: 'set type: streams or remove applicationId' });
+    if (type !== 'streams' && s.exactlyOnce !== undefined) c.error('role-mismatch', [...sPath, 'exactlyOnce'], 'exactlyOnce is for streams services', { found: `type: ${type ?? 'inferred ' + (produces.length > 0 ? 'producer' : 'consumer')}`, allowed: 'type: streams', hint: 'use transactionalId for a transactional producer' });
+    if (type !== 'connect' && s.internalTopicPrefix !== undefined) c.error('role-mismatch', [...sPath, 'internalTopicPrefix'], 'internalTopicPrefix is for connect services', { found: `type: ${type ?? 'inferred'}`, allowed: 'type: connect' });
+    if (type === 'consumer' && s.transactionalId !== undefined) c.error('role-mismatch', [...sPath, 'transactionalId'], 'a consumer service has no transactional id', { found: 'type: consumer with transactionalId', allowed: 'transactionalId on producer services', hint: 'transactional ids belong to producers' });
     if (type === undefined) type = produces.length > 0 && consumes.length === 0 ? 'producer' : consumes.length > 0 && produces.length === 0 ? 'consumer' : undefined;
     if (produces.length === 0 && consumes.length === 0 && type !== 'streams' && type !== 'connect') {
       c.warn('service-without-topics', sPath, `service "${name}" neither produces nor consumes: no ACLs are derived for it`, { key: true });
@@ -416,22 +424,24 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
     const aPath: PathSegment[] = ['acls', i];
     const res = asObj(a.resource);
     const rtype = res.type as ResourceType | undefined;
-    if (!isStr(a.principal) || !rtype || !Array.isArray(a.operations)) return;
+    // Shapes the schema pass already rejected (unknown resource type, …) get no second diagnostic.
+    if (!isStr(a.principal) || !isStr(rtype) || !Object.hasOwn(VALID_OPERATIONS, rtype) || !Array.isArray(a.operations)) return;
     let rname = isStr(res.name) ? res.name : undefined;
     const pattern = (res.pattern as 'literal' | 'prefixed' | undefined) ?? 'literal';
     if (rtype === 'cluster') {
-      if (rname !== undefined && rname !== CLUSTER_RESOURCE) c.error('acl-resource', [...aPath, 'resource', 'name'], `the cluster resource is always named "${CLUSTER_RESOURCE}"`, { found: rname, hint: 'remove name' });
+      if (rname !== undefined && rname !== CLUSTER_RESOURCE) c.error('acl-resource', [...aPath, 'resource', 'name'], `the cluster resource is always named "${CLUSTER_RESOURCE}"`, { found: rname, allowed: CLUSTER_RESOURCE, hint: 'remove name' });
       if (pattern !== 'literal') c.error('acl-resource', [...aPath, 'resource', 'pattern'], 'the cluster resource only takes a literal pattern');
       rname = CLUSTER_RESOURCE;
     } else if (rname === undefined || rname === '') {
-      c.error('acl-resource', [...aPath, 'resource'], `a ${rtype} ACL needs resource.name`, { hint: "use name: '*' for every resource of this type" });
+      c.error('acl-resource', [...aPath, 'resource'], `a ${rtype} ACL needs resource.name`, { found: 'no name', allowed: `a ${rtype} name, a prefix with pattern: prefixed, or '*'`, hint: "use name: '*' for every resource of this type" });
       return;
     }
     const validOps = VALID_OPERATIONS[rtype];
     (a.operations as unknown[]).forEach((op, j) => {
-      if (typeof op !== 'string') return;
+      // Unknown operation names are reported by the schema pass (with a did-you-mean).
+      if (typeof op !== 'string' || !ALL_OPERATIONS.has(op)) return;
       if (!validOps.includes(op as AclOperation)) {
-        c.error('acl-operation', [...aPath, 'operations', j], `operation ${op} does not apply to a ${rtype}`, { allowed: validOps.join(', ') });
+        c.error('acl-operation', [...aPath, 'operations', j], `operation ${op} does not apply to a ${rtype}`, { found: op, allowed: validOps.join(', '), hint: `Kafka never checks ${op} on a ${rtype}: the binding would grant nothing` });
         return;
       }
       acls.push({
@@ -460,6 +470,7 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       mechanism: (u.mechanism as ResolvedUser['mechanism'] | undefined) ?? 'SCRAM-SHA-512',
       iterations: isInt(u.iterations) ? u.iterations : 4096,
       passwordFrom: u.passwordFrom,
+      passwordVersion: isInt(u.passwordVersion) ? u.passwordVersion : 1,
     });
     if (u.passwordFrom.startsWith('file:') && !opts.skipFileChecks) {
       // The file is read at deploy time; a missing file now is worth a warning, not an error (CI may inject it).
@@ -478,12 +489,22 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
     const user = isStr(q.user) ? q.user : undefined;
     const clientId = isStr(q.clientId) ? q.clientId : undefined;
     if (!user && !clientId) {
-      c.error('quota-entity', qPath, 'a quota needs user, clientId, or both', { hint: "use '<default>' for the default entity" });
+      c.error('quota-entity', qPath, 'a quota needs user or clientId', { found: 'neither', allowed: "user: <name> | clientId: <id> ('<default>' for the default entity)", hint: "use '<default>' for the default entity" });
+      return;
+    }
+    if (user && clientId) {
+      c.error('quota-entity', [...qPath, 'clientId'], 'a quota sets either user or clientId, not both', {
+        found: `user "${user}" and clientId "${clientId}"`,
+        allowed: 'user, or clientId',
+        hint: 'the Terraform provider has no combined user+client-id entity: split it into two quotas',
+      });
       return;
     }
     if (user && user !== '<default>' && !knownUsers.has(user)) {
       const s2 = didYouMean(user, knownUsers);
-      c.error('unknown-user', [...qPath, 'user'], `quota for user "${user}", who is neither in users nor a service principal`, { hint: s2 ? `did you mean "${s2}"?` : 'declare the user under users:, or a service with principal User:<name>' });
+      c.error('unknown-user', [...qPath, 'user'], `quota for user "${user}", who is neither in users nor a service principal`, {
+        found: user,
+        allowed: `a name under users:, a service principal User:<name>, or '<default>'`, hint: s2 ? `did you mean "${s2}"?` : 'declare the user under users:, or a service with principal User:<name>' });
     }
     const quota: ResolvedQuota = { user, clientId };
     for (const k of ['producerByteRate', 'consumerByteRate'] as const) {
@@ -493,11 +514,12 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
       }
     }
     if (typeof q.requestPercentage === 'number') quota.requestPercentage = q.requestPercentage;
-    if (quota.producerByteRate === undefined && quota.consumerByteRate === undefined && quota.requestPercentage === undefined) {
-      c.error('quota-empty', qPath, 'the quota sets no limit', { allowed: 'producerByteRate, consumerByteRate, requestPercentage' });
+    // A limit written in a wrong form is reported by the schema pass; only a quota without any limit key is empty.
+    if (q.producerByteRate === undefined && q.consumerByteRate === undefined && q.requestPercentage === undefined) {
+      c.error('quota-empty', qPath, 'the quota sets no limit', { found: 'no limit', allowed: 'producerByteRate, consumerByteRate, requestPercentage', hint: 'add e.g. producerByteRate: 10MiB' });
     }
     const key = `${user ?? ''}|${clientId ?? ''}`;
-    if (quotaKeys.has(key)) c.error('duplicate-quota', qPath, 'a second quota for the same user/client-id', { hint: 'merge the two entries' });
+    if (quotaKeys.has(key)) c.error('duplicate-quota', qPath, 'a second quota for the same user/client-id', { found: user ? `user ${user}` : `clientId ${clientId}`, allowed: 'one quota per entity', hint: 'merge the two entries' });
     quotaKeys.add(key);
     quotas.push(quota);
   });
@@ -507,6 +529,12 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
   const backend: BackendSpec | undefined = isObj(backendRaw) && isStr(backendRaw.type)
     ? { type: backendRaw.type as BackendSpec['type'], config: asObj(backendRaw.config) as BackendSpec['config'] }
     : undefined;
+  if (backend) {
+    // A top-level backend is checked once per environment; identical diagnostics are merged by the caller.
+    const bPath: PathSegment[] = envObj.backend !== undefined ? [...envPath, 'backend'] : ['backend'];
+    const pos = c.doc.positionOf(bPath);
+    c.out.push(...validateBackend(backend, { file: c.doc.file, line: pos.line, column: pos.column, path: formatPath(bPath) }));
+  }
 
   return {
     file: c.doc.file,
@@ -521,6 +549,8 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
     backend,
   };
 }
+
+const ALL_OPERATIONS = new Set<string>(['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'CreateTokens', 'DescribeTokens']);
 
 const VALID_OPERATIONS: Record<ResourceType, AclOperation[]> = {
   topic: ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'DescribeConfigs', 'AlterConfigs'],
@@ -546,14 +576,14 @@ function resolveTopicConfig(c: Checker, layers: Array<{ obj: Obj; path: PathSegm
     const cfg = asObj(obj.config);
     if (obj.retention !== undefined && obj.retention !== null) {
       if (cfg['retention.ms'] !== undefined) {
-        c.error('sugar-conflict', [...path, 'config', 'retention.ms'], 'retention and config.retention.ms are both set', { key: true, hint: 'keep one: retention: 7d is the same as config.retention.ms: 604800000' });
+        c.error('sugar-conflict', [...path, 'config', 'retention.ms'], 'retention and config.retention.ms are both set', { found: `retention: ${String(obj.retention)} and config.retention.ms: ${String(cfg['retention.ms'])}`, allowed: 'one of them', key: true, hint: 'keep one: retention: 7d is the same as config.retention.ms: 604800000' });
       }
       const d = Duration.tryParse(obj.retention);
       if (d) out['retention.ms'] = String(d.toMilliseconds());
     }
     if (obj.cleanupPolicy !== undefined && obj.cleanupPolicy !== null) {
       if (cfg['cleanup.policy'] !== undefined) {
-        c.error('sugar-conflict', [...path, 'config', 'cleanup.policy'], 'cleanupPolicy and config.cleanup.policy are both set', { key: true, hint: 'keep cleanupPolicy' });
+        c.error('sugar-conflict', [...path, 'config', 'cleanup.policy'], 'cleanupPolicy and config.cleanup.policy are both set', { found: 'cleanupPolicy and config.cleanup.policy', allowed: 'one of them', key: true, hint: 'keep cleanupPolicy' });
       }
       const v = Array.isArray(obj.cleanupPolicy) ? obj.cleanupPolicy : [obj.cleanupPolicy];
       if (v.every(isStr)) out['cleanup.policy'] = [...v].sort().join(',');
@@ -565,6 +595,8 @@ function resolveTopicConfig(c: Checker, layers: Array<{ obj: Obj; path: PathSegm
         const s = didYouMean(key, TOPIC_CONFIGS.map((d) => d.name));
         c.error('unknown-config', kPath, `"${key}" is not a Kafka topic config`, {
           key: true,
+          found: key,
+          allowed: 'a topic-level config of the catalogue (README: config catalogue)',
           hint: s ? `did you mean "${s}"?` : key.startsWith('log.') ? `"${key}" is a broker config; the topic-level name drops "log." (e.g. ${key.replace(/^log\./, '')})` : 'see the topic config list in the README',
         });
         continue;
@@ -572,6 +604,8 @@ function resolveTopicConfig(c: Checker, layers: Array<{ obj: Obj; path: PathSegm
       if (def.only !== undefined && def.only !== major) {
         c.error('unknown-config', kPath, `"${key}" does not exist in Kafka ${major}`, {
           key: true,
+          found: key,
+          allowed: `Kafka ${def.only} only`,
           hint: major === 4 ? 'it was removed in Kafka 4.0; set cluster.kafkaVersion: "3.9" if the cluster is older' : 'it needs Kafka 4',
         });
         continue;
@@ -590,21 +624,21 @@ function resolveTopicConfig(c: Checker, layers: Array<{ obj: Obj; path: PathSegm
 function resolveTopicSchema(c: Checker, topic: string, s: Obj, path: PathSegment[], opts: ValidateOptions, policy: Policy): ResolvedTopic['schema'] {
   const strategy = (s.subjectNameStrategy as NonNullable<ResolvedTopic['schema']>['subjectNameStrategy'] | undefined) ?? 'TopicNameStrategy';
   const out: NonNullable<ResolvedTopic['schema']> = { compatibility: isStr(s.compatibility) ? s.compatibility : 'BACKWARD', subjectNameStrategy: strategy };
-  if (s.key === undefined && s.value === undefined) c.error('schema-empty', path, 'schema names neither key nor value', { hint: 'add value: schemas/<file>.avsc' });
+  if (s.key === undefined && s.value === undefined) c.error('schema-empty', path, 'schema names neither key nor value', { key: true, found: 'no key, no value', allowed: 'key: <file>, value: <file>, or both', hint: 'add value: schemas/<file>.avsc' });
   for (const part of ['key', 'value'] as const) {
     const file = s[part];
     if (!isStr(file)) continue;
     const ext = extname(file).toLowerCase();
     const format = ext === '.avsc' ? 'avro' : ext === '.json' ? 'json' : ext === '.proto' ? 'protobuf' : undefined;
     if (!format) {
-      c.error('schema-format', [...path, part], `unknown schema file type "${ext || file}"`, { allowed: '.avsc (Avro), .json (JSON Schema), .proto (Protobuf)' });
+      c.error('schema-format', [...path, part], `unknown schema file type "${ext || file}"`, { found: file, hint: 'the file extension selects the format', allowed: '.avsc (Avro), .json (JSON Schema), .proto (Protobuf)' });
       continue;
     }
     let recordName: string | undefined;
     if (!opts.skipFileChecks) {
       const abs = resolve(dirname(c.doc.file), file);
       if (!existsSync(abs)) {
-        c.error('schema-missing', [...path, part], `schema file ${file} does not exist`, { hint: `paths are relative to ${c.doc.file}` });
+        c.error('schema-missing', [...path, part], `schema file ${file} does not exist`, { found: abs, allowed: 'an existing .avsc / .json / .proto file', hint: `paths are relative to ${c.doc.file}` });
         continue;
       }
       if (format !== 'protobuf') {
@@ -612,9 +646,14 @@ function resolveTopicSchema(c: Checker, topic: string, s: Obj, path: PathSegment
           const parsed = JSON.parse(readFileSync(abs, 'utf8')) as unknown;
           if (format === 'avro' && isObj(parsed) && isStr(parsed.name)) recordName = isStr(parsed.namespace) && !parsed.name.includes('.') ? `${parsed.namespace}.${parsed.name}` : parsed.name;
           if (format === 'json' && isObj(parsed) && isStr(parsed.title)) recordName = parsed.title;
+          const problem = format === 'avro' ? avroProblem(parsed) : jsonSchemaProblem(parsed);
+          if (problem) {
+            c.error('schema-parse', [...path, part], `schema file ${file} is not a valid ${format === 'avro' ? 'Avro schema' : 'JSON Schema'}`, { found: problem, hint: 'fix the schema file; the registry would reject it at deploy time' });
+            continue;
+          }
           if (policy.requireSchemaDocs) checkSchemaDocs(c, parsed, format, [...path, part], file);
         } catch (e) {
-          c.error('schema-parse', [...path, part], `schema file ${file} is not valid JSON`, { hint: (e as Error).message });
+          c.error('schema-parse', [...path, part], `schema file ${file} is not valid JSON`, { found: (e as Error).message, hint: `${format === 'avro' ? 'Avro' : 'JSON'} schemas are JSON documents` });
           continue;
         }
       }
@@ -624,6 +663,54 @@ function resolveTopicSchema(c: Checker, topic: string, s: Obj, path: PathSegment
     out[part] = { subject, file, format };
   }
   return out;
+}
+
+const AVRO_PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+
+/** A structural Avro check (names, fields, types), enough to catch what the registry would reject. */
+function avroProblem(s: unknown, at = 'schema'): string | undefined {
+  if (typeof s === 'string') return AVRO_PRIMITIVES.has(s) || /^[A-Za-z_][\w.]*$/.test(s) ? undefined : `${at}: "${s}" is not a type name`;
+  if (Array.isArray(s)) {
+    for (let i = 0; i < s.length; i++) {
+      const p = avroProblem(s[i], `${at}[${i}]`);
+      if (p) return p;
+    }
+    return s.length === 0 ? `${at}: an empty union` : undefined;
+  }
+  if (!isObj(s)) return `${at}: expected a type name, a union list or an object`;
+  const type = s.type;
+  if (type === 'record' || type === 'error') {
+    if (!isStr(s.name)) return `${at}: a record needs a "name"`;
+    if (!Array.isArray(s.fields)) return `${at}: record ${s.name} needs a "fields" list`;
+    for (const [i, f] of (s.fields as unknown[]).entries()) {
+      if (!isObj(f) || !isStr(f.name)) return `${at}.fields[${i}]: a field needs a "name"`;
+      if (f.type === undefined) return `${at}.fields[${i}] (${f.name}): a field needs a "type"`;
+      const p = avroProblem(f.type, `${at}.${f.name}`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (type === 'enum') return Array.isArray(s.symbols) && isStr(s.name) ? undefined : `${at}: an enum needs "name" and "symbols"`;
+  if (type === 'array') return s.items === undefined ? `${at}: an array needs "items"` : avroProblem(s.items, `${at}.items`);
+  if (type === 'map') return s.values === undefined ? `${at}: a map needs "values"` : avroProblem(s.values, `${at}.values`);
+  if (type === 'fixed') return isStr(s.name) && isInt(s.size) ? undefined : `${at}: a fixed needs "name" and "size"`;
+  if (isStr(type) && AVRO_PRIMITIVES.has(type)) return undefined;
+  if (type !== undefined && typeof type !== 'string') return avroProblem(type, `${at}.type`);
+  return `${at}: unknown type ${JSON.stringify(type)}`;
+}
+
+let schemaAjv: Ajv | undefined;
+/** Compiles a JSON Schema with ajv; the compile error is the problem. */
+function jsonSchemaProblem(s: unknown): string | undefined {
+  if (!isObj(s) && typeof s !== 'boolean') return 'a JSON Schema is an object (or true/false)';
+  // Formats (date-time, …) are the registry's business; ajv must not print warnings into kafkaform's output.
+  schemaAjv ??= new Ajv({ strict: false, allErrors: false, validateSchema: true, validateFormats: false, logger: false });
+  try {
+    schemaAjv.compile(s as object);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
 }
 
 function checkSchemaDocs(c: Checker, schema: unknown, format: 'avro' | 'json', path: PathSegment[], file: string): void {
