@@ -1,17 +1,27 @@
 /**
- * The deploy edge: synthesize one environment's stack, terraform init/plan, refuse what the
- * policy forbids, ask (or --auto-approve), apply the saved plan. Returns what changed.
+ * The deploy edge: read the live topics (partition decreases are refused before terraform runs),
+ * synthesize one environment's stack, terraform init/plan, label the changes by risk, refuse what
+ * the policy forbids, ask (or --auto-approve), apply the saved plan, then verify with a drift
+ * check. Returns what changed.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { connectionVariables, resolveConnection, type ConnectionFlags, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
+import { computePartitionDecreases, computePlan, type KafkaformPlan, type LiveTopicFacts } from '../plan/risk.js';
+import { collectDrift, collectLiveState } from '../drift/collect-drift.js';
+import { summarizeDrift } from '../drift/render-drift.js';
+import type { Connection } from '../cluster/port.js';
+import { requireValidBackend, resolveBackend } from '../synth/backend.js';
 import { resolveSecret } from '../secrets/resolve.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { synthStacks, userPasswordVariable } from '../synth/stack.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
 import { UserError, noProgress, type Progress } from '../toolchain/paths.js';
-import { terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
+import { TerraformError, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
+
+/** Checks after apply that the cluster matches the spec (default: kafkaform's drift check). */
+export type VerifyDeploy = (spec: ResolvedSpec, connection: Connection) => Promise<{ inSync: boolean; summary: string }>;
 
 export interface DeployOptions {
   spec: ResolvedSpec;
@@ -26,6 +36,10 @@ export interface DeployOptions {
   confirm?: (changes: PlannedChange[]) => Promise<boolean>;
   /** Only plan, never apply. */
   planOnly?: boolean;
+  /** Shown the risk-labelled plan before anything is applied (deploy prints it with the plan renderer). */
+  onPlan?: (plan: KafkaformPlan) => void;
+  /** After apply: is the cluster in sync? Default: collectDrift. `false` skips the check. */
+  verify?: VerifyDeploy | false;
   env?: NodeJS.ProcessEnv;
   onProgress?: Progress;
   onTerraformOutput?: (line: string) => void;
@@ -33,9 +47,16 @@ export interface DeployOptions {
 
 export interface StackPlan {
   stackDir: string;
+  /** '' when terraform did not produce an applicable plan (see `applicable`). */
   planFile: string;
   hasChanges: boolean;
   changes: PlannedChange[];
+  /** The risk-labelled plan value (what `kafkaform plan` renders). */
+  kafkaformPlan: KafkaformPlan;
+  /** False when the saved plan must not be applied (blocked before terraform, or planned without prevent_destroy to show what is forbidden). */
+  applicable: boolean;
+  /** Declared topics as the live cluster has them now. */
+  live: LiveTopicFacts[];
   plan: unknown;
   connection: ResolvedConnection;
   toolchain: Toolchain;
@@ -45,6 +66,28 @@ export interface StackPlan {
 
 export interface DeployResult extends StackPlan {
   applied: boolean;
+  /** The post-apply check, when it ran. */
+  verification?: { inSync: boolean; summary: string };
+}
+
+/** Default post-apply check: kafkaform's drift check against the live cluster. */
+export const verifyWithDrift: VerifyDeploy = async (spec, connection) => {
+  const report = await collectDrift(spec, connection);
+  return { inSync: report.inSync, summary: summarizeDrift(report) };
+};
+
+/** Reads partitions and configs of the declared topics that exist on the cluster (bounded in time). */
+export async function readLiveTopics(spec: ResolvedSpec, connection: Connection): Promise<LiveTopicFacts[]> {
+  const declared = new Set(spec.topics.map((t) => t.name));
+  const state = await collectLiveState(connection);
+  return state.topics
+    .filter((t) => declared.has(t.name))
+    .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config }));
+}
+
+/** True when terraform refused because a prevent_destroy resource would be destroyed. */
+function isPreventDestroyError(e: unknown): boolean {
+  return e instanceof TerraformError && /prevent_destroy/.test(e.message);
 }
 
 /** Changes the policy forbids: deleting or replacing a topic without policy.allowTopicDeletion. */
@@ -62,6 +105,10 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const outdir = resolve(opts.outdir ?? resolve(baseDir, 'cdktf.out'));
   const stateDir = resolve(opts.stateDir ?? baseDir);
   mkdirSync(stateDir, { recursive: true });
+  // KAFKAFORM_BACKEND / KAFKAFORM_BACKEND_CONFIG win over topics.yaml (CI keeps state elsewhere).
+  const backend = resolveBackend(spec.backend, env);
+  requireValidBackend(backend, { file: spec.file, line: 1, column: 1, path: env.KAFKAFORM_BACKEND ? 'KAFKAFORM_BACKEND' : 'backend' });
+  const stackSpec: ResolvedSpec = { ...spec, backend };
 
   progress('checking terraform and the Kafka provider');
   const toolchain = await ensureToolchain({ onProgress: progress });
@@ -77,38 +124,86 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     secretVars.push(name);
   }
 
+  // Partition decreases are caught here, against the live cluster: terraform would plan a
+  // replace, and prevent_destroy would then fail the plan with an error that does not say why.
+  progress('reading the declared topics on the cluster');
+  const live = await readLiveTopics(spec, connection.connection);
+  const errors = computePartitionDecreases(spec, live);
+
   progress(`synthesizing stack ${spec.environment}`);
-  const dirs = synthStacks([spec], { outdir, stateDir, writeOnlySecrets: toolchain.terraform.supportsWriteOnly });
+  const writeOnlySecrets = toolchain.terraform.supportsWriteOnly;
+  const dirs = synthStacks([stackSpec], { outdir, stateDir, writeOnlySecrets });
   const stackDir = dirs.get(spec.environment)!;
   const run = { vars, sensitiveVars: secretVars, onOutput: opts.onTerraformOutput };
+  const base = { stackDir, connection, toolchain, vars, secretVars, live };
+  if (errors.length > 0) {
+    const kafkaformPlan = computePlan({ spec, changes: [], live, errors });
+    return { ...base, planFile: '', hasChanges: false, changes: [], plan: undefined, kafkaformPlan, applicable: false };
+  }
 
   progress('terraform init');
   await terraformInit(stackDir, toolchain, run);
   progress('terraform plan');
-  const { exitCode, planFile } = await terraformPlan(stackDir, toolchain, run);
-  const plan = await terraformShowJson(stackDir, toolchain, planFile, run);
+  let planned: { exitCode: 0 | 2; planFile: string; dir: string; applicable: boolean };
+  try {
+    planned = { ...(await terraformPlan(stackDir, toolchain, run)), dir: stackDir, applicable: true };
+  } catch (e) {
+    if (!isPreventDestroyError(e)) throw e;
+    // The real stack refuses to destroy topics. To show *what* it refuses (with everything else
+    // in the plan), plan a copy without prevent_destroy into a separate directory; that plan is
+    // never applied (policy violations block it).
+    progress('the plan destroys a protected topic: planning an unguarded copy to show what');
+    const shadowOut = resolve(outdir, '.kafkaform-plan-only');
+    const shadow = synthStacks([{ ...stackSpec, policy: { ...stackSpec.policy, allowTopicDeletion: true } }], { outdir: shadowOut, stateDir, writeOnlySecrets });
+    const shadowDir = shadow.get(spec.environment)!;
+    await terraformInit(shadowDir, toolchain, run);
+    planned = { ...(await terraformPlan(shadowDir, toolchain, run)), dir: shadowDir, applicable: false };
+  }
+  const plan = await terraformShowJson(planned.dir, toolchain, planned.planFile, run);
   const changes = computePlanChanges(plan);
-  return { stackDir, planFile, hasChanges: exitCode === 2, changes, plan, connection, toolchain, vars, secretVars };
+  const kafkaformPlan = computePlan({ spec, changes, live });
+  return {
+    ...base,
+    planFile: planned.planFile,
+    hasChanges: planned.exitCode === 2,
+    changes,
+    plan,
+    kafkaformPlan,
+    applicable: planned.applicable && kafkaformPlan.violations.length === 0,
+  };
 }
 
 /** Plans, checks the policy, confirms, and applies the saved plan. */
 export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   const progress = opts.onProgress ?? noProgress;
   const p = await planStack(opts);
-  if (!p.hasChanges || opts.planOnly) return { ...p, applied: false };
-
-  const forbidden = forbiddenChanges(opts.spec, p.changes);
-  if (forbidden.length > 0) {
+  opts.onPlan?.(p.kafkaformPlan);
+  const { errors, violations } = p.kafkaformPlan;
+  if (errors.length > 0) {
+    throw new UserError(`nothing was deployed: ${errors.map((e) => e.message).join('; ')}`, errors.map((e) => e.hint).join('; '));
+  }
+  if (violations.length > 0) {
     throw new UserError(
-      `refusing to ${forbidden.map((c) => `${c.action} topic ${c.name}`).join(', ')}: the topic's data would be lost`,
-      'set policy.allowTopicDeletion: true to allow it, or restore the topic in topics.yaml (a partition decrease forces a replace: Kafka cannot remove partitions)',
+      `refusing to ${violations.map((v) => v.change).join(', ')}: the topic's data would be lost (${violations[0]!.policyKey} is false); nothing was deployed`,
+      `set ${violations[0]!.policyKey}: true to allow it, or restore the topic in topics.yaml`,
     );
   }
+  if (!p.applicable) throw new UserError('the plan cannot be applied', 'run `kafkaform plan` to see why');
+  if (!p.hasChanges || opts.planOnly) return { ...p, applied: false };
   if (!opts.autoApprove) {
     if (!opts.confirm) throw new UserError('deploy needs confirmation', 'run it in a terminal to be asked, or pass --auto-approve (CI)');
     if (!(await opts.confirm(p.changes))) throw new UserError('deploy cancelled: nothing was changed', undefined, 1);
   }
   progress('terraform apply');
   await terraformApply(p.stackDir, p.toolchain, { planFile: p.planFile, vars: p.vars, sensitiveVars: p.secretVars, onOutput: opts.onTerraformOutput });
-  return { ...p, applied: true };
+  if (opts.verify === false) return { ...p, applied: true };
+  progress('verifying: drift check against the cluster');
+  const verification = await (opts.verify ?? verifyWithDrift)(opts.spec, p.connection.connection);
+  if (!verification.inSync) {
+    throw new UserError(
+      `applied, but the cluster is not in sync with ${opts.spec.file}: ${verification.summary}`,
+      'run `kafkaform drift` to see the differences (another process may be changing the cluster, or a setting is not applied by the provider)',
+    );
+  }
+  return { ...p, applied: true, verification };
 }

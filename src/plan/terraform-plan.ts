@@ -22,6 +22,10 @@ export interface PlannedChange {
   name: string;
   action: ChangeAction;
   changes: AttributeChange[];
+  /** For ACL changes: the binding itself (all kafka_acl fields are ForceNew, so before = after). */
+  acl?: AclBinding;
+  /** For replacements: the attributes that force it (terraform's replace_paths), e.g. `partitions`. */
+  replacePaths?: string[];
 }
 
 interface TfResourceChange {
@@ -33,6 +37,7 @@ interface TfResourceChange {
     after: Record<string, unknown> | null;
     before_sensitive?: unknown;
     after_sensitive?: unknown;
+    replace_paths?: unknown[][];
   };
 }
 
@@ -63,21 +68,26 @@ const ACL_RESOURCE_TYPES: Record<string, AclBinding['resourceType']> = {
   User: 'user',
 };
 
+/** The ACL binding a kafka_acl resource's values describe. */
+export function aclBindingOf(v: Record<string, unknown>): AclBinding {
+  return {
+    principal: String(v.acl_principal),
+    host: String(v.acl_host),
+    operation: String(v.acl_operation) as AclBinding['operation'],
+    permission: String(v.acl_permission_type).toLowerCase() === 'deny' ? 'deny' : 'allow',
+    resourceType: ACL_RESOURCE_TYPES[String(v.resource_type)] ?? 'topic',
+    resourceName: String(v.resource_name),
+    patternType: String(v.resource_pattern_type_filter).toLowerCase() === 'prefixed' ? 'prefixed' : 'literal',
+  };
+}
+
 /** The readable kafkaform name of a planned resource. */
 export function resourceName(type: string, v: Record<string, unknown>): string {
   switch (type) {
     case 'kafka_topic':
       return String(v.name);
     case 'kafka_acl':
-      return formatAcl({
-        principal: String(v.acl_principal),
-        host: String(v.acl_host),
-        operation: String(v.acl_operation) as AclBinding['operation'],
-        permission: String(v.acl_permission_type).toLowerCase() === 'deny' ? 'deny' : 'allow',
-        resourceType: ACL_RESOURCE_TYPES[String(v.resource_type)] ?? 'topic',
-        resourceName: String(v.resource_name),
-        patternType: String(v.resource_pattern_type_filter).toLowerCase() === 'prefixed' ? 'prefixed' : 'literal',
-      });
+      return formatAcl(aclBindingOf(v));
     case 'kafka_user_scram_credential':
       return `${String(v.username)} (${String(v.scram_mechanism)})`;
     case 'kafka_quota':
@@ -123,13 +133,16 @@ export function computePlanChanges(plan: unknown): PlannedChange[] {
     const action = actionOf(rc.change.actions);
     if (action === 'no-op' || action === 'read') continue;
     const values = (rc.change.after ?? rc.change.before ?? {}) as Record<string, unknown>;
-    out.push({
+    const change: PlannedChange = {
       address: rc.address,
       resource: KIND[rc.type]!,
       name: resourceName(rc.type, values),
       action,
       changes: action === 'update' || action === 'replace' ? diffAttributes(rc.change.before, rc.change.after, rc.change.before_sensitive, rc.change.after_sensitive) : [],
-    });
+    };
+    if (rc.type === 'kafka_acl') change.acl = aclBindingOf((rc.change.before ?? rc.change.after ?? {}) as Record<string, unknown>);
+    if (action === 'replace' && rc.change.replace_paths?.length) change.replacePaths = rc.change.replace_paths.map((p) => p.map(String).join('.'));
+    out.push(change);
   }
   const order: Record<ResourceKind, number> = { topic: 0, schema: 1, user: 2, acl: 3, quota: 4, other: 5 };
   return out.sort((a, b) => order[a.resource] - order[b.resource] || a.name.localeCompare(b.name));

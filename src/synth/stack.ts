@@ -80,7 +80,7 @@ export class KafkaformStack extends TerraformStack {
       const version = new TerraformVariable(this, `${userPasswordVariable(user.name)}_version`, {
         type: 'string',
         description: `Bump to rotate ${user.name}'s password`,
-        default: '1',
+        default: String(user.passwordVersion ?? 1),
       });
       new KafkaScramUser(this, {
         user,
@@ -108,7 +108,12 @@ export class KafkaformStack extends TerraformStack {
     const cfg = b.config as Record<string, unknown>;
     if (b.type === 's3') new S3Backend(this, { key: `kafkaform/${spec.environment}.tfstate`, ...cfg } as unknown as S3BackendConfig);
     else if (b.type === 'gcs') new GcsBackend(this, { prefix: `kafkaform/${spec.environment}`, ...cfg } as unknown as GcsBackendConfig);
-    else new RemoteBackend(this, { workspaces: { name: `kafkaform-${spec.environment}` }, ...cfg } as unknown as RemoteBackendConfig);
+    else {
+      // topics.yaml config is flat: `workspace` / `workspacePrefix` become Terraform's workspaces block.
+      const { workspace, workspacePrefix, ...rest } = cfg;
+      const workspaces = workspacePrefix !== undefined ? { prefix: String(workspacePrefix) } : { name: workspace !== undefined ? String(workspace) : `kafkaform-${spec.environment}` };
+      new RemoteBackend(this, { ...rest, workspaces } as unknown as RemoteBackendConfig);
+    }
   }
 }
 

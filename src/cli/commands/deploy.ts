@@ -2,6 +2,7 @@ import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../cluster/port.js';
 import { deployStack } from '../../deploy/deploy.js';
 import { summarizeChanges, type PlannedChange } from '../../plan/terraform-plan.js';
+import { renderPlanText } from '../../plan/render-plan.js';
 import { loadSpec, requireEnvironment } from '../../spec/validate.js';
 import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
 import { UserError } from '../../toolchain/paths.js';
@@ -23,14 +24,17 @@ export function renderChangeList(changes: PlannedChange[], io: Pick<Io, 'paint'>
 export const deployCommand: Command = {
   name: 'deploy',
   summary: 'Plan and apply topics.yaml to a cluster with real terraform (the embedded local cluster when no servers are configured)',
-  usage: 'deploy [-f topics.yaml] [--env NAME] [--bootstrap-servers …] [--auto-approve] [--json]',
+  usage: 'deploy [-f topics.yaml] [--env NAME] [--bootstrap-servers …] [--auto-approve] [--no-verify] [--json]',
   description:
-    'Synthesizes the environment\'s stack, runs terraform init/plan, refuses topic deletion or replacement unless policy.allowTopicDeletion, asks for confirmation (or --auto-approve), applies the saved plan and reads the cluster back.',
+    'Synthesizes the environment\'s stack, runs terraform init/plan and shows the risk-labelled plan (as `kafkaform plan` does), refuses a partition decrease and topic deletion or replacement unless policy.allowTopicDeletion, ' +
+    'asks for confirmation (or --auto-approve), applies the saved plan, then runs the drift check and fails if the cluster is not in sync.\n' +
+    'Exit codes: 0 deployed (or nothing to do), 1 error (refused, cancelled, terraform failed, not in sync after apply).',
   examples: ['kafkaform deploy --env dev --auto-approve', 'KAFKAFORM_BOOTSTRAP_SERVERS=kafka:9092 kafkaform deploy --env prod'],
   options: {
     ...FILE_OPTION,
     ...CONNECTION_OPTIONS,
     'auto-approve': { type: 'boolean', description: 'Apply without asking (CI)' },
+    'no-verify': { type: 'boolean', description: 'Skip the drift check after apply' },
     out: { type: 'string', short: 'o', value: 'DIR', description: 'Where to synthesize', default: 'cdktf.out' },
     'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
@@ -49,11 +53,11 @@ export const deployCommand: Command = {
       stateDir: str(args['state-dir']),
       connection: connectionFlags(args),
       autoApprove: args['auto-approve'] === true,
+      // The plan goes to stderr with --json so stdout stays one JSON document.
+      onPlan: (plan) => (args.json ? io.stderr : io.stdout)(renderPlanText(plan, { paint: io.paint })),
+      verify: args['no-verify'] === true ? false : undefined,
       confirm: io.stdinIsTty
-        ? async (changes) => {
-            io.stderr(renderChangeList(changes, io));
-            return askYesNo(`Apply these ${changes.length} change(s) to ${spec.cluster.name} (${spec.environment})?`);
-          }
+        ? async (changes) => askYesNo(`Apply these ${changes.length} change(s) to ${spec.cluster.name} (${spec.environment})?`)
         : undefined,
       onProgress: io.progress,
     });
@@ -77,7 +81,9 @@ export const deployCommand: Command = {
             bootstrapServers: r.connection.connection.bootstrapServers,
             applied: r.applied,
             summary,
-            changes: r.changes,
+            risk: { destructive: r.kafkaformPlan.summary.destructive, risky: r.kafkaformPlan.summary.risky, safe: r.kafkaformPlan.summary.safe },
+            changes: r.kafkaformPlan.changes,
+            verification: r.verification,
             live: { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config })), acls: live.acls.length },
           },
           null,
@@ -86,7 +92,7 @@ export const deployCommand: Command = {
       );
       return EXIT.ok;
     }
-    if (r.changes.length) io.stdout(renderChangeList(r.changes, io));
+    if (r.verification) io.stdout(`${io.paint('32', '✓')} verified: ${r.verification.summary}`);
     io.stdout(
       r.applied
         ? `${io.paint('32', '✓')} applied to ${spec.cluster.name} (${spec.environment}) at ${r.connection.connection.bootstrapServers.join(',')}: ${summary.create} created, ${summary.update} updated, ${summary.replace} replaced, ${summary.delete} deleted`

@@ -1,0 +1,92 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { planStack } from '../../deploy/deploy.js';
+import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
+import { planExitCode, type KafkaformPlan } from '../../plan/risk.js';
+import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
+import { loadSpec, requireEnvironment } from '../../spec/validate.js';
+import { UserError } from '../../toolchain/paths.js';
+import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command, type Io } from '../framework.js';
+
+export type PlanFormat = 'text' | 'json' | 'markdown';
+
+/** Renders a plan in the requested format (colour only for text on a terminal). */
+export function renderPlan(plan: KafkaformPlan, format: PlanFormat, io?: Pick<Io, 'paint'>): string {
+  if (format === 'json') return renderPlanJson(plan);
+  if (format === 'markdown') return renderPlanMarkdown(plan);
+  return renderPlanText(plan, { paint: io?.paint });
+}
+
+/** The UserError for a blocked plan: names the change and the policy key (or the partition decrease). */
+export function blockedPlanError(plan: KafkaformPlan): UserError | undefined {
+  if (plan.errors.length > 0) {
+    return new UserError(plan.errors.map((e) => e.message).join('; '), plan.errors.map((e) => e.hint).join('; '));
+  }
+  if (plan.violations.length > 0) {
+    const v = plan.violations;
+    return new UserError(
+      `the plan would ${v.map((x) => x.change).join(', ')}, which ${v[0]!.policyKey} (false) does not allow: the topic's data would be lost`,
+      `set ${v[0]!.policyKey}: true in topics.yaml to allow it, or restore the topic`,
+    );
+  }
+  return undefined;
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show what deploy would change, per topic, ACL, user, quota and schema, labelled safe / risky / destructive',
+  usage: 'plan [-f topics.yaml] [--env NAME] [--format text|json|markdown] [--out FILE] [--step-summary]',
+  description:
+    'Runs the real terraform plan for the environment\'s stack (nothing is changed) and renders it as kafkaform resources. ' +
+    'Partition decreases are found against the live cluster before terraform runs. ' +
+    'Markdown starts with a hidden marker (<!-- kafkaform-plan:ENV -->) so a workflow can update its own PR comment.\n' +
+    'Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes, 1 error — including a destructive change policy.allowTopicDeletion does not allow, and a partition decrease.',
+  examples: [
+    'kafkaform plan --env dev',
+    'kafkaform plan --env prod --format markdown --out plan.md',
+    'kafkaform plan --env prod --format markdown --step-summary   # also appends to $GITHUB_STEP_SUMMARY',
+    'kafkaform plan --format json | jq \'.changes[] | select(.risk != "safe")\'',
+  ],
+  options: {
+    ...FILE_OPTION,
+    ...CONNECTION_OPTIONS,
+    format: { type: 'string', value: 'FORMAT', description: 'text | json | markdown', default: 'text' },
+    json: { type: 'boolean', description: 'Same as --format json' },
+    out: { type: 'string', short: 'o', value: 'FILE', description: 'Write the rendered plan to FILE (stdout then gets the one-line summary)' },
+    'step-summary': { type: 'boolean', description: 'Also append the Markdown plan to $GITHUB_STEP_SUMMARY (GitHub Actions)' },
+    'synth-dir': { type: 'string', value: 'DIR', description: 'Where to synthesize', default: 'cdktf.out' },
+    'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
+  },
+  async run({ args, io }) {
+    const file = str(args.file)!;
+    const format: PlanFormat = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
+    const result = loadSpec(file);
+    if (hasErrors(result.diagnostics)) {
+      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
+      throw new UserError(`${file} is not valid: no plan`, `run \`kafkaform validate -f ${file}\``);
+    }
+    const spec = requireEnvironment(result, str(args.env));
+    const p = await planStack({
+      spec,
+      outdir: str(args['synth-dir']),
+      stateDir: str(args['state-dir']),
+      connection: connectionFlags(args),
+      onProgress: io.progress,
+    });
+    const plan = p.kafkaformPlan;
+    const out = str(args.out);
+    if (out) {
+      writeFileSync(out, renderPlan(plan, format));
+      io.stdout(renderPlanSummaryLine(plan));
+    } else {
+      io.stdout(renderPlan(plan, format, io));
+    }
+    if (args['step-summary']) {
+      const target = process.env.GITHUB_STEP_SUMMARY;
+      if (target) appendFileSync(target, renderPlanMarkdown(plan));
+      else io.progress('--step-summary: GITHUB_STEP_SUMMARY is not set, nothing appended');
+    }
+    const code = planExitCode(plan);
+    if (code === EXIT.error) throw blockedPlanError(plan)!;
+    return code;
+  },
+};
