@@ -1,0 +1,59 @@
+import { resolveConnection } from '../../cluster/connection.js';
+import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
+import { renderDrift } from '../../drift/render-drift.js';
+import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
+import { loadSpec, requireEnvironment } from '../../spec/validate.js';
+import { UserError } from '../../toolchain/paths.js';
+import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
+
+/** `--timeout 30` (seconds) → milliseconds, or a UserError. */
+export function parseTimeoutSeconds(v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isFinite(n) || n <= 0) throw new UserError(`--timeout must be a positive number of seconds`, `got ${JSON.stringify(v)}`);
+  return Math.round(n * 1000);
+}
+
+export const driftCommand: Command = {
+  name: 'drift',
+  summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics and ACLs',
+  usage: 'drift [-f topics.yaml] [--env NAME] [--bootstrap-servers …] [--format text|json|markdown]',
+  description:
+    'Reads the cluster directly (a few batched admin requests; no Terraform state involved). Only configs set on a topic count, never broker defaults. ' +
+    'Unmanaged topics and ACLs are reported inside policy.managedPrefixes only; topics starting with "_" never are. ' +
+    'Users and quotas are listed as not checked (the kafkajs client cannot read them).\n' +
+    'Exit codes: 0 in sync, 2 drift found, 1 error (invalid spec, cluster unreachable within --timeout).',
+  examples: [
+    'kafkaform drift --env dev',
+    'kafkaform drift --env prod --format markdown > drift.md',
+    'KAFKAFORM_BOOTSTRAP_SERVERS=kafka:9092 kafkaform drift --format json | jq .drift',
+  ],
+  options: {
+    ...FILE_OPTION,
+    ...CONNECTION_OPTIONS,
+    format: { type: 'string', value: 'FORMAT', description: 'text | json | markdown', default: 'text' },
+    json: { type: 'boolean', description: 'Same as --format json' },
+    'registry-url': { type: 'string', value: 'URL', description: 'Schema registry to compare subjects with (default: schemaRegistry.url, KAFKAFORM_SCHEMA_REGISTRY_URL)' },
+    timeout: { type: 'string', value: 'SECONDS', description: 'Give up when the cluster cannot be read within this time', default: String(DEFAULT_DRIFT_TIMEOUT_MS / 1000) },
+  },
+  async run({ args, io }) {
+    const file = str(args.file)!;
+    const format = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
+    const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_DRIFT_TIMEOUT_MS);
+    const result = loadSpec(file);
+    if (hasErrors(result.diagnostics)) {
+      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
+      throw new UserError(`${file} is not valid: drift needs a valid spec`, `run \`kafkaform validate -f ${file}\``);
+    }
+    const spec = requireEnvironment(result, str(args.env));
+    const rc = await resolveConnection(spec, connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
+    io.progress(`reading ${rc.connection.bootstrapServers.join(',')} (${spec.cluster.name}, ${spec.environment})`);
+    const started = Date.now();
+    const registry = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']) });
+    const report = await collectDrift(spec, rc.connection, { timeoutMs, schemaRegistry: registry ? createRegistryClient(registry, spec.file) : undefined });
+    io.progress(`read ${report.checked.liveTopics} topic(s) and ${report.checked.liveAcls} ACL(s) in ${((Date.now() - started) / 1000).toFixed(2)}s`);
+    io.stdout(renderDrift(report, format, io.paint));
+    return report.inSync ? EXIT.ok : EXIT.changes;
+  },
+};

@@ -1,0 +1,73 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { resolveConnection } from '../../cluster/connection.js';
+import { collectLiveState, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
+import { computeImport } from '../../import/compute-import.js';
+import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
+import { parseSpecDocument } from '../../spec/document.js';
+import type { ResolvedSpec } from '../../spec/types.js';
+import { validateSpec } from '../../spec/validate.js';
+import { UserError } from '../../toolchain/paths.js';
+import { CONNECTION_OPTIONS, connectionFlags, EXIT, str, type Command } from '../framework.js';
+import { parseTimeoutSeconds } from './drift.js';
+
+/** Just enough of a spec to resolve where to connect (import has no topics.yaml to read). */
+function connectionOnlySpec(file: string, environment: string): ResolvedSpec {
+  return {
+    file,
+    environment,
+    cluster: { name: 'imported', bootstrapServers: [], kafkaMajor: 4, connection: { bootstrapServers: [] } },
+    policy: { maxPartitions: 1000, minReplicationFactor: 1, allowTopicDeletion: false, managedPrefixes: [''], requireSchemaDocs: false },
+    topics: [],
+    services: [],
+    acls: [],
+    users: [],
+    quotas: [],
+  };
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Write a topics.yaml from a live cluster: topics with their non-default configs, ACLs folded into services where exact',
+  usage: 'import [--bootstrap-servers …] [--env NAME] [-o topics.yaml] [--force]',
+  description:
+    'Topics starting with "_" are skipped. Configs are written with units (retention: 7d, 1MiB). A principal whose ACLs contain exactly what a producer/consumer role derives becomes a service; ' +
+    'every other binding is written to the raw acls list. Users and quotas are not imported (kafkajs cannot read them). The written file is validated before it is written; ' +
+    '`kafkaform drift` on it reports in sync. Refuses to overwrite an existing file unless --force.',
+  examples: ['kafkaform import --bootstrap-servers kafka:9092 -o topics.yaml', 'kafkaform import -b localhost:9092 --env prod --name orders-platform -o prod.yaml --force'],
+  options: {
+    ...CONNECTION_OPTIONS,
+    env: { type: 'string', short: 'e', value: 'NAME', description: 'Write the servers under environments.NAME (default: in the top-level cluster)' },
+    output: { type: 'string', short: 'o', value: 'FILE', description: 'Where to write', default: 'topics.yaml' },
+    force: { type: 'boolean', description: 'Overwrite the output file if it exists' },
+    name: { type: 'string', value: 'NAME', description: 'cluster.name in the written file', default: 'imported' },
+    'kafka-version': { type: 'string', value: 'VERSION', description: "Kafka version the configs are checked against ('3.9' or '4.x')", default: '4' },
+    timeout: { type: 'string', value: 'SECONDS', description: 'Give up when the cluster cannot be read within this time', default: String(DEFAULT_DRIFT_TIMEOUT_MS / 1000) },
+  },
+  async run({ args, io }) {
+    const out = resolve(str(args.output)!);
+    if (existsSync(out) && args.force !== true) {
+      throw new UserError(`${relative(process.cwd(), out) || out} already exists: nothing was written`, 'pass --force to overwrite it, or choose another file with -o');
+    }
+    if (!existsSync(dirname(out))) throw new UserError(`directory ${dirname(out)} does not exist`, 'create it first, or choose another -o');
+    const env = str(args.env);
+    const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_DRIFT_TIMEOUT_MS);
+    const major = String(args['kafka-version'] ?? '4').startsWith('3') ? 3 : 4;
+    const rc = await resolveConnection(connectionOnlySpec(out, env ?? 'default'), connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
+    io.progress(`reading ${rc.connection.bootstrapServers.join(',')}`);
+    const state = await collectLiveState(rc.connection, { timeoutMs });
+    const r = computeImport(state, { clusterName: str(args.name) ?? 'imported', bootstrapServers: rc.connection.bootstrapServers, environment: env, kafkaMajor: major });
+    // The file must pass validate: check it before it lands on disk.
+    const check = validateSpec(parseSpecDocument(r.text, out));
+    if (hasErrors(check.diagnostics)) {
+      for (const d of check.diagnostics) io.stderr(renderDiagnostic(d, { color: false }));
+      throw new UserError('the imported file would not be valid: nothing was written', 'this is a bug in kafkaform import; please report it with the diagnostics above');
+    }
+    writeFileSync(out, r.text);
+    for (const s of r.skipped) io.stderr(`warning: skipped ${s}`);
+    io.stdout(
+      `${io.paint('32', '✓')} wrote ${relative(process.cwd(), out) || out}: ${r.counts.topics} topic(s), ${r.counts.aclBindings} ACL binding(s) as ${r.counts.services} service(s) and ${r.counts.rawAcls} raw acls entr${r.counts.rawAcls === 1 ? 'y' : 'ies'}`,
+    );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,250 @@
+/**
+ * computeImport: turns a collected ClusterState into the text of a topics.yaml. Pure.
+ *
+ * - Topics (not `_`-prefixed internals) with the configs set on the topic, written with the
+ *   sugar fields (`retention`, `cleanupPolicy`) and units (`7d`, `1MiB`). The most common
+ *   partition count and replication factor become `defaults`.
+ * - ACLs: per principal, the producer/consumer role that explains them is folded into
+ *   `services` when deriveServiceAcls reproduces a subset of that principal's bindings exactly;
+ *   every binding the role does not produce stays in the raw `acls` list. So the file declares
+ *   exactly the cluster's ACLs, no more and no fewer.
+ * - Users and quotas cannot be read with kafkajs: a comment in the file says so.
+ */
+import { stringify } from 'yaml';
+import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls } from '../acl/derive.js';
+import type { ClusterState } from '../cluster/port.js';
+import { formatBytes, formatDurationMs } from '../model/units.js';
+import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, type KafkaMajor } from '../spec/topic-configs.js';
+import type { AclBinding, AclOperation, ResolvedService, ResourceType } from '../spec/types.js';
+import { isInternalTopic } from '../drift/compute-drift.js';
+import { DEFAULT_MAX_PARTITIONS } from '../spec/validate.js';
+
+export interface ImportOptions {
+  clusterName: string;
+  bootstrapServers: string[];
+  /** Write the servers and broker count under environments.<name> instead of the top-level cluster. */
+  environment?: string;
+  kafkaMajor?: KafkaMajor;
+  /** Shown in the header comment. */
+  source?: string;
+}
+
+export interface ImportResult {
+  text: string;
+  /** What could not be expressed in topics.yaml (written as comments too). */
+  skipped: string[];
+  counts: { topics: number; services: number; rawAcls: number; aclBindings: number };
+}
+
+type Obj = Record<string, unknown>;
+
+/** Operations the validator accepts per resource type (a binding outside them cannot be written). */
+const VALID_OPERATIONS: Record<ResourceType, AclOperation[]> = {
+  topic: ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'DescribeConfigs', 'AlterConfigs'],
+  group: ['All', 'Read', 'Describe', 'Delete'],
+  cluster: ['All', 'Create', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'Alter', 'Describe'],
+  transactionalId: ['All', 'Describe', 'Write'],
+  delegationToken: ['All', 'Describe'],
+  user: ['All', 'CreateTokens', 'DescribeTokens'],
+};
+
+function mode(values: number[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: number | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && v < best)) best = v;
+  return best;
+}
+
+/** The YAML value for one live config, in the unit the config is written in; undefined when it cannot round-trip. */
+export function importConfigValue(key: string, value: string, major: KafkaMajor): unknown {
+  const def = TOPIC_CONFIG_BY_NAME.get(key);
+  if (!def || (def.only !== undefined && def.only !== major)) return undefined;
+  let yamlValue: unknown = value;
+  const n = Number(value);
+  switch (def.kind) {
+    case 'duration':
+      yamlValue = Number.isInteger(n) && n >= 0 ? formatDurationMs(n) : n === -1 ? 'forever' : n;
+      break;
+    case 'size':
+      yamlValue = Number.isInteger(n) && n > 0 ? formatBytes(n) : n;
+      break;
+    case 'int':
+    case 'double':
+      yamlValue = n;
+      break;
+    case 'boolean':
+      yamlValue = value === 'true' ? true : value === 'false' ? false : value;
+      break;
+  }
+  const check = checkTopicConfigValue(def, yamlValue, major);
+  // Only write what validates back to exactly the live value: import must be in sync with drift.
+  if (!check.ok || check.value !== value) {
+    if (def.kind === 'list' && check.ok && check.value.split(',').sort().join(',') === value.split(',').sort().join(',')) return yamlValue;
+    return undefined;
+  }
+  return yamlValue;
+}
+
+/** Role fields (produces/consumes/group/transactionalId) read from one principal's bindings. */
+function inferService(name: string, principal: string, host: string, acls: AclBinding[], topicNames: ReadonlySet<string>): ResolvedService | undefined {
+  const allow = acls.filter((a) => a.permission === 'allow' && a.host === host);
+  const ops = (type: ResourceType, resourceName: string, pattern: 'literal' | 'prefixed') =>
+    new Set(allow.filter((a) => a.resourceType === type && a.resourceName === resourceName && a.patternType === pattern).map((a) => a.operation));
+  // Only topics the file declares: a service may name nothing else.
+  const literalTopics = [...new Set(allow.filter((a) => a.resourceType === 'topic' && a.patternType === 'literal' && topicNames.has(a.resourceName)).map((a) => a.resourceName))].sort();
+  const produces = literalTopics.filter((t) => ops('topic', t, 'literal').has('Write') && ops('topic', t, 'literal').has('Describe'));
+  const consumes = literalTopics.filter((t) => ops('topic', t, 'literal').has('Read') && ops('topic', t, 'literal').has('Describe'));
+  // A group or transactional id is expressible only when the role's naming rule gives it back:
+  // prefixed ids are written with a trailing '*' (or as-is when they end in '-'); a literal id must not end in '-' or '*'.
+  const idOf = (type: ResourceType, op: AclOperation): string | null | undefined => {
+    const found = allow.filter((a) => a.resourceType === type && a.operation === op);
+    if (found.length === 0) return undefined;
+    if (found.length > 1) return null;
+    const a = found[0]!;
+    if (a.patternType === 'prefixed') return a.resourceName.endsWith('-') ? a.resourceName : `${a.resourceName}*`;
+    return /[-*]$/.test(a.resourceName) ? null : a.resourceName;
+  };
+  const group = consumes.length > 0 ? idOf('group', 'Read') : undefined;
+  if (group === null || (consumes.length > 0 && group === undefined)) return undefined;
+  const transactionalId = produces.length > 0 ? idOf('transactionalId', 'Write') : undefined;
+  if (transactionalId === null) return undefined;
+  if (produces.length === 0 && consumes.length === 0) return undefined;
+  // The validator infers the type the same way; a service with both lists has no type.
+  const type = produces.length > 0 && consumes.length === 0 ? 'producer' : consumes.length > 0 && produces.length === 0 ? 'consumer' : undefined;
+  return { name, type, principal, produces, consumes, group, transactionalId, host };
+}
+
+function serviceNameFor(principal: string, taken: Set<string>): string {
+  const base = principal.replace(/^User:/, '').replace(/[^A-Za-z0-9._-]/g, '-') || 'service';
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** Builds the topics.yaml text for a collected cluster state. */
+export function computeImport(state: ClusterState, opts: ImportOptions): ImportResult {
+  const major = opts.kafkaMajor ?? 4;
+  const skipped: string[] = [];
+  const topics = state.topics.filter((t) => !t.internal && !isInternalTopic(t.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const defaultPartitions = mode(topics.map((t) => t.partitions)) ?? 1;
+  const defaultRf = mode(topics.map((t) => t.replicationFactor)) ?? 1;
+  const maxPartitions = Math.max(0, ...topics.map((t) => t.partitions));
+  const maxRf = Math.max(1, ...topics.map((t) => t.replicationFactor));
+  const brokers = Math.max(state.info.brokers.length, maxRf);
+
+  const topicsOut: Obj = {};
+  for (const t of topics) {
+    const out: Obj = {};
+    if (t.partitions !== defaultPartitions) out.partitions = t.partitions;
+    if (t.replicationFactor !== defaultRf) out.replicationFactor = t.replicationFactor;
+    const config: Obj = {};
+    for (const [key, value] of Object.entries(t.config).sort(([a], [b]) => a.localeCompare(b))) {
+      const v = importConfigValue(key, value, major);
+      if (v === undefined) {
+        skipped.push(`topic ${t.name}: config ${key}=${value} (not a config kafkaform accepts for Kafka ${major}, or not exactly representable)`);
+        continue;
+      }
+      if (key === 'retention.ms') out.retention = v;
+      else if (key === 'cleanup.policy') {
+        const parts = String(v).split(',').sort();
+        out.cleanupPolicy = parts.length === 1 ? parts[0] : parts;
+      } else config[key] = v;
+    }
+    if (Object.keys(config).length) out.config = config;
+    topicsOut[t.name] = out;
+  }
+
+  // ---- ACLs
+  const byPrincipal = new Map<string, AclBinding[]>();
+  const uniqueAcls = [...new Map(state.acls.map((a) => [aclKey(a), a])).values()];
+  for (const a of uniqueAcls) {
+    const list = byPrincipal.get(a.principal) ?? [];
+    list.push(a);
+    byPrincipal.set(a.principal, list);
+  }
+  const topicNames = new Set(topics.map((t) => t.name));
+  const services: Obj = {};
+  const taken = new Set<string>();
+  const rest: AclBinding[] = [];
+  for (const principal of [...byPrincipal.keys()].sort()) {
+    const acls = byPrincipal.get(principal)!;
+    const hosts = [...new Set(acls.map((a) => a.host))].sort();
+    const keys = new Set(acls.map(aclKey));
+    let folded: Set<string> | undefined;
+    // One service per principal: the host with the most bindings gets the role.
+    const host = hosts.sort((a, b) => acls.filter((x) => x.host === b).length - acls.filter((x) => x.host === a).length)[0]!;
+    const name = principal.replace(/^User:/, '');
+    const svc = /^User:.+/.test(principal) ? inferService(name, principal, host, acls, topicNames) : undefined;
+    if (svc) {
+      const derived = deriveServiceAcls(svc).map(aclKey);
+      if (derived.every((k) => keys.has(k))) {
+        folded = new Set(derived);
+        const svcName = serviceNameFor(principal, taken);
+        const s: Obj = { principal };
+        if (svc.produces.length) s.produces = svc.produces;
+        if (svc.consumes.length) s.consumes = svc.consumes;
+        if (svc.group !== undefined && svc.group !== svcName) s.group = svc.group;
+        if (svc.transactionalId !== undefined) s.transactionalId = svc.transactionalId;
+        if (host !== '*') s.host = host;
+        services[svcName] = s;
+      }
+    }
+    for (const a of acls) if (!folded?.has(aclKey(a))) rest.push(a);
+  }
+
+  // Raw entries: one per (principal, host, permission, resource), listing its operations.
+  const groups = new Map<string, { a: AclBinding; ops: AclOperation[] }>();
+  for (const a of rest) {
+    if (!VALID_OPERATIONS[a.resourceType].includes(a.operation)) {
+      skipped.push(`ACL ${a.principal} ${a.operation} on ${a.resourceType}:${a.resourceName} (operation not valid for the resource type)`);
+      continue;
+    }
+    const k = [a.principal, a.host, a.permission, a.resourceType, a.resourceName, a.patternType].join('|');
+    const g = groups.get(k) ?? { a, ops: [] };
+    g.ops.push(a.operation);
+    groups.set(k, g);
+  }
+  const OP_ORDER: AclOperation[] = ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'CreateTokens', 'DescribeTokens'];
+  const rawAcls = [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, { a, ops }]) => {
+      const resource: Obj = { type: a.resourceType };
+      if (a.resourceType !== 'cluster' || a.resourceName !== CLUSTER_RESOURCE) resource.name = a.resourceName;
+      if (a.patternType !== 'literal') resource.pattern = a.patternType;
+      const entry: Obj = { principal: a.principal, resource, operations: [...ops].sort((x, y) => OP_ORDER.indexOf(x) - OP_ORDER.indexOf(y)), permission: a.permission };
+      if (a.host !== '*') entry.host = a.host;
+      return entry;
+    });
+
+  // ---- document
+  const doc: Obj = { version: 1 };
+  const clusterOut: Obj = { name: opts.clusterName };
+  const target: Obj = { bootstrapServers: opts.bootstrapServers, brokers };
+  if (opts.environment) doc.cluster = clusterOut;
+  else doc.cluster = { ...clusterOut, ...target };
+  if (major === 3) (doc.cluster as Obj).kafkaVersion = '3.9';
+  doc.defaults = { partitions: defaultPartitions, replicationFactor: defaultRf };
+  doc.policy = {
+    managedPrefixes: [''],
+    ...(maxPartitions > DEFAULT_MAX_PARTITIONS ? { maxPartitions } : {}),
+  };
+  if (opts.environment) doc.environments = { [opts.environment]: { cluster: target } };
+  doc.topics = topicsOut;
+  if (Object.keys(services).length) doc.services = services;
+  if (rawAcls.length) doc.acls = rawAcls;
+
+  const header = [
+    `# Imported from ${opts.source ?? opts.bootstrapServers.join(',')} by \`kafkaform import\`.`,
+    '# Topics keep only the configs set on the topic (broker defaults are not written).',
+    '# Users (SCRAM) and quotas are not imported: the kafkajs client cannot read them.',
+    ...skipped.map((s) => `# skipped: ${s}`),
+  ];
+  const text = `# yaml-language-server: $schema=./topics.schema.json\n${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
+  return {
+    text,
+    skipped,
+    counts: { topics: topics.length, services: Object.keys(services).length, rawAcls: rawAcls.length, aclBindings: uniqueAcls.length },
+  };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { deriveServiceAcls } from '../../src/acl/derive.js';
+import type { ClusterState } from '../../src/cluster/port.js';
+import { computeDrift } from '../../src/drift/compute-drift.js';
+import { computeImport, importConfigValue } from '../../src/import/compute-import.js';
+import { parseSpecDocument } from '../../src/spec/document.js';
+import type { AclBinding, ResolvedService } from '../../src/spec/types.js';
+import { validateSpec } from '../../src/spec/validate.js';
+
+const strip = (acls: ReturnType<typeof deriveServiceAcls>): AclBinding[] => acls.map(({ origin: _o, ...a }) => a);
+const svc = (over: Partial<ResolvedService>): ResolvedService => ({ name: 'x', principal: 'User:x', produces: [], consumes: [], host: '*', ...over });
+
+function cluster(): ClusterState {
+  const producer = strip(deriveServiceAcls(svc({ name: 'orders-writer', principal: 'User:orders-writer', produces: ['orders.placed'], transactionalId: 'orders-writer-', type: 'producer' })));
+  const consumer = strip(deriveServiceAcls(svc({ name: 'billing', principal: 'User:billing', consumes: ['orders.placed', 'orders.shipped'], group: 'billing-group', type: 'consumer' })));
+  const stray: AclBinding[] = [
+    // a consumer role plus one extra binding: the role folds, the extra stays raw
+    { principal: 'User:billing', host: '*', operation: 'DescribeConfigs', permission: 'allow', resourceType: 'topic', resourceName: 'orders.placed', patternType: 'literal' },
+    { principal: 'User:ops', host: '10.0.0.1', operation: 'Describe', permission: 'allow', resourceType: 'topic', resourceName: 'orders.', patternType: 'prefixed' },
+    { principal: 'User:ops', host: '10.0.0.1', operation: 'DescribeConfigs', permission: 'allow', resourceType: 'topic', resourceName: 'orders.', patternType: 'prefixed' },
+    { principal: 'User:ops', host: '*', operation: 'Describe', permission: 'deny', resourceType: 'cluster', resourceName: 'kafka-cluster', patternType: 'literal' },
+    // a reader without a group ACL: not a consumer role, stays raw
+    { principal: 'User:half', host: '*', operation: 'Read', permission: 'allow', resourceType: 'topic', resourceName: 'orders.placed', patternType: 'literal' },
+    { principal: 'User:half', host: '*', operation: 'Describe', permission: 'allow', resourceType: 'topic', resourceName: 'orders.placed', patternType: 'literal' },
+  ];
+  return {
+    info: { clusterId: 'c', controller: 1, brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092 }] },
+    topics: [
+      { name: 'orders.placed', partitions: 6, replicationFactor: 1, config: { 'retention.ms': '604800000', 'cleanup.policy': 'delete,compact', 'max.message.bytes': '1048576', 'min.insync.replicas': '1' }, internal: false },
+      { name: 'orders.shipped', partitions: 6, replicationFactor: 1, config: { 'retention.ms': '-1', 'segment.ms': '3600000' }, internal: false },
+      { name: 'audit', partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact', 'unclean.leader.election.enable': 'false', 'min.cleanable.dirty.ratio': '0.1' }, internal: false },
+      { name: '_schemas', partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact' }, internal: false },
+      { name: '__consumer_offsets', partitions: 50, replicationFactor: 1, config: {}, internal: true },
+    ],
+    acls: [...producer, ...consumer, ...stray],
+    notChecked: [],
+  };
+}
+
+function importAndValidate(state: ClusterState, environment?: string) {
+  const r = computeImport(state, { clusterName: 'shop', bootstrapServers: ['127.0.0.1:9092'], environment });
+  const v = validateSpec(parseSpecDocument(r.text, '/virtual/topics.yaml'), { skipFileChecks: true });
+  return { r, v, doc: parse(r.text) as Record<string, any> };
+}
+
+describe('computeImport', () => {
+  it('writes a valid file that drift reports in sync with the cluster it came from', () => {
+    const state = cluster();
+    const { v } = importAndValidate(state);
+    expect(v.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const spec = v.specs.get('default')!;
+    const report = computeDrift(spec, state);
+    expect(report.drift).toEqual([]);
+    expect(report.inSync).toBe(true);
+  });
+
+  it('also round-trips when the servers go under an environment', () => {
+    const state = cluster();
+    const { v, doc } = importAndValidate(state, 'prod');
+    expect(doc.environments.prod.cluster).toEqual({ bootstrapServers: ['127.0.0.1:9092'], brokers: 1 });
+    expect(computeDrift(v.specs.get('prod')!, state).inSync).toBe(true);
+  });
+
+  it('uses the sugar fields and units, and skips internal topics', () => {
+    const { doc } = importAndValidate(cluster());
+    expect(Object.keys(doc.topics)).toEqual(['audit', 'orders.placed', 'orders.shipped']);
+    expect(doc.defaults).toEqual({ partitions: 6, replicationFactor: 1 });
+    expect(doc.topics['orders.placed']).toEqual({ retention: '1w', cleanupPolicy: ['compact', 'delete'], config: { 'max.message.bytes': '1MiB', 'min.insync.replicas': 1 } });
+    expect(doc.topics['orders.shipped']).toEqual({ retention: 'forever', config: { 'segment.ms': '1h' } });
+    expect(doc.topics.audit).toEqual({ partitions: 1, cleanupPolicy: 'compact', config: { 'min.cleanable.dirty.ratio': 0.1, 'unclean.leader.election.enable': false } });
+  });
+
+  it('folds exact role ACL sets into services and keeps the rest raw', () => {
+    const { doc, r } = importAndValidate(cluster());
+    expect(doc.services).toEqual({
+      billing: { principal: 'User:billing', consumes: ['orders.placed', 'orders.shipped'], group: 'billing-group' },
+      'orders-writer': { principal: 'User:orders-writer', produces: ['orders.placed'], transactionalId: 'orders-writer-' },
+    });
+    expect(doc.acls).toEqual([
+      { principal: 'User:billing', resource: { type: 'topic', name: 'orders.placed' }, operations: ['DescribeConfigs'], permission: 'allow' },
+      { principal: 'User:half', resource: { type: 'topic', name: 'orders.placed' }, operations: ['Read', 'Describe'], permission: 'allow' },
+      { principal: 'User:ops', resource: { type: 'cluster' }, operations: ['Describe'], permission: 'deny' },
+      { principal: 'User:ops', resource: { type: 'topic', name: 'orders.', pattern: 'prefixed' }, operations: ['Describe', 'DescribeConfigs'], permission: 'allow', host: '10.0.0.1' },
+    ]);
+    expect(r.counts).toMatchObject({ topics: 3, services: 2, rawAcls: 4 });
+  });
+
+  it('an empty cluster gives a valid, empty file', () => {
+    const { v, doc } = importAndValidate({ info: { clusterId: 'c', controller: 1, brokers: [] }, topics: [], acls: [], notChecked: [] });
+    expect(v.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(doc.topics).toEqual({});
+  });
+
+  it('config values only when they round-trip exactly', () => {
+    expect(importConfigValue('retention.ms', '86400000', 4)).toBe('1d');
+    expect(importConfigValue('retention.bytes', '1073741824', 4)).toBe('1GiB');
+    expect(importConfigValue('retention.bytes', '-1', 4)).toBe(-1);
+    expect(importConfigValue('local.retention.ms', '-2', 4)).toBeUndefined();
+    expect(importConfigValue('message.format.version', '3.0', 4)).toBeUndefined();
+    expect(importConfigValue('not.a.config', 'x', 4)).toBeUndefined();
+  });
+});
