@@ -1,16 +1,33 @@
 import { relative } from 'node:path';
-import { hasErrors, renderDiagnostic, summarizeDiagnostics } from '../../spec/diagnostics.js';
-import { loadSpec } from '../../spec/validate.js';
-import { EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
+import { resolveConnection } from '../../cluster/connection.js';
+import { collectLiveState } from '../../drift/collect-drift.js';
+import { compareSpecs, computeLiveBaseline } from '../../spec/compare.js';
+import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
+import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import { collectRegistryState } from '../../schema/registry-state.js';
+import { computeDeclaredSubjects, readSpecSchemas } from '../../schema/subjects.js';
+import { hasErrors, renderDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../../spec/diagnostics.js';
+import { parseSpecDocument } from '../../spec/document.js';
+import { readPreviousSpecText } from '../../spec/previous.js';
+import { loadSpec, requireEnvironment, validateSpec, type ValidationResult } from '../../spec/validate.js';
+import { CONNECTION_OPTIONS, EXIT, FILE_OPTION, connectionFlags, oneOf, str, type Command } from '../framework.js';
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check topics.yaml like a compiler: every problem, with file:line:column, what is allowed and a hint',
-  usage: 'validate [-f topics.yaml] [--env NAME] [--format text|json]',
-  description: 'Exit codes: 0 valid (warnings allowed), 1 invalid.',
-  examples: ['kafkaform validate', 'kafkaform validate -f platform/topics.yaml --format json'],
+  usage: 'validate [-f topics.yaml] [--env NAME] [--against GIT-REF|FILE] [--live | -b HOST:PORT] [--format text|json]',
+  description:
+    'Exit codes: 0 valid (warnings allowed), 1 invalid.\n' +
+    'With --against, also checks what changing from that version would do: a partition decrease or a topic deletion\n' +
+    'without policy.allowTopicDeletion is an error; replication-factor changes, leaving compaction, retention cut by\n' +
+    'more than half and partition increases on compacted topics are warnings.\n' +
+    'With --live (or --bootstrap-servers), the same checks run against the topics on the live cluster.',
+  examples: ['kafkaform validate', 'kafkaform validate -f platform/topics.yaml --format json', 'kafkaform validate --against main', 'kafkaform validate --against HEAD~1 --env prod', 'kafkaform validate --env dev --bootstrap-servers 127.0.0.1:9092'],
   options: {
     ...FILE_OPTION,
+    against: { type: 'string', value: 'REF|FILE', description: 'Compare with the previous version: a git ref (main, HEAD~1) or a file' },
+    live: { type: 'boolean', description: 'Also compare with the live cluster of the environment (implied by --bootstrap-servers)' },
+    ...CONNECTION_OPTIONS,
     format: { type: 'string', value: 'FORMAT', description: 'text | json', default: 'text' },
     json: { type: 'boolean', description: 'Same as --format json' },
   },
@@ -25,6 +42,32 @@ export const validateCommand: Command = {
         message: `unknown environment "${env}"`, allowed: result.environments.join(', '),
       });
     }
+    const against = str(args.against);
+    if (against !== undefined && !hasErrors(result.diagnostics)) {
+      result.diagnostics.push(...computeAgainst(against, result));
+      // Event schemas: compatibility with their previous versions in git, and with the registry when one is configured.
+      // The file itself is valid here (checked above), so its environment's spec exists even if --against found errors.
+      const spec = result.specs.get(env ?? (result.environments.includes('dev') ? 'dev' : result.environments[0]!));
+      if (spec) result.diagnostics.push(...validateSchemaChanges(spec, { against, document: result.document }));
+      const settings = spec && computeRegistrySettings(result.document.value, spec.environment);
+      if (spec && settings) {
+        io.progress(`reading registered schema versions from ${settings.url}`);
+        const state = await collectRegistryState(createRegistryClient(settings, spec.file), computeDeclaredSubjects(spec).map((d) => d.subject));
+        const seen = new Set(result.diagnostics.map((d) => `${d.path}|${d.message}`));
+        for (const d of validateSchemasAgainstRegistry(spec, state, readSpecSchemas(spec), result.document)) if (!seen.has(`${d.path}|${d.message}`)) result.diagnostics.push(d);
+      }
+    }
+    const flags = connectionFlags(args);
+    if ((args.live === true || flags.bootstrapServers !== undefined) && !hasErrors(result.diagnostics)) {
+      const spec = requireEnvironment(result, env);
+      io.progress(`reading the live cluster of ${spec.environment}`);
+      const conn = await resolveConnection(spec, flags, { startEmbedded: false });
+      const state = await collectLiveState(conn.connection);
+      result.diagnostics.push(
+        ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${conn.connection.bootstrapServers.join(',')})` }),
+      );
+    }
+    sortDiagnostics(result.diagnostics);
     const shown = result.diagnostics.map((d) => ({ ...d, file: relative(process.cwd(), d.file) || d.file }));
     const valid = !hasErrors(result.diagnostics);
     if (format === 'json') {
@@ -41,3 +84,30 @@ export const validateCommand: Command = {
     return valid ? EXIT.ok : EXIT.error;
   },
 };
+
+/** Plan-time safety against a previous version; an invalid previous version is a warning, not a blocker. */
+function computeAgainst(against: string, result: ValidationResult): Diagnostic[] {
+  const prev = readPreviousSpecText(against, result.file);
+  const previous = validateSpec(parseSpecDocument(prev.text, prev.label), { skipFileChecks: true });
+  if (hasErrors(previous.diagnostics)) {
+    return [{
+      severity: 'warning', code: 'against-invalid', file: result.file, line: 1, column: 1, path: '',
+      message: `${prev.label} is not valid, so the changes since then were not checked`,
+      hint: `run kafkaform validate on that version to see why`,
+    }];
+  }
+  const out: Diagnostic[] = [];
+  for (const [env, next] of result.specs) {
+    const before = previous.specs.get(env) ?? (previous.specs.size === 1 && result.specs.size === 1 ? [...previous.specs.values()][0] : undefined);
+    if (!before) continue;
+    out.push(...compareSpecs(before, next, { positionOf: result.document.positionOf, previousLabel: prev.label }));
+  }
+  // The same change is usually found in every environment: report it once.
+  const seen = new Set<string>();
+  return out.filter((d) => {
+    const key = `${d.code}|${d.path}|${d.message.replace(/ \(environment [^)]*\)$/, '')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Compatibility of a new schema with its previous versions, with Confluent Schema Registry's
+ * semantics: BACKWARD = the new schema (reader) reads data written with the previous one;
+ * FORWARD = the previous schema reads data written with the new one; FULL = both;
+ * *_TRANSITIVE = against every previous version instead of only the latest; NONE = no check.
+ */
+import { avroReadProblems, type ReaderSide } from './compat-avro.js';
+import { jsonReadProblems } from './compat-json.js';
+import type { SchemaFormat } from './schema-file.js';
+
+export const COMPATIBILITY_LEVELS = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'] as const;
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+
+export interface PreviousVersion {
+  /** How the version is named in messages: `v3`, `v3 (commit 1a2b3c4)`, `registry version 2`. */
+  label: string;
+  /** Schema text or parsed schema. */
+  schema: unknown;
+}
+
+export interface CompatibilityResult {
+  compatible: boolean;
+  messages: string[];
+}
+
+function parse(s: unknown): unknown {
+  return typeof s === 'string' ? (JSON.parse(s) as unknown) : s;
+}
+
+export function isCompatibilityLevel(s: string): s is CompatibilityLevel {
+  return (COMPATIBILITY_LEVELS as readonly string[]).includes(s);
+}
+
+/**
+ * Checks `newSchema` against `previousVersions` (oldest first; the last one is the latest) under
+ * `level`. Pure. Each message says what broke, under which level, and against which version.
+ */
+export function checkCompatibility(level: string, newSchema: unknown, previousVersions: readonly (PreviousVersion | string | object)[], format: SchemaFormat): CompatibilityResult {
+  const lvl = level.toUpperCase();
+  if (!isCompatibilityLevel(lvl)) return { compatible: false, messages: [`unknown compatibility level ${level} (allowed: ${COMPATIBILITY_LEVELS.join(', ')})`] };
+  if (lvl === 'NONE' || previousVersions.length === 0) return { compatible: true, messages: [] };
+  if (format === 'protobuf') return { compatible: true, messages: ['protobuf schemas are not checked locally (the registry checks them)'] };
+  const versions: PreviousVersion[] = previousVersions.map((v, i) =>
+    typeof v === 'object' && v !== null && 'label' in v && 'schema' in v ? (v as PreviousVersion) : { label: `v${i + 1}`, schema: v },
+  );
+  const against = lvl.endsWith('_TRANSITIVE') ? versions : versions.slice(-1);
+  const sides: ReaderSide[] = lvl.startsWith('BACKWARD') ? ['new'] : lvl.startsWith('FORWARD') ? ['old'] : ['new', 'old'];
+  const next = parse(newSchema);
+  const messages: string[] = [];
+  // Newest first: the most recent break is the one a reviewer recognises.
+  for (const prev of [...against].reverse()) {
+    const old = parse(prev.schema);
+    for (const side of sides) {
+      const reader = side === 'new' ? next : old;
+      const writer = side === 'new' ? old : next;
+      const problems = format === 'avro' ? avroReadProblems(reader, writer, side) : jsonReadProblems(reader, writer, side);
+      const consequence =
+        side === 'new'
+          ? `consumers on the new schema cannot read records written with ${prev.label}`
+          : `consumers still on ${prev.label} cannot read records written with the new schema`;
+      for (const p of problems) messages.push(`${p} under ${lvl}: ${consequence}`);
+    }
+  }
+  return { compatible: messages.length === 0, messages };
+}

@@ -1,0 +1,199 @@
+/**
+ * Load-test payloads that conform to a topic's value schema, sized to approach a target:
+ * Avro values are serialized with avsc (`toBuffer`), JSON values are checked with ajv.
+ * Free-text strings are the padding: constrained ones (enum, format, pattern, length bounds) are not.
+ */
+import avro from 'avsc';
+import { Ajv } from 'ajv';
+import { avroType } from './compat-avro.js';
+
+export interface Payload {
+  value: unknown;
+  buffer: Buffer;
+  bytes: number;
+}
+
+/** Small deterministic PRNG (mulberry32): the same seed gives the same payload. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+function text(rand: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(rand() * ALPHABET.length)];
+  return s;
+}
+
+type T = avro.Type & { typeName: string };
+
+/** Builds an Avro value; every free string/bytes gets `padLen` characters; counts them in `slots`. */
+function avroValue(t: T, rand: () => number, padLen: number, slots: { n: number }, depth = 0): unknown {
+  const any = t as unknown as Record<string, unknown>;
+  switch (t.typeName) {
+    case 'null':
+      return null;
+    case 'boolean':
+      return rand() < 0.5;
+    case 'int':
+      return Math.floor(rand() * 1_000_000);
+    case 'long':
+      // Plausible epoch millis: many longs are timestamps, and any long is valid.
+      return 1_700_000_000_000 + Math.floor(rand() * 1e9);
+    case 'float':
+    case 'double':
+      return Math.round(rand() * 1e6) / 100;
+    case 'string':
+      slots.n++;
+      return text(rand, padLen);
+    case 'bytes':
+      slots.n++;
+      return Buffer.from(text(rand, padLen));
+    case 'fixed':
+      return Buffer.from(text(rand, any.size as number));
+    case 'enum': {
+      const symbols = any.symbols as string[];
+      return symbols[Math.floor(rand() * symbols.length)];
+    }
+    case 'array':
+      return depth > 4 ? [] : [avroValue(any.itemsType as T, rand, padLen, slots, depth + 1)];
+    case 'map':
+      return depth > 4 ? {} : { [text(rand, 4)]: avroValue(any.valuesType as T, rand, padLen, slots, depth + 1) };
+    case 'union:wrapped':
+    case 'union:unwrapped':
+    case 'union': {
+      const types = any.types as T[];
+      // A non-null branch carries more data, which is what a load test wants.
+      const branch = types.find((b) => b.typeName !== 'null') ?? types[0]!;
+      const v = avroValue(branch, rand, padLen, slots, depth + 1);
+      return t.typeName === 'union:wrapped' && branch.typeName !== 'null' ? { [(branch as unknown as { branchName: string }).branchName]: v } : v;
+    }
+    case 'record':
+    case 'error': {
+      const out: Record<string, unknown> = {};
+      for (const f of any.fields as { name: string; type: T }[]) out[f.name] = avroValue(f.type, rand, padLen, slots, depth + 1);
+      return out;
+    }
+    default:
+      if (t.typeName.startsWith('logical:')) return avroValue((any.underlyingType ?? t) as T, rand, padLen, slots, depth);
+      return (t as unknown as { random(): unknown }).random();
+  }
+}
+
+type JS = Record<string, unknown>;
+const isObj = (v: unknown): v is JS => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function jsonValue(s: unknown, rand: () => number, padLen: number, slots: { n: number }, depth = 0): unknown {
+  if (!isObj(s)) return {};
+  if (s.const !== undefined) return s.const;
+  if (Array.isArray(s.enum)) return s.enum[Math.floor(rand() * s.enum.length)];
+  const alternatives = s.anyOf ?? s.oneOf;
+  if (Array.isArray(alternatives) && alternatives.length > 0) return jsonValue(alternatives[0], rand, padLen, slots, depth + 1);
+  const types = typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? (s.type as string[]) : isObj(s.properties) ? ['object'] : ['string'];
+  const type = types.find((t) => t !== 'null') ?? 'null';
+  switch (type) {
+    case 'null':
+      return null;
+    case 'boolean':
+      return rand() < 0.5;
+    case 'integer':
+    case 'number': {
+      const min = typeof s.minimum === 'number' ? s.minimum : 0;
+      const max = typeof s.maximum === 'number' ? s.maximum : min + 1_000_000;
+      const v = min + rand() * (max - min);
+      return type === 'integer' ? Math.ceil(v) <= max ? Math.ceil(v) : Math.floor(v) : Math.round(v * 100) / 100;
+    }
+    case 'string': {
+      switch (s.format) {
+        case 'date-time':
+          return new Date(1_700_000_000_000 + Math.floor(rand() * 1e9)).toISOString();
+        case 'date':
+          return new Date(1_700_000_000_000 + Math.floor(rand() * 1e9)).toISOString().slice(0, 10);
+        case 'email':
+          return `${text(rand, 8)}@example.com`;
+        case 'uuid':
+          return '00000000-0000-4000-8000-000000000000'.replace(/0/g, () => '0123456789abcdef'[Math.floor(rand() * 16)]!);
+        case 'uri':
+          return `https://example.com/${text(rand, 8)}`;
+      }
+      const min = typeof s.minLength === 'number' ? s.minLength : 0;
+      if (typeof s.maxLength === 'number' || s.pattern !== undefined) return text(rand, Math.max(min, Math.min(8, (s.maxLength as number | undefined) ?? 8)));
+      slots.n++;
+      return text(rand, Math.max(min, padLen));
+    }
+    case 'array': {
+      const n = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 1);
+      return depth > 4 ? [] : Array.from({ length: n }, () => jsonValue(s.items ?? {}, rand, padLen, slots, depth + 1));
+    }
+    default: {
+      const out: JS = {};
+      const props = isObj(s.properties) ? s.properties : {};
+      for (const [k, ps] of Object.entries(props)) out[k] = jsonValue(ps, rand, padLen, slots, depth + 1);
+      return out;
+    }
+  }
+}
+
+function sized(make: (padLen: number, slots: { n: number }) => Buffer, targetBytes: number | undefined): { padLen: number } {
+  if (targetBytes === undefined) return { padLen: 8 };
+  const slots = { n: 0 };
+  const base = make(0, slots).length;
+  if (slots.n === 0 || targetBytes <= base) return { padLen: 0 };
+  let padLen = Math.floor((targetBytes - base) / slots.n);
+  // Length prefixes (Avro varints) grow with the strings: step down until we do not overshoot.
+  for (let i = 0; i < 8 && padLen > 0 && make(padLen, { n: 0 }).length > targetBytes; i++) padLen = Math.max(0, padLen - Math.ceil((make(padLen, { n: 0 }).length - targetBytes) / slots.n));
+  return { padLen };
+}
+
+let ajv: Ajv | undefined;
+function jsonValidator(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true });
+    // The formats the generator writes (ajv-formats is not a dependency).
+    ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+    ajv.addFormat('date', /^\d{4}-\d\d-\d\d$/);
+    ajv.addFormat('email', /^[^@\s]+@[^@\s]+$/);
+    ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+    ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:/i);
+  }
+  return ajv;
+}
+
+/** Checks a value against a JSON Schema; returns ajv's error text, or undefined when valid. */
+export function validateJsonPayload(schema: unknown, value: unknown): string | undefined {
+  const s = { ...(schema as JS) };
+  delete s.$schema; // ajv 8 default (2019/07 drafts) rejects an unknown meta-schema URI
+  const validate = jsonValidator().compile(s);
+  return validate(value) ? undefined : jsonValidator().errorsText(validate.errors);
+}
+
+/**
+ * A value valid against `schema` (Avro or JSON Schema, object or text), serialized, with free-text
+ * strings sized so the serialized form approaches `targetBytes` (never above it unless the
+ * schema's fixed part is larger). Deterministic for a given seed.
+ */
+export function generatePayload(schema: unknown, format: 'avro' | 'json', targetBytes?: number, seed = 1): Payload {
+  const parsed = typeof schema === 'string' ? (JSON.parse(schema) as unknown) : schema;
+  if (format === 'avro') {
+    const type = avroType(parsed) as T;
+    const make = (padLen: number, slots: { n: number }) => type.toBuffer(avroValue(type, rng(seed), padLen, slots));
+    const { padLen } = sized(make, targetBytes);
+    const value = avroValue(type, rng(seed), padLen, { n: 0 });
+    const buffer = type.toBuffer(value);
+    return { value, buffer, bytes: buffer.length };
+  }
+  const make = (padLen: number, slots: { n: number }) => Buffer.from(JSON.stringify(jsonValue(parsed, rng(seed), padLen, slots)));
+  const { padLen } = sized(make, targetBytes);
+  const value = jsonValue(parsed, rng(seed), padLen, { n: 0 });
+  const err = validateJsonPayload(parsed, value);
+  if (err) throw new Error(`generated payload does not match the JSON Schema: ${err}`);
+  const buffer = Buffer.from(JSON.stringify(value));
+  return { value, buffer, bytes: buffer.length };
+}

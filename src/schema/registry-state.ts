@@ -1,0 +1,41 @@
+/** What a schema registry holds for the subjects a spec declares (collected once, then compared purely). */
+import type { RegisteredVersion, SchemaRegistryClient } from './registry-client.js';
+
+export interface RegistrySubjectState {
+  /** Every registered version, ascending (empty: the subject does not exist). */
+  versions: RegisteredVersion[];
+  /** The subject's own level; undefined when it inherits the global level. */
+  compatibility?: string;
+}
+
+export interface RegistryState {
+  url: string;
+  globalCompatibility: string;
+  subjects: Record<string, RegistrySubjectState>;
+}
+
+/** Reads the given subjects (all their versions and their config) from the registry. */
+export async function collectRegistryState(client: SchemaRegistryClient, subjects: readonly string[]): Promise<RegistryState> {
+  const globalCompatibility = await client.getGlobalCompatibility();
+  const existing = new Set(await client.listSubjects());
+  const state: RegistryState = { url: client.url, globalCompatibility, subjects: {} };
+  for (const subject of subjects) {
+    if (!existing.has(subject)) {
+      state.subjects[subject] = { versions: [] };
+      continue;
+    }
+    const numbers = await client.listVersions(subject);
+    const versions: RegisteredVersion[] = [];
+    for (const n of numbers) {
+      const v = await client.getVersion(subject, n);
+      if (v) versions.push(v);
+    }
+    state.subjects[subject] = { versions, compatibility: await client.getSubjectCompatibility(subject) };
+  }
+  return state;
+}
+
+/** The level the registry applies to a subject: its own, else the global default. */
+export function effectiveCompatibility(state: RegistryState, subject: string): string {
+  return (state.subjects[subject]?.compatibility ?? state.globalCompatibility).toUpperCase();
+}

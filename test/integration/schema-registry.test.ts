@@ -1,0 +1,159 @@
+/**
+ * Schemas as code against a REAL Confluent-compatible registry (AxonOps Schema Registry, built
+ * from its Go module and started by src/dev/schema-registry.ts on a free loopback port):
+ * apply the example's subjects, a compatible change (new version), an incompatible change
+ * (refused with the explanation, nothing registered), and drift made behind kafkaform's back.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSchemaRegistry, type RunningSchemaRegistry } from '../../src/dev/schema-registry.js';
+import { applySchemaSubjects } from '../../src/schema/apply-subjects.js';
+import { SchemaRegistryClient } from '../../src/schema/registry-client.js';
+import { collectRegistryState } from '../../src/schema/registry-state.js';
+import { computeSchemaDrift } from '../../src/schema/schema-drift.js';
+import { computeDeclaredSubjects, readSpecSchemas } from '../../src/schema/subjects.js';
+import { validateSchemaChanges } from '../../src/schema/validate-changes.js';
+import { checkCompatibility } from '../../src/schema/compatibility.js';
+import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { main } from '../../src/cli/main.js';
+import { scratchProject } from './helpers.js';
+
+const repoTopics = readFileSync(join(import.meta.dirname, '..', '..', 'topics.yaml'), 'utf8');
+
+let registry: RunningSchemaRegistry;
+let client: SchemaRegistryClient;
+let project: ReturnType<typeof scratchProject>;
+let dataDir: string;
+
+const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=it@kafkaform.test', '-c', 'user.name=it', ...args], { cwd: project.dir, stdio: 'pipe' });
+const spec = () => requireEnvironment(loadSpec(project.file), 'dev');
+const versions = async (subject: string) => (await client.listVersions(subject)).length;
+const schemaPath = (name: string) => join(project.dir, 'schemas', name);
+const editAvro = (name: string, edit: (s: { fields: object[] }) => void) => {
+  const s = JSON.parse(readFileSync(schemaPath(name), 'utf8')) as { fields: object[] };
+  edit(s);
+  writeFileSync(schemaPath(name), `${JSON.stringify(s, null, 2)}\n`);
+};
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kafkaform-sr-'));
+  registry = await startSchemaRegistry({ dataDir });
+  client = new SchemaRegistryClient({ url: registry.url });
+  project = scratchProject(repoTopics);
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-q', '-m', 'v1');
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  project?.cleanup();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('schema registry (real AxonOps registry)', () => {
+  it('listens on loopback only', () => {
+    expect(registry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('applies the example subjects: one version each, levels pinned, then in sync', async () => {
+    const r = await applySchemaSubjects(spec(), client);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.applied).toBe(true);
+    const declared = computeDeclaredSubjects(spec()).map((d) => d.subject);
+    expect(await client.listSubjects()).toEqual([...declared].sort());
+    for (const s of declared) {
+      expect(await versions(s)).toBe(1);
+      expect(await client.getSubjectCompatibility(s)).toBe('BACKWARD');
+    }
+    const state = await collectRegistryState(client, declared);
+    expect(computeSchemaDrift(spec(), state, readSpecSchemas(spec()))).toEqual([]);
+    const again = await applySchemaSubjects(spec(), client);
+    expect(again.registered).toEqual([]);
+  });
+
+  it('registers a compatible change as a new version', async () => {
+    editAvro('payments.completed.avsc', (s) => s.fields.push({ name: 'method', type: 'string', default: 'card', doc: 'Payment method.' }));
+    expect(validateSchemaChanges(spec(), { against: 'HEAD' })).toEqual([]);
+    const r = await applySchemaSubjects(spec(), client);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.registered.map((x) => [x.subject, x.version])).toEqual([['payments.completed-value', 2]]);
+    expect(await versions('payments.completed-value')).toBe(2);
+    git('commit', '-q', '-am', 'payments: method with default');
+  });
+
+  it('refuses an incompatible change with the explanation and registers nothing', async () => {
+    const original = readFileSync(schemaPath('orders.placed.avsc'), 'utf8');
+    editAvro('orders.placed.avsc', (s) => s.fields.push({ name: 'method', type: 'string', doc: 'Payment method.' }));
+    // git history
+    const fromGit = validateSchemaChanges(spec(), { against: 'HEAD' });
+    expect(fromGit).toHaveLength(1);
+    expect(fromGit[0]!.message).toContain('field `method` added without a default under BACKWARD: consumers on the new schema cannot read records written with v1');
+    expect(fromGit[0]!.path).toBe('topics.orders.placed.schema.value');
+    expect(fromGit[0]!.line).toBeGreaterThan(1);
+    // the registry agrees on its own
+    const verdict = await client.checkCompatibility('orders.placed-value', readFileSync(schemaPath('orders.placed.avsc'), 'utf8'), 'AVRO');
+    expect(verdict.isCompatible).toBe(false);
+    // apply refuses, nothing registered
+    const r = await applySchemaSubjects(spec(), client);
+    expect(r.applied).toBe(false);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['schema-incompatible', 'schema-registry-incompatible']));
+    expect(r.diagnostics.find((d) => d.code === 'schema-incompatible')!.message).toContain('field `method` added without a default');
+    expect(r.diagnostics.every((d) => d.line > 1)).toBe(true);
+    expect(await versions('orders.placed-value')).toBe(1);
+    expect(await versions('payments.completed-value')).toBe(2);
+    // the CLI exits 1 and still registers nothing
+    const code = await main(['schemas', 'apply', '-f', project.file, '--registry-url', registry.url, '--auto-approve', '--quiet']);
+    expect(code).toBe(1);
+    expect(await versions('orders.placed-value')).toBe(1);
+    writeFileSync(schemaPath('orders.placed.avsc'), original);
+  });
+
+  it('sees a subject changed behind its back and a compatibility level changed', async () => {
+    const declared = computeDeclaredSubjects(spec()).map((d) => d.subject);
+    const before = computeSchemaDrift(spec(), await collectRegistryState(client, declared), readSpecSchemas(spec()));
+    expect(before).toEqual([]);
+    // A compatible new version registered directly through the API (closed model: optional property added).
+    const shipping = JSON.parse(readFileSync(schemaPath('shipping.dispatched.json'), 'utf8')) as { properties: Record<string, object> };
+    shipping.properties.weightGrams = { type: 'integer', description: 'Parcel weight.' };
+    await client.register('shipping.dispatched-value', JSON.stringify(shipping), 'JSON');
+    await client.setSubjectCompatibility('orders.placed-key', 'NONE');
+    const drift = computeSchemaDrift(spec(), await collectRegistryState(client, declared), readSpecSchemas(spec()));
+    expect(drift.map(({ name, kind, field, expected, actual }) => ({ name, kind, field, expected, actual }))).toEqual([
+      { name: 'orders.placed-key', kind: 'changed', field: 'compatibility', expected: 'BACKWARD', actual: 'NONE' },
+      { name: 'shipping.dispatched-value', kind: 'changed', field: 'version', expected: 'schemas/shipping.dispatched.json', actual: 'version 2 (id 6)' },
+    ]);
+    expect(await main(['schemas', 'status', '-f', project.file, '--registry-url', registry.url, '--quiet'])).toBe(2);
+  });
+
+  it('agrees with the registry\'s own verdict on every compatibility fixture', async () => {
+    const root = join(import.meta.dirname, '..', 'fixtures', 'schemas', 'compat');
+    const disagreements: string[] = [];
+    const cases = readdirSync(root).sort();
+    for (const name of cases) {
+      const e = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as { level: string; format: 'avro' | 'json' };
+      const texts = readdirSync(join(root, name)).filter((f) => /^v\d+\./.test(f)).sort().map((f) => readFileSync(join(root, name, f), 'utf8'));
+      const next = texts.pop()!;
+      const type = e.format === 'avro' ? 'AVRO' : 'JSON';
+      const subject = `compat-${name}`;
+      // Previous versions go in under NONE (some fixtures hold a break between them), then the level is set.
+      await client.setSubjectCompatibility(subject, 'NONE');
+      for (const t of texts) await client.register(subject, t, type);
+      await client.setSubjectCompatibility(subject, e.level);
+      // Without a version the registry checks every version its level asks for (all of them for *_TRANSITIVE).
+      const res = await fetch(`${registry.url}/compatibility/subjects/${encodeURIComponent(subject)}/versions?verbose=true`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ schema: next, ...(type === 'JSON' ? { schemaType: 'JSON' } : {}) }),
+      });
+      const theirs = ((await res.json()) as { is_compatible?: boolean }).is_compatible;
+      const ours = checkCompatibility(e.level, next, texts, e.format).compatible;
+      if (ours !== theirs) disagreements.push(`${name}: kafkaform ${ours}, registry ${theirs}`);
+    }
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    expect(disagreements).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Compatibility verdicts, one fixture folder per case: test/fixtures/schemas/compat/<case>/
+ * holds v1, v2 (, v3) — the last file is the new schema, the others its previous versions —
+ * and expected.json with the level, the verdict and message fragments the explanation must contain.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkCompatibility, COMPATIBILITY_LEVELS } from '../../src/schema/compatibility.js';
+
+const root = join(import.meta.dirname, '..', 'fixtures', 'schemas', 'compat');
+const cases = readdirSync(root).sort();
+
+interface Expected {
+  level: string;
+  format: 'avro' | 'json';
+  compatible: boolean;
+  messagesContain?: string[];
+}
+
+describe('checkCompatibility fixtures', () => {
+  it('covers every level, compatible and not, for Avro and JSON Schema', () => {
+    const seen = new Set<string>();
+    for (const c of cases) {
+      const e = JSON.parse(readFileSync(join(root, c, 'expected.json'), 'utf8')) as Expected;
+      seen.add(`${e.format}/${e.level}/${e.compatible}`);
+    }
+    for (const format of ['avro', 'json']) {
+      for (const level of COMPATIBILITY_LEVELS) {
+        expect(seen.has(`${format}/${level}/true`), `${format} ${level} compatible`).toBe(true);
+        if (level !== 'NONE') expect(seen.has(`${format}/${level}/false`), `${format} ${level} incompatible`).toBe(true);
+      }
+    }
+  });
+
+  for (const c of cases) {
+    it(c, () => {
+      const dir = join(root, c);
+      const e = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
+      const files = readdirSync(dir)
+        .filter((f) => /^v\d+\./.test(f))
+        .sort((a, b) => Number(a.slice(1).split('.')[0]) - Number(b.slice(1).split('.')[0]));
+      const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+      const next = texts.pop()!;
+      const previous = texts.map((schema, i) => ({ label: `v${i + 1}`, schema }));
+      const r = checkCompatibility(e.level, next, previous, e.format);
+      expect(r.compatible, r.messages.join('\n')).toBe(e.compatible);
+      if (!e.compatible) expect(r.messages.length).toBeGreaterThan(0);
+      else expect(r.messages).toEqual([]);
+      for (const fragment of e.messagesContain ?? []) {
+        expect(r.messages.some((m) => m.includes(fragment)), `expected a message containing ${JSON.stringify(fragment)}, got:\n${r.messages.join('\n')}`).toBe(true);
+      }
+    });
+  }
+});
+
+describe('checkCompatibility edge cases', () => {
+  it('accepts anything when there is no previous version', () => {
+    expect(checkCompatibility('FULL_TRANSITIVE', { type: 'string' }, [], 'avro')).toEqual({ compatible: true, messages: [] });
+  });
+
+  it('rejects an unknown level with the allowed list', () => {
+    const r = checkCompatibility('SIDEWAYS', { type: 'string' }, ['"string"'], 'avro');
+    expect(r.compatible).toBe(false);
+    expect(r.messages[0]).toContain('BACKWARD_TRANSITIVE');
+  });
+
+  it('names the version in transitive messages and checks every one of them', () => {
+    const v = (fields: object[]) => ({ type: 'record', name: 'R', fields });
+    const r = checkCompatibility('BACKWARD_TRANSITIVE', v([{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }]), [
+      { label: 'v1', schema: v([]) },
+      { label: 'v2', schema: v([{ name: 'a', type: 'int' }]) },
+    ], 'avro');
+    expect(r.compatible).toBe(false);
+    expect(r.messages.filter((m) => m.includes('with v1'))).toHaveLength(2);
+    expect(r.messages.filter((m) => m.includes('with v2'))).toHaveLength(1);
+  });
+});
