@@ -5,10 +5,14 @@ import { EXIT, makeIo, parseCommandArgs, renderHelp, type Command } from './fram
 import { validateCommand } from './commands/validate.js';
 import { synthCommand } from './commands/synth.js';
 import { deployCommand } from './commands/deploy.js';
+import { planCommand } from './commands/plan.js';
 import { devCommand } from './commands/dev.js';
 import { setupCommand } from './commands/setup.js';
+import { driftCommand } from './commands/drift.js';
+import { importCommand } from './commands/import.js';
+import { schemasCommand } from './commands/schemas.js';
 
-export const COMMANDS: Command[] = [validateCommand, synthCommand, deployCommand, devCommand, setupCommand];
+export const COMMANDS: Command[] = [validateCommand, synthCommand, planCommand, deployCommand, devCommand, setupCommand, driftCommand, importCommand, schemasCommand];
 
 export const VERSION = '0.1.0';
 
