@@ -10,9 +10,11 @@ import { devCommand } from './commands/dev.js';
 import { setupCommand } from './commands/setup.js';
 import { driftCommand } from './commands/drift.js';
 import { importCommand } from './commands/import.js';
+import { loadtestCommand } from './commands/loadtest.js';
+import { capacityCommand } from './commands/capacity.js';
 import { schemasCommand } from './commands/schemas.js';
 
-export const COMMANDS: Command[] = [validateCommand, synthCommand, planCommand, deployCommand, devCommand, setupCommand, driftCommand, importCommand, schemasCommand];
+export const COMMANDS: Command[] = [validateCommand, synthCommand, planCommand, deployCommand, devCommand, setupCommand, driftCommand, importCommand, loadtestCommand, capacityCommand, schemasCommand];
 
 export const VERSION = '0.1.0';
 

@@ -1,0 +1,135 @@
+import { writeFileSync } from 'node:fs';
+import { resolveConnection } from '../../cluster/connection.js';
+import { renderReport, type ReportFormat } from '../../loadtest/report.js';
+import type { LoadTestReport } from '../../loadtest/report-types.js';
+import { runLoad, type LiveProgress } from '../../loadtest/runner.js';
+import { computeWorkload, parseDurationFlag, parseRateFlag, parseSizeFlag, type Workload } from '../../loadtest/workload.js';
+import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
+import { loadSpec, requireEnvironment } from '../../spec/validate.js';
+import { UserError } from '../../toolchain/paths.js';
+import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command, type CommandContext, type Io } from '../framework.js';
+
+const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+
+function positiveInt(v: unknown, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UserError(`--${flag} must be an integer from 1 to 64`, `got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** The live one-line status on a terminal; nothing at all when stderr is not a TTY. */
+function liveLine(io: Io, quiet: boolean): ((p: LiveProgress) => void) | undefined {
+  if (quiet || !process.stderr.isTTY) return undefined;
+  return (p) => {
+    const line = `${p.phase === 'draining' ? 'draining' : `${p.remainingSeconds}s left`} | target ${p.targetMessagesPerSecond} msg/s | acked ${p.acknowledgedPerSecond} msg/s | p99 ${p.publishP99Ms.toFixed(1)} ms | lag ${p.lag} | errors ${p.errors}`;
+    process.stderr.write(`\r\u001b[2K${io.paint('2', line)}`);
+  };
+}
+
+/** Parses the flags and runs the workload; shared by `loadtest` and `capacity` (measuring on the spot). */
+export async function runLoadtestFromArgs(args: CommandContext['args'], io: Io, overrides: { durationMs?: number; topics?: string[] } = {}): Promise<{ report: LoadTestReport; workload: Workload }> {
+  const file = str(args.file)!;
+  const result = loadSpec(file);
+  if (hasErrors(result.diagnostics)) {
+    for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
+    throw new UserError(`${file} is not valid: no load test was run`);
+  }
+  const spec = requireEnvironment(result, str(args.env));
+  const topicFlag = args.topic;
+  const workload = computeWorkload(spec, {
+    topics: overrides.topics ?? (Array.isArray(topicFlag) ? topicFlag : typeof topicFlag === 'string' ? [topicFlag] : undefined),
+    durationMs: overrides.durationMs ?? parseDurationFlag(str(args.duration) ?? '30s'),
+    rate: args.rate !== undefined ? parseRateFlag(str(args.rate)!) : undefined,
+    messageBytes: args['message-bytes'] !== undefined ? parseSizeFlag(str(args['message-bytes'])!) : undefined,
+    producers: positiveInt(args.producers ?? '1', 'producers'),
+    consumers: positiveInt(args.consumers ?? '1', 'consumers'),
+    acks: oneOf(args.acks ?? 'all', ['all', '1'] as const, 'acks')!,
+    compression: oneOf(args.compression ?? 'none', ['none', 'gzip', 'lz4', 'zstd'] as const, 'compression')!,
+    useExisting: args['use-existing'] === true,
+    keepTopics: args['keep-topics'] === true,
+    maxMessages: args['max-messages'] !== undefined ? positiveIntAny(args['max-messages'], 'max-messages') : undefined,
+  });
+  const rc = await resolveConnection(spec, connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
+  io.progress(
+    `load test ${workload.runId}: ${workload.topics.map((t) => `${t.loadTopic} @ ${workload.mode === 'max' ? 'max' : `${t.messagesPerSecond} msg/s`} × ${t.messageBytes} B`).join(', ')} for ${workload.durationMs / 1000}s on ${rc.connection.bootstrapServers.join(',')}`,
+  );
+  const controller = new AbortController();
+  const onSigint = () => {
+    io.progress('interrupted: stopping producers, draining and cleaning up (Ctrl-C again to force)');
+    controller.abort();
+    process.removeListener('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+  const live = liveLine(io, args.quiet === true);
+  try {
+    const report = await runLoad({
+      workload,
+      connection: { ...rc.connection, clientId: `kafkaform-loadtest-${workload.runId}` },
+      cluster: { name: spec.cluster.name, environment: spec.environment },
+      onProgress: live,
+      onLog: io.progress,
+      signal: controller.signal,
+    });
+    return { report, workload };
+  } finally {
+    if (live) process.stderr.write('\r\u001b[2K');
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function positiveIntAny(v: unknown, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${flag} must be a positive integer`, `got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export const LOADTEST_OPTIONS: Command['options'] = {
+  topic: { type: 'string', short: 't', multiple: true, value: 'TOPIC', description: 'Declared topic to load (repeatable; default: every topic with an `expected` block)' },
+  duration: { type: 'string', short: 'd', value: 'DURATION', description: 'How long producers run (1s … 1h)', default: '30s' },
+  rate: { type: 'string', short: 'r', value: 'N|max', description: "Messages/s per topic (default: expected.messagesPerSecond × peakFactor); 'max' searches the highest sustainable rate" },
+  'message-bytes': { type: 'string', value: 'SIZE', description: 'Record value size (default: expected.messageBytes, else 1KiB)' },
+  producers: { type: 'string', value: 'N', description: 'Producers per topic', default: '1' },
+  consumers: { type: 'string', value: 'N', description: 'Consumers per topic (one consumer group per topic)', default: '1' },
+  acks: { type: 'string', value: 'all|1', description: 'Producer acks; all uses the idempotent producer', default: 'all' },
+  compression: { type: 'string', value: 'CODEC', description: 'none | gzip | lz4 | zstd (zstd needs Node ≥ 22.15)', default: 'none' },
+  'max-messages': { type: 'string', value: 'N', description: 'Cap on messages per topic (default: rate × duration + 10 %)' },
+  'use-existing': { type: 'boolean', description: 'Write to the declared topics themselves instead of temporary copies' },
+  'keep-topics': { type: 'boolean', description: 'Do not delete the temporary kafkaform-loadtest.* topics' },
+};
+
+export const loadtestCommand: Command = {
+  name: 'loadtest',
+  summary: 'Load-test the cluster with real producers and consumers: throughput, latency (HDR), lag, loss and duplicates',
+  usage: 'loadtest [-f topics.yaml] [--env NAME] [--topic T …] [--duration 30s] [--rate N|max] [--format text|json|markdown|html] [--out FILE]',
+  description:
+    'By default each topic is copied to a temporary topic kafkaform-loadtest.<topic>.<runid> (same partitions, RF and configs), loaded, and deleted at the end, so production topics never receive test records. ' +
+    'Every record carries its producer, sequence and send time: the consumers prove that no acknowledged record was lost or duplicated. Exit code 1 when any was.',
+  examples: [
+    'kafkaform loadtest --env dev --duration 30s',
+    'kafkaform loadtest --topic orders.placed --rate 5000 --message-bytes 1KiB --format html --out report.html',
+    'kafkaform loadtest --rate max --duration 1m --format json --out loadtest.json',
+  ],
+  options: {
+    ...FILE_OPTION,
+    ...CONNECTION_OPTIONS,
+    ...LOADTEST_OPTIONS,
+    format: { type: 'string', value: 'FORMAT', description: 'text | json | markdown | html', default: 'text' },
+    json: { type: 'boolean', description: 'Same as --format json' },
+    out: { type: 'string', short: 'o', value: 'FILE', description: 'Write the report to FILE (a text summary still goes to stdout)' },
+  },
+  async run({ args, io }) {
+    const format: ReportFormat = args.json ? 'json' : oneOf(args.format ?? 'text', FORMATS, 'format')!;
+    const { report } = await runLoadtestFromArgs(args, io);
+    const rendered = renderReport(report, format);
+    const out = str(args.out);
+    if (out) {
+      writeFileSync(out, rendered);
+      io.progress(`report written to ${out}`);
+      if (format !== 'text') io.stdout(renderReport(report, 'text'));
+      else io.stdout(rendered);
+    } else {
+      io.stdout(rendered);
+    }
+    return report.messages.lost > 0 || report.messages.duplicated > 0 ? EXIT.error : EXIT.ok;
+  },
+};

@@ -1,0 +1,119 @@
+/**
+ * The load-test report: a stable, documented JSON value (reportVersion 1). Renderers (text,
+ * Markdown, HTML) and `kafkaform capacity --from` read only this shape.
+ * Units are in the field names; megabytes are 2^20 bytes (as kafka-producer-perf-test counts them).
+ */
+import type { LatencySummary, PercentilePoint } from './histogram.js';
+
+export interface Throughput {
+  messagesPerSecond: number;
+  megabytesPerSecond: number;
+}
+
+export interface MessageCounts {
+  sent: number;
+  acknowledged: number;
+  /** Sends the client gave up on after its retries (not acknowledged, so not "lost"). */
+  failed: number;
+  consumed: number;
+  /** Acknowledged by the broker but never consumed. */
+  lost: number;
+  /** Present in the log more than once: the same producer and sequence at two different offsets. */
+  duplicated: number;
+  /** The same offset delivered again to the consumers (after a rebalance): at-least-once delivery, not a duplicate. */
+  redelivered: number;
+  /**
+   * Acknowledged records the live consumers did not deliver before the drain timeout but a fresh
+   * re-read found in the log: a consumer-side problem, not loss. Included in `consumed`.
+   */
+  missedByConsumers?: number;
+}
+
+export interface TopicResult {
+  topic: string;
+  loadTopic: string;
+  temporary: boolean;
+  partitions: number;
+  replicationFactor: number;
+  targetMessagesPerSecond: number;
+  messageBytes: number;
+  rateSource: 'flag' | 'expected' | 'default';
+  producer: Throughput;
+  consumer: Throughput;
+  /** --rate max: the topic's rate in the last sustainable step (what `capacity` prefers). */
+  sustainableMessagesPerSecond?: number;
+  /** Measured throughput divided by the partition count (the offered load unless the run was --rate max). */
+  perPartition: { producer: Throughput; consumer: Throughput };
+  messages: MessageCounts;
+  latencyMs: { publish: LatencySummary; endToEnd: LatencySummary };
+}
+
+export interface TimeSeriesPoint {
+  /** Seconds since the producers started (the point covers [second, second+1)). */
+  second: number;
+  targetMessagesPerSecond: number;
+  sentPerSecond: number;
+  acknowledgedPerSecond: number;
+  consumedPerSecond: number;
+  producedMegabytesPerSecond: number;
+  consumedMegabytesPerSecond: number;
+  publishP50Ms: number;
+  publishP99Ms: number;
+  publishDelayP99Ms: number;
+  endToEndP99Ms: number;
+  /** Acknowledged records not yet consumed, at the end of the second. */
+  lag: number;
+  errors: number;
+}
+
+export interface MaxRateStep {
+  targetMessagesPerSecond: number;
+  acknowledgedPerSecond: number;
+  publishDelayP99Ms: number;
+  lag: number;
+  sustainable: boolean;
+}
+
+export interface LoadTestReport {
+  reportVersion: 1;
+  tool: 'kafkaform loadtest';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Seconds the producers ran (without setup and drain). */
+  durationSeconds: number;
+  cluster: { name: string; environment: string; bootstrapServers: string[] };
+  client: string;
+  settings: {
+    mode: 'fixed' | 'max';
+    acks: 'all' | '1';
+    compression: string;
+    idempotent: boolean;
+    producersPerTopic: number;
+    consumersPerTopic: number;
+    useExistingTopics: boolean;
+    keepTopics: boolean;
+  };
+  producer: Throughput;
+  consumer: Throughput;
+  latencyMs: {
+    publish: LatencySummary;
+    /** Actual minus intended send time: how far the generator fell behind its schedule (coordinated omission). */
+    publishDelay: LatencySummary;
+    endToEnd: LatencySummary;
+  };
+  /** The percentile curves of the whole run. */
+  latencyPercentilesMs: { publish: PercentilePoint[]; endToEnd: PercentilePoint[] };
+  messages: MessageCounts;
+  lag: { max: number; final: number };
+  errors: { count: number; clientWarnings: number; samples: string[] };
+  /** Drain finished: every acknowledged record was consumed before the drain timeout. */
+  drained: boolean;
+  topics: TopicResult[];
+  timeSeries: TimeSeriesPoint[];
+  maxRate?: { sustainableMessagesPerSecond: number; limitReached: boolean; steps: MaxRateStep[] };
+  /** Temporary topics deleted at the end (empty with --keep-topics or --use-existing). */
+  deletedTopics: string[];
+}
+
+export const MIB = 1024 * 1024;

@@ -1,0 +1,260 @@
+/** Renderers for the load-test report: text, Markdown, and a self-contained HTML page with inline SVG charts. Pure. */
+import type { LatencySummary, PercentilePoint } from './histogram.js';
+import type { LoadTestReport } from './report-types.js';
+
+export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
+
+export function renderReport(r: LoadTestReport, format: ReportFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'markdown':
+      return renderMarkdown(r);
+    case 'html':
+      return renderHtml(r);
+    default:
+      return renderText(r);
+  }
+}
+
+const n = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms`;
+
+/** The verdict in one line: did Kafka keep every acknowledged record exactly once? */
+export function deliveryVerdict(r: LoadTestReport): string {
+  const m = r.messages;
+  if (m.lost === 0 && m.duplicated === 0) return `OK: all ${n(m.acknowledged)} acknowledged messages consumed exactly once`;
+  return `PROBLEM: ${n(m.lost)} acknowledged messages lost, ${n(m.duplicated)} duplicated`;
+}
+
+function latencyRow(name: string, l: LatencySummary): string[] {
+  return [name, ms(l.p50), ms(l.p95), ms(l.p99), ms(l.p999), ms(l.max)];
+}
+
+function settingsLine(r: LoadTestReport): string {
+  const s = r.settings;
+  return `${s.mode === 'max' ? 'rate search (max)' : 'fixed rate'}, acks=${s.acks}${s.idempotent ? ' (idempotent)' : ''}, compression=${s.compression}, ${s.producersPerTopic} producer(s) and ${s.consumersPerTopic} consumer(s) per topic, client ${r.client}`;
+}
+
+export function renderText(r: LoadTestReport): string {
+  const out: string[] = [];
+  out.push(`Load test ${r.runId} on ${r.cluster.name} (${r.cluster.environment}) at ${r.cluster.bootstrapServers.join(',')}`);
+  out.push(`  ${settingsLine(r)}; ${n(r.durationSeconds, 1)} s of traffic`);
+  out.push('');
+  out.push(`Producer  ${n(r.producer.messagesPerSecond)} msg/s  ${n(r.producer.megabytesPerSecond, 2)} MB/s`);
+  out.push(`Consumer  ${n(r.consumer.messagesPerSecond)} msg/s  ${n(r.consumer.megabytesPerSecond, 2)} MB/s`);
+  out.push('');
+  const rows = [latencyRow('publish', r.latencyMs.publish), latencyRow('publish delay', r.latencyMs.publishDelay), latencyRow('end-to-end', r.latencyMs.endToEnd)];
+  out.push(alignTable(['latency', 'p50', 'p95', 'p99', 'p99.9', 'max'], rows));
+  out.push('');
+  const m = r.messages;
+  out.push(`Messages  sent ${n(m.sent)}, acknowledged ${n(m.acknowledged)}, failed ${n(m.failed)}, consumed ${n(m.consumed)}, lost ${n(m.lost)}, duplicated ${n(m.duplicated)}${m.redelivered ? `, redelivered ${n(m.redelivered)}` : ''}${m.missedByConsumers ? ` (${n(m.missedByConsumers)} found only by a re-read: the live consumers missed them)` : ''}`);
+  out.push(`Lag       max ${n(r.lag.max)}, final ${n(r.lag.final)}${r.drained ? '' : ' (drain timed out)'}`);
+  out.push(`Errors    ${n(r.errors.count)} failed sends, ${n(r.errors.clientWarnings)} client warnings (retries, reconnects)`);
+  if (r.maxRate) {
+    out.push('');
+    out.push(`Max sustainable rate: ${n(r.maxRate.sustainableMessagesPerSecond)} msg/s${r.maxRate.limitReached ? '' : ' (lower bound: the run ended before the limit was found)'}`);
+    for (const s of r.maxRate.steps) out.push(`  ${s.sustainable ? '✓' : '✗'} target ${n(s.targetMessagesPerSecond)} msg/s: achieved ${n(s.acknowledgedPerSecond)}, publish delay p99 ${ms(s.publishDelayP99Ms)}, lag ${n(s.lag)}`);
+  }
+  if (r.topics.length > 1) {
+    out.push('');
+    out.push(
+      alignTable(
+        ['topic', 'partitions', 'target msg/s', 'produced msg/s', 'consumed msg/s', 'p99 publish', 'lost', 'dup'],
+        r.topics.map((t) => [t.topic, String(t.partitions), n(t.targetMessagesPerSecond), n(t.producer.messagesPerSecond), n(t.consumer.messagesPerSecond), ms(t.latencyMs.publish.p99), n(t.messages.lost), n(t.messages.duplicated)]),
+      ),
+    );
+  }
+  out.push('');
+  out.push(deliveryVerdict(r));
+  if (r.deletedTopics.length) out.push(`Deleted temporary topics: ${r.deletedTopics.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function alignTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [headers, ...rows].map((cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+export function renderMarkdown(r: LoadTestReport): string {
+  const out: string[] = [];
+  out.push(`## Load test \`${r.runId}\` — ${r.cluster.name} (${r.cluster.environment})`, '');
+  out.push(`${settingsLine(r)}; ${n(r.durationSeconds, 1)} s of traffic.`, '');
+  out.push(`**${deliveryVerdict(r)}**`, '');
+  out.push('| | msg/s | MB/s |', '|---|---:|---:|');
+  out.push(`| producer | ${n(r.producer.messagesPerSecond)} | ${n(r.producer.megabytesPerSecond, 2)} |`);
+  out.push(`| consumer | ${n(r.consumer.messagesPerSecond)} | ${n(r.consumer.megabytesPerSecond, 2)} |`, '');
+  out.push('| latency | p50 | p95 | p99 | p99.9 | max |', '|---|---:|---:|---:|---:|---:|');
+  for (const row of [latencyRow('publish', r.latencyMs.publish), latencyRow('publish delay', r.latencyMs.publishDelay), latencyRow('end-to-end', r.latencyMs.endToEnd)]) out.push(`| ${row.join(' | ')} |`);
+  out.push('');
+  const m = r.messages;
+  out.push('| sent | acknowledged | failed | consumed | lost | duplicated | max lag | errors |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(`| ${n(m.sent)} | ${n(m.acknowledged)} | ${n(m.failed)} | ${n(m.consumed)} | ${n(m.lost)} | ${n(m.duplicated)} | ${n(r.lag.max)} | ${n(r.errors.count)} |`, '');
+  if (r.maxRate) {
+    out.push(`Max sustainable rate: **${n(r.maxRate.sustainableMessagesPerSecond)} msg/s**${r.maxRate.limitReached ? '' : ' (lower bound)'}`, '');
+  }
+  out.push('| topic | load topic | partitions | target msg/s | produced msg/s | per partition msg/s | consumed msg/s | p99 publish | p99 end-to-end |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const t of r.topics) {
+    out.push(`| ${t.topic} | ${t.loadTopic} | ${t.partitions} | ${n(t.targetMessagesPerSecond)} | ${n(t.producer.messagesPerSecond)} | ${n(t.perPartition.producer.messagesPerSecond)} | ${n(t.consumer.messagesPerSecond)} | ${ms(t.latencyMs.publish.p99)} | ${ms(t.latencyMs.endToEnd.p99)} |`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML with inline SVG charts (no scripts, no external resources)
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export interface Series {
+  name: string;
+  color: string;
+  points: Array<[number, number]>;
+}
+
+const W = 720;
+const H = 260;
+const PAD = { l: 64, r: 16, t: 16, b: 40 };
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+/** A line chart as an SVG element; `xLabel(x)` formats ticks (e.g. percentiles on a log scale). */
+export function renderLineChart(opts: { id: string; title: string; yLabel: string; series: Series[]; xTicks: Array<[number, string]>; xMin: number; xMax: number }): string {
+  const yMax = niceMax(Math.max(0, ...opts.series.flatMap((s) => s.points.map((p) => p[1]))));
+  const x = (v: number) => PAD.l + ((v - opts.xMin) / Math.max(1e-9, opts.xMax - opts.xMin)) * (W - PAD.l - PAD.r);
+  const y = (v: number) => H - PAD.b - (v / yMax) * (H - PAD.t - PAD.b);
+  const parts: string[] = [];
+  parts.push(`<svg id="${esc(opts.id)}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(opts.title)}">`);
+  parts.push(`<title>${esc(opts.title)}</title>`);
+  for (let i = 0; i <= 4; i++) {
+    const v = (yMax * i) / 4;
+    parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${PAD.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${esc(fmtTick(v))}</text>`);
+  }
+  for (const [v, label] of opts.xTicks) {
+    parts.push(`<text x="${x(v).toFixed(1)}" y="${H - PAD.b + 16}" text-anchor="middle" font-size="11">${esc(label)}</text>`);
+  }
+  parts.push(`<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="11">${esc(opts.yLabel)}</text>`);
+  parts.push(`<line x1="${PAD.l}" x2="${PAD.l}" y1="${PAD.t}" y2="${H - PAD.b}" stroke="#888"/><line x1="${PAD.l}" x2="${W - PAD.r}" y1="${H - PAD.b}" y2="${H - PAD.b}" stroke="#888"/>`);
+  opts.series.forEach((s, i) => {
+    if (s.points.length === 0) return;
+    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ');
+    parts.push(`<path class="series" data-series="${esc(s.name)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    parts.push(`<rect x="${PAD.l + 10 + i * 170}" y="${H - 14}" width="10" height="10" fill="${s.color}"/><text x="${PAD.l + 24 + i * 170}" y="${H - 5}" font-size="11">${esc(s.name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+function fmtTick(v: number): string {
+  if (v >= 1_000_000) return `${+(v / 1_000_000).toFixed(1)}M`;
+  if (v >= 1000) return `${+(v / 1000).toFixed(1)}k`;
+  return `${+v.toFixed(2)}`;
+}
+
+function timeTicks(seconds: number): Array<[number, string]> {
+  const step = Math.max(1, niceMax(seconds / 8));
+  const out: Array<[number, string]> = [];
+  for (let s = 0; s <= seconds; s += step) out.push([s, `${s}s`]);
+  return out;
+}
+
+/** Percentile p mapped to -log10(1 - p/100): 90 → 1, 99 → 2, 99.9 → 3 (the usual HDR x axis). */
+function nines(p: number): number {
+  return -Math.log10(Math.max(1e-6, 1 - p / 100));
+}
+
+function percentileSeries(name: string, color: string, pts: PercentilePoint[]): Series {
+  return { name, color, points: pts.filter((p) => p.percentile < 100).map((p) => [nines(p.percentile), p.valueMs]) };
+}
+
+export function renderHtml(r: LoadTestReport): string {
+  const ts = r.timeSeries;
+  const last = Math.max(1, ts.length - 1);
+  const throughput = renderLineChart({
+    id: 'chart-throughput',
+    title: 'Throughput over time (messages/s)',
+    yLabel: 'messages/s',
+    xMin: 0,
+    xMax: last,
+    xTicks: timeTicks(last),
+    series: [
+      { name: 'target', color: '#999999', points: ts.map((p) => [p.second, p.targetMessagesPerSecond]) },
+      { name: 'acknowledged', color: '#1f77b4', points: ts.map((p) => [p.second, p.acknowledgedPerSecond]) },
+      { name: 'consumed', color: '#2ca02c', points: ts.map((p) => [p.second, p.consumedPerSecond]) },
+    ],
+  });
+  const latency = renderLineChart({
+    id: 'chart-latency',
+    title: 'Latency over time (p99 per second, ms)',
+    yLabel: 'ms',
+    xMin: 0,
+    xMax: last,
+    xTicks: timeTicks(last),
+    series: [
+      { name: 'publish p99', color: '#1f77b4', points: ts.map((p) => [p.second, p.publishP99Ms]) },
+      { name: 'publish delay p99', color: '#ff7f0e', points: ts.map((p) => [p.second, p.publishDelayP99Ms]) },
+      { name: 'end-to-end p99', color: '#2ca02c', points: ts.map((p) => [p.second, p.endToEndP99Ms]) },
+    ],
+  });
+  const curve = renderLineChart({
+    id: 'chart-percentiles',
+    title: 'Latency by percentile (ms)',
+    yLabel: 'ms',
+    xMin: 0,
+    xMax: 5,
+    xTicks: [
+      [0, '0%'],
+      [1, '90%'],
+      [2, '99%'],
+      [3, '99.9%'],
+      [4, '99.99%'],
+      [5, '99.999%'],
+    ],
+    series: [percentileSeries('publish', '#1f77b4', r.latencyPercentilesMs.publish), percentileSeries('end-to-end', '#2ca02c', r.latencyPercentilesMs.endToEnd)],
+  });
+  const lag = renderLineChart({
+    id: 'chart-lag',
+    title: 'Consumer lag and errors over time',
+    yLabel: 'records',
+    xMin: 0,
+    xMax: last,
+    xTicks: timeTicks(last),
+    series: [
+      { name: 'lag', color: '#9467bd', points: ts.map((p) => [p.second, p.lag]) },
+      { name: 'errors', color: '#d62728', points: ts.map((p) => [p.second, p.errors]) },
+    ],
+  });
+  const m = r.messages;
+  const lat = (name: string, l: LatencySummary) => `<tr><th>${name}</th><td>${ms(l.p50)}</td><td>${ms(l.p95)}</td><td>${ms(l.p99)}</td><td>${ms(l.p999)}</td><td>${ms(l.max)}</td></tr>`;
+  const ok = m.lost === 0 && m.duplicated === 0;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kafkaform load test ${esc(r.runId)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,-apple-system,sans-serif;margin:2rem;color:#222;max-width:960px}
+table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ddd;padding:4px 10px;text-align:right}th:first-child{text-align:left}
+.verdict{font-weight:600;color:${ok ? '#2a7a2a' : '#b00020'}}figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
+</style></head><body>
+<h1>Load test <code>${esc(r.runId)}</code></h1>
+<p>${esc(r.cluster.name)} (${esc(r.cluster.environment)}) at ${esc(r.cluster.bootstrapServers.join(', '))} — ${esc(settingsLine(r))}; ${n(r.durationSeconds, 1)} s of traffic, ${esc(r.startedAt)}.</p>
+<p class="verdict" id="verdict">${esc(deliveryVerdict(r))}</p>
+<table id="summary"><tr><th></th><th>msg/s</th><th>MB/s</th></tr>
+<tr><th>producer</th><td>${n(r.producer.messagesPerSecond)}</td><td>${n(r.producer.megabytesPerSecond, 2)}</td></tr>
+<tr><th>consumer</th><td>${n(r.consumer.messagesPerSecond)}</td><td>${n(r.consumer.megabytesPerSecond, 2)}</td></tr></table>
+<table id="latency"><tr><th>latency</th><th>p50</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>
+${lat('publish', r.latencyMs.publish)}${lat('publish delay', r.latencyMs.publishDelay)}${lat('end-to-end', r.latencyMs.endToEnd)}</table>
+<table id="messages"><tr><th>sent</th><th>acknowledged</th><th>failed</th><th>consumed</th><th>lost</th><th>duplicated</th><th>max lag</th><th>errors</th><th>client warnings</th></tr>
+<tr><td>${n(m.sent)}</td><td>${n(m.acknowledged)}</td><td>${n(m.failed)}</td><td>${n(m.consumed)}</td><td>${n(m.lost)}</td><td>${n(m.duplicated)}</td><td>${n(r.lag.max)}</td><td>${n(r.errors.count)}</td><td>${n(r.errors.clientWarnings)}</td></tr></table>
+${r.maxRate ? `<p>Max sustainable rate: <strong>${n(r.maxRate.sustainableMessagesPerSecond)} msg/s</strong>${r.maxRate.limitReached ? '' : ' (lower bound)'}</p>` : ''}
+<figure><figcaption>Throughput over time</figcaption>${throughput}</figure>
+<figure><figcaption>Latency over time</figcaption>${latency}</figure>
+<figure><figcaption>Latency percentile curve</figcaption>${curve}</figure>
+<figure><figcaption>Consumer lag and errors</figcaption>${lag}</figure>
+</body></html>
+`;
+}

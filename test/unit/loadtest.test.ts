@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../src/loadtest/histogram.js';
+import { DeliveryLedger } from '../../src/loadtest/ledger.js';
+import { decodeRecordValue, encodeRecordValue, HEADER_BYTES } from '../../src/loadtest/message.js';
+import { deliveryVerdict, renderHtml, renderMarkdown, renderReport, renderText } from '../../src/loadtest/report.js';
+import type { LoadTestReport } from '../../src/loadtest/report-types.js';
+import { computeWorkload, loadTestTopicName, parseDurationFlag, parseRateFlag, parseSizeFlag } from '../../src/loadtest/workload.js';
+import type { ResolvedSpec, ResolvedTopic } from '../../src/spec/types.js';
+import { UserError } from '../../src/toolchain/paths.js';
+
+function topic(name: string, extra: Partial<ResolvedTopic> = {}): ResolvedTopic {
+  return { name, partitions: 6, replicationFactor: 3, config: { 'retention.ms': '604800000' }, ...extra };
+}
+
+function spec(topics: ResolvedTopic[]): ResolvedSpec {
+  return {
+    file: '/x/topics.yaml',
+    environment: 'dev',
+    cluster: { name: 'c', bootstrapServers: ['127.0.0.1:9092'], brokers: 3, kafkaMajor: 4, connection: { bootstrapServers: ['127.0.0.1:9092'] } },
+    policy: { maxPartitions: 100, minReplicationFactor: 1, allowTopicDeletion: false, managedPrefixes: [''], requireSchemaDocs: false },
+    topics,
+    services: [],
+    acls: [],
+    users: [],
+    quotas: [],
+  };
+}
+
+const BASE = { durationMs: 10_000, producers: 1, consumers: 1, acks: 'all' as const, compression: 'none' as const, useExisting: false, keepTopics: false, runId: 'abcd1234' };
+
+describe('computeWorkload', () => {
+  const s = spec([topic('orders.placed', { expected: { messagesPerSecond: 500, messageBytes: 2048, peakFactor: 3 } }), topic('customers.profile')]);
+
+  it('defaults to the topics with an expected block at rate × peakFactor and their message size', () => {
+    const w = computeWorkload(s, BASE);
+    expect(w.topics).toHaveLength(1);
+    expect(w.topics[0]).toMatchObject({ topic: 'orders.placed', messagesPerSecond: 1500, messageBytes: 2048, rateSource: 'expected', sizeSource: 'expected', partitions: 6, replicationFactor: 3 });
+    expect(w.mode).toBe('fixed');
+    expect(w.idempotent).toBe(true);
+  });
+
+  it('writes to a temporary kafkaform-loadtest.<topic>.<runid> copy unless --use-existing', () => {
+    expect(computeWorkload(s, BASE).topics[0]!.loadTopic).toBe('kafkaform-loadtest.orders.placed.abcd1234');
+    const existing = computeWorkload(s, { ...BASE, useExisting: true }).topics[0]!;
+    expect(existing.loadTopic).toBe('orders.placed');
+    expect(existing.temporary).toBe(false);
+  });
+
+  it('lets flags override rate and size, and falls back to defaults for topics without expected', () => {
+    const w = computeWorkload(s, { ...BASE, topics: ['customers.profile', 'orders.placed'], rate: 42, messageBytes: 100 });
+    expect(w.topics.map((t) => [t.topic, t.messagesPerSecond, t.messageBytes, t.rateSource])).toEqual([
+      ['customers.profile', 42, 100, 'flag'],
+      ['orders.placed', 42, 100, 'flag'],
+    ]);
+    const d = computeWorkload(s, { ...BASE, topics: ['customers.profile'] }).topics[0]!;
+    expect([d.messagesPerSecond, d.messageBytes, d.rateSource]).toEqual([1000, 1024, 'default']);
+  });
+
+  it('bounds the message count by the rate and the duration', () => {
+    const t = computeWorkload(s, BASE).topics[0]!;
+    expect(t.maxMessages).toBe(Math.ceil(1500 * 10 * 1.1) + 1);
+  });
+
+  it('rejects an undeclared topic and a spec without any expected block', () => {
+    expect(() => computeWorkload(s, { ...BASE, topics: ['nope'] })).toThrow(/not declared/);
+    expect(() => computeWorkload(spec([topic('a')]), BASE)).toThrow(UserError);
+  });
+
+  it('--rate max starts a search', () => {
+    expect(computeWorkload(s, { ...BASE, rate: 'max' }).mode).toBe('max');
+  });
+
+  it('shortens long topic names to Kafka’s 249-character limit', () => {
+    expect(loadTestTopicName('x'.repeat(249), 'abcd1234').length).toBe(249);
+  });
+});
+
+describe('flag parsing', () => {
+  it('parses durations, rates and sizes', () => {
+    expect(parseDurationFlag('30s')).toBe(30_000);
+    expect(parseDurationFlag('2m')).toBe(120_000);
+    expect(parseDurationFlag('10')).toBe(10_000);
+    expect(() => parseDurationFlag('500ms')).toThrow(/shorter than one second/);
+    expect(() => parseDurationFlag('2h')).toThrow(/1h limit/);
+    expect(parseRateFlag('max')).toBe('max');
+    expect(parseRateFlag('2500')).toBe(2500);
+    expect(() => parseRateFlag('-1')).toThrow(UserError);
+    expect(parseSizeFlag('1KiB')).toBe(1024);
+    expect(() => parseSizeFlag('8')).toThrow(/at least/);
+  });
+});
+
+describe('record stamps', () => {
+  it('round-trips producer, sequence and send time in a value of the requested size', () => {
+    const v = encodeRecordValue({ runTag: 0xdeadbeef, producerId: 7, sequence: 123456, sentAtMs: 1_700_000_000_123.456 }, 1024);
+    expect(v.length).toBe(1024);
+    expect(decodeRecordValue(v)).toEqual({ runTag: 0xdeadbeef, producerId: 7, sequence: 123456, sentAtMs: 1_700_000_000_123.456 });
+  });
+
+  it('does not mistake foreign data for a load-test record', () => {
+    expect(decodeRecordValue(Buffer.from('{"orderId": 1, "padding": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}'))).toBeUndefined();
+    expect(decodeRecordValue(Buffer.alloc(HEADER_BYTES - 1))).toBeUndefined();
+  });
+});
+
+describe('DeliveryLedger', () => {
+  it('counts acknowledged-but-never-consumed records as lost', () => {
+    const l = new DeliveryLedger();
+    for (let s = 0; s < 5; s++) {
+      l.markSent(1, s);
+      l.markAcknowledged(1, s);
+    }
+    l.markConsumed(1, 0, 0, 10);
+    l.markConsumed(1, 1, 0, 11);
+    l.markConsumed(1, 3, 0, 12);
+    expect(l.summary()).toMatchObject({ sent: 5, acknowledged: 5, consumed: 3, lost: 2, duplicated: 0 });
+    expect(l.lag()).toBe(2);
+  });
+
+  it('does not count a failed send as lost, even if never consumed', () => {
+    const l = new DeliveryLedger();
+    l.markSent(0, 0);
+    l.markFailed(0, 0);
+    expect(l.summary()).toMatchObject({ failed: 1, lost: 0 });
+  });
+
+  it('tells a duplicate in the log (another offset) from a redelivery of the same offset', () => {
+    const l = new DeliveryLedger();
+    l.markSent(2, 0);
+    l.markAcknowledged(2, 0);
+    expect(l.markConsumed(2, 0, 1, 100)).toBe('first');
+    expect(l.markConsumed(2, 0, 1, 100)).toBe('redelivered');
+    expect(l.markConsumed(2, 0, 1, 101)).toBe('duplicate');
+    expect(l.summary()).toMatchObject({ consumed: 1, duplicated: 1, redelivered: 1, lost: 0 });
+  });
+
+  it('grows for large sequence numbers and keeps producers apart', () => {
+    const l = new DeliveryLedger();
+    l.markAcknowledged(1, 100_000);
+    l.markAcknowledged(2, 100_000);
+    l.markConsumed(2, 100_000);
+    expect(l.summary().lost).toBe(1);
+  });
+});
+
+describe('LatencyHistogram', () => {
+  it('reports percentiles in milliseconds with microsecond resolution', () => {
+    const h = new LatencyHistogram();
+    for (let i = 1; i <= 1000; i++) h.recordMs(i / 10);
+    const s = h.summary();
+    expect(s.count).toBe(1000);
+    expect(s.p50).toBeCloseTo(50, 0);
+    expect(s.p99).toBeCloseTo(99, 0);
+    expect(s.max).toBeCloseTo(100, 0);
+    expect(h.curve().map((p) => p.percentile)).toContain(99.9);
+  });
+});
+
+function sampleReport(overrides: Partial<LoadTestReport> = {}): LoadTestReport {
+  const lat = { count: 10, mean: 3, p50: 2, p95: 5, p99: 8, p999: 9, max: 10 };
+  const curve = [0, 50, 90, 99, 99.9, 100].map((p, i) => ({ percentile: p, valueMs: 1 + i }));
+  return {
+    reportVersion: 1,
+    tool: 'kafkaform loadtest',
+    runId: 'abcd1234',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:05.000Z',
+    durationSeconds: 3,
+    cluster: { name: 'c', environment: 'dev', bootstrapServers: ['127.0.0.1:9092'] },
+    client: 'kafkajs',
+    settings: { mode: 'fixed', acks: 'all', compression: 'none', idempotent: true, producersPerTopic: 1, consumersPerTopic: 1, useExistingTopics: false, keepTopics: false },
+    producer: { messagesPerSecond: 100, megabytesPerSecond: 0.1 },
+    consumer: { messagesPerSecond: 100, megabytesPerSecond: 0.1 },
+    latencyMs: { publish: lat, publishDelay: lat, endToEnd: lat },
+    latencyPercentilesMs: { publish: curve, endToEnd: curve },
+    messages: { sent: 300, acknowledged: 300, failed: 0, consumed: 300, lost: 0, duplicated: 0, redelivered: 0 },
+    lag: { max: 5, final: 0 },
+    errors: { count: 0, clientWarnings: 0, samples: [] },
+    drained: true,
+    topics: [
+      {
+        topic: 'orders.placed',
+        loadTopic: 'kafkaform-loadtest.orders.placed.abcd1234',
+        temporary: true,
+        partitions: 3,
+        replicationFactor: 1,
+        targetMessagesPerSecond: 100,
+        messageBytes: 1024,
+        rateSource: 'flag',
+        producer: { messagesPerSecond: 100, megabytesPerSecond: 0.1 },
+        consumer: { messagesPerSecond: 100, megabytesPerSecond: 0.1 },
+        perPartition: { producer: { messagesPerSecond: 33.3, megabytesPerSecond: 0.0325 }, consumer: { messagesPerSecond: 33.3, megabytesPerSecond: 0.0325 } },
+        messages: { sent: 300, acknowledged: 300, failed: 0, consumed: 300, lost: 0, duplicated: 0, redelivered: 0 },
+        latencyMs: { publish: lat, endToEnd: lat },
+      },
+    ],
+    timeSeries: [0, 1, 2].map((second) => ({
+      second,
+      targetMessagesPerSecond: 100,
+      sentPerSecond: 100,
+      acknowledgedPerSecond: 90 + second,
+      consumedPerSecond: 95,
+      producedMegabytesPerSecond: 0.1,
+      consumedMegabytesPerSecond: 0.1,
+      publishP50Ms: 2,
+      publishP99Ms: 8 + second,
+      publishDelayP99Ms: 1,
+      endToEndP99Ms: 9,
+      lag: second,
+      errors: 0,
+    })),
+    deletedTopics: ['kafkaform-loadtest.orders.placed.abcd1234'],
+    ...overrides,
+  };
+}
+
+describe('report renderers', () => {
+  it('says plainly whether every acknowledged record arrived exactly once', () => {
+    expect(deliveryVerdict(sampleReport())).toBe('OK: all 300 acknowledged messages consumed exactly once');
+    const bad = sampleReport({ messages: { sent: 300, acknowledged: 300, failed: 0, consumed: 298, lost: 2, duplicated: 1, redelivered: 0 } });
+    expect(deliveryVerdict(bad)).toBe('PROBLEM: 2 acknowledged messages lost, 1 duplicated');
+  });
+
+  it('renders text and Markdown with throughput, percentiles and counts', () => {
+    const t = renderText(sampleReport());
+    expect(t).toContain('Producer  100 msg/s  0.10 MB/s');
+    expect(t).toMatch(/publish\s+2\.00 ms\s+5\.00 ms\s+8\.00 ms/);
+    const md = renderMarkdown(sampleReport());
+    expect(md).toContain('| publish | 2.00 ms | 5.00 ms | 8.00 ms | 9.00 ms | 10.0 ms |');
+    expect(md).toContain('| orders.placed | kafkaform-loadtest.orders.placed.abcd1234 | 3 |');
+  });
+
+  it('renders JSON that parses back to the same report', () => {
+    const r = sampleReport();
+    expect(JSON.parse(renderReport(r, 'json'))).toEqual(r);
+  });
+
+  it('renders self-contained HTML with one SVG path per series and no external resources', () => {
+    const html = renderHtml(sampleReport());
+    for (const id of ['chart-throughput', 'chart-latency', 'chart-percentiles', 'chart-lag']) expect(html).toContain(`id="${id}"`);
+    const paths = [...html.matchAll(/<path class="series" data-series="([^"]+)" d="([^"]+)"/g)];
+    expect(paths.map((p) => p[1])).toEqual(['target', 'acknowledged', 'consumed', 'publish p99', 'publish delay p99', 'end-to-end p99', 'publish', 'end-to-end', 'lag', 'errors']);
+    for (const p of paths) expect(p[2]).toMatch(/^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+$/);
+    expect(html).not.toMatch(/<script|<link|src=/);
+  });
+
+  it('escapes names in HTML', () => {
+    const html = renderHtml(sampleReport({ cluster: { name: '<b>x</b>', environment: 'dev', bootstrapServers: [] } }));
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
+    expect(html).not.toContain('<b>x</b>');
+  });
+});
