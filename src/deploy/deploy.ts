@@ -111,7 +111,8 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const stackSpec: ResolvedSpec = { ...spec, backend };
 
   progress('checking terraform and the Kafka provider');
-  const toolchain = await ensureToolchain({ onProgress: progress });
+  const registryViaTerraform = spec.schemaRegistry?.manageWith === 'terraform';
+  const toolchain = await ensureToolchain({ onProgress: progress, schemaRegistry: registryViaTerraform });
   const connection = await resolveConnection(spec, opts.connection ?? {}, { env, startEmbedded: true, onProgress: progress });
   progress(`target: ${connection.connection.bootstrapServers.join(',')} (${connection.source === 'embedded' ? 'embedded local cluster' : connection.source})`);
 
@@ -122,6 +123,14 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     const name = userPasswordVariable(user.name);
     vars[name] = resolveSecret(user.passwordFrom, `users.${user.name}.passwordFrom`, baseDir, env);
     secretVars.push(name);
+  }
+  if (registryViaTerraform) {
+    if (env.KAFKAFORM_SCHEMA_REGISTRY_URL) vars.schema_registry_url = env.KAFKAFORM_SCHEMA_REGISTRY_URL;
+    const pw = env.KAFKAFORM_SCHEMA_REGISTRY_PASSWORD ?? (spec.schemaRegistry?.passwordFrom ? resolveSecret(spec.schemaRegistry.passwordFrom, 'schemaRegistry.passwordFrom', baseDir, env) : undefined);
+    if (pw) {
+      vars.schema_registry_password = pw;
+      secretVars.push('schema_registry_password');
+    }
   }
 
   // Partition decreases are caught here, against the live cluster: terraform would plan a

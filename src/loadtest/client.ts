@@ -20,7 +20,12 @@ export interface LoadRecord {
   partition: number;
   key: Buffer;
   value: Buffer;
+  /** The record stamp travels here when the value is a real schema payload (see message.ts). */
+  stamp?: Buffer;
 }
+
+/** Header carrying the load-test stamp when the value is a schema payload. */
+export const STAMP_HEADER = 'kafkaform-stamp';
 
 export interface ProducerOptions {
   clientId: string;
@@ -44,6 +49,8 @@ export interface ConsumedRecord {
   partition: number;
   offset: number;
   value: Buffer;
+  /** The STAMP_HEADER value, when present. */
+  stamp?: Buffer;
 }
 
 export interface ConsumerOptions {
@@ -179,7 +186,7 @@ export class KafkajsLoadClient implements LoadClient {
       maxInFlight: 8,
       connect: () => producer.connect(),
       send: async (topic, records) => {
-        await producer.send({ topic, acks, compression: codec, messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value })) });
+        await producer.send({ topic, acks, compression: codec, messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, ...(r.stamp ? { headers: { [STAMP_HEADER]: r.stamp } } : {}) })) });
       },
       disconnect: () => producer.disconnect(),
     };
@@ -207,7 +214,7 @@ export class KafkajsLoadClient implements LoadClient {
         await consumer.run({
           partitionsConsumedConcurrently: 4,
           eachBatch: async ({ batch, heartbeat }) => {
-            onRecords(batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), value: m.value ?? Buffer.alloc(0) })));
+            onRecords(batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), value: m.value ?? Buffer.alloc(0), stamp: headerBuffer(m.headers?.[STAMP_HEADER]) })));
             await heartbeat();
           },
         });
@@ -341,7 +348,7 @@ export class PlatformaticLoadClient implements LoadClient {
         const deadline = Date.now() + RESEND_WINDOW_MS;
         for (;;) {
           try {
-            await producer.send({ messages: pending.map((r) => ({ topic, partition: r.partition, key: r.key, value: r.value })) });
+            await producer.send({ messages: pending.map((r) => ({ topic, partition: r.partition, key: r.key, value: r.value, ...(r.stamp ? { headers: new Map([[Buffer.from(STAMP_HEADER), r.stamp]]) } : {}) })) });
             return;
           } catch (e) {
             const produced = (e as { produced?: { offsets?: Array<{ partition: number; offset: bigint }> } }).produced;
@@ -380,8 +387,8 @@ export class PlatformaticLoadClient implements LoadClient {
       const fallback = opts.fromBeginning ? 'earliest' : 'latest';
       const s = await consumer.consume({ topics: opts.topics, mode: first ? fallback : 'committed', fallbackMode: fallback, autocommit: 500, maxWaitTime: 100 });
       current.stream = s as unknown as { close(): Promise<void> };
-      s.on('data', (m: { topic: string; partition: number; offset: bigint; value: Buffer }) => {
-        onRecords([{ topic: m.topic, partition: m.partition, offset: Number(m.offset), value: m.value }]);
+      s.on('data', (m: { topic: string; partition: number; offset: bigint; value: Buffer; headers?: Map<Buffer | string, Buffer> }) => {
+        onRecords([{ topic: m.topic, partition: m.partition, offset: Number(m.offset), value: m.value, stamp: stampFromHeaders(m.headers) }]);
       });
       let restarting = false;
       const restart = (reason: string) => {
@@ -436,4 +443,16 @@ export function createLoadClient(conn: Connection, name: LoadClientName | undefi
   if (name === 'kafkajs') return new KafkajsLoadClient(conn);
   if (name !== undefined && name !== 'platformatic') throw new UserError(`unknown load-test client "${name}"`, 'use platformatic or kafkajs');
   return new PlatformaticLoadClient(conn);
+}
+
+function headerBuffer(v: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(v)) return v;
+  if (Array.isArray(v) && Buffer.isBuffer(v[0])) return v[0] as Buffer;
+  return undefined;
+}
+
+function stampFromHeaders(headers: Map<Buffer | string, Buffer> | undefined): Buffer | undefined {
+  if (!headers || headers.size === 0) return undefined;
+  for (const [k, v] of headers) if (String(k) === STAMP_HEADER) return v;
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { UserError } from '../toolchain/paths.js';
 import { createLoadClient, type ConsumedRecord, type LoadAdmin, type LoadClient, type LoadProducer, type LoadRecord } from './client.js';
 import { LatencyHistogram } from './histogram.js';
 import { DeliveryLedger } from './ledger.js';
-import { decodeRecordValue, encodeRecordValue, nowMs } from './message.js';
+import { decodeRecordValue, encodeRecordValue, HEADER_BYTES, nowMs } from './message.js';
 import { MIB, type LoadTestReport, type MaxRateStep, type TimeSeriesPoint, type TopicResult } from './report-types.js';
 import type { TopicWorkload, Workload } from './workload.js';
 
@@ -152,7 +152,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
       const at = nowMs();
       for (const r of records) {
         const st = states.get(r.topic);
-        const stamp = decodeRecordValue(r.value);
+        const stamp = decodeRecordValue(r.stamp ?? r.value);
         if (!st || !stamp || stamp.runTag !== runTag) continue;
         if (st.ledger.markConsumed(stamp.producerId, stamp.sequence, r.partition, r.offset) !== 'first') continue;
         const b = t0 && !reread ? bucket(at) : undefined;
@@ -234,11 +234,13 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
         const firstSeq = seq;
         const sentAt = nowMs();
         while (next <= now && records.length < batchCap && seq < perProducerMax) {
-          records.push({
-            partition,
-            key: Buffer.from(`${id}:${seq}`),
-            value: encodeRecordValue({ runTag, producerId: id, sequence: seq, sentAtMs: sentAt }, size),
-          });
+          const stamp = { runTag, producerId: id, sequence: seq, sentAtMs: sentAt };
+          const payloads = st.w.payloads;
+          records.push(
+            payloads && payloads.length > 0
+              ? { partition, key: Buffer.from(`${id}:${seq}`), value: payloads[seq % payloads.length]!, stamp: encodeRecordValue(stamp, HEADER_BYTES) }
+              : { partition, key: Buffer.from(`${id}:${seq}`), value: encodeRecordValue(stamp, size) },
+          );
           intended.push(next);
           st.ledger.markSent(id, seq);
           seq++;

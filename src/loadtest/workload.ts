@@ -3,6 +3,7 @@
  * message size, into which (temporary) topics. Pure: spec + options in, workload out.
  */
 import { randomBytes } from 'node:crypto';
+import zlib from 'node:zlib';
 import { Size } from '../model/units.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { UserError } from '../toolchain/paths.js';
@@ -19,6 +20,8 @@ export const MAX_MESSAGES_PER_TOPIC = 50_000_000;
 
 export interface LoadTestOptions {
   topics?: string[];
+  /** Whether this runtime can decompress zstd (default: detected); decides the temporary topics' compression. */
+  zstdAvailable?: boolean;
   durationMs: number;
   /** Messages per second per topic (all producers together), or 'max' to search the highest sustainable rate. */
   rate?: number | 'max';
@@ -49,6 +52,11 @@ export interface TopicWorkload {
   rateSource: 'flag' | 'expected' | 'default';
   sizeSource: 'flag' | 'expected' | 'default';
   maxMessages: number;
+  /**
+   * Values that conform to the topic's value schema (see schema-payloads.ts), used in turn; the
+   * record stamp then travels in a header. Absent: synthetic values with the stamp inside.
+   */
+  payloads?: Buffer[];
 }
 
 export interface Workload {
@@ -128,7 +136,7 @@ export function computeWorkload(spec: ResolvedSpec, opts: LoadTestOptions): Work
       temporary: !opts.useExisting,
       partitions: t.partitions,
       replicationFactor: t.replicationFactor,
-      config: t.config,
+      config: opts.useExisting ? t.config : computeLoadTopicConfig(t.config, opts.zstdAvailable ?? runtimeHasZstd()),
       messagesPerSecond,
       messageBytes,
       rateSource,
@@ -155,4 +163,19 @@ export function computeWorkload(spec: ResolvedSpec, opts: LoadTestOptions): Work
 export function loadTestTopicName(topic: string, runId: string): string {
   const room = 249 - LOADTEST_TOPIC_PREFIX.length - runId.length - 1;
   return `${LOADTEST_TOPIC_PREFIX}${topic.slice(0, room)}.${runId}`;
+}
+
+/** Node ≥ 22.15 has zstd in zlib; the load-test clients can only read zstd batches where it does. */
+export function runtimeHasZstd(): boolean {
+  return typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function';
+}
+
+/**
+ * The temporary topic's configs. A topic-level compression.type=zstd makes the broker hand out zstd
+ * batches, which this runtime may not decompress: the copy then uses lz4 (the broker still
+ * recompresses, as with zstd) and the runner says so.
+ */
+export function computeLoadTopicConfig(config: Record<string, string>, zstdAvailable: boolean): Record<string, string> {
+  if (zstdAvailable || config['compression.type'] !== 'zstd') return config;
+  return { ...config, 'compression.type': 'lz4' };
 }

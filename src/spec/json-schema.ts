@@ -235,6 +235,10 @@ const schemaRegistry: Schema = {
     url: { type: 'string', pattern: '^https?://' },
     username: { type: 'string' },
     passwordFrom: secretRef,
+    manageWith: {
+      enum: ['api', 'terraform'],
+      description: 'How deploy registers subjects: api (the registry REST API, default) or terraform (cultureamp/schemaregistry provider in the stack)',
+    },
   },
 };
 

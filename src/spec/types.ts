@@ -160,6 +160,17 @@ export interface ResolvedSpec {
   users: ResolvedUser[];
   quotas: ResolvedQuota[];
   backend?: BackendSpec;
+  /** Merged top-level and environment `schemaRegistry`, when either is set. */
+  schemaRegistry?: SchemaRegistrySpec;
+}
+
+export interface SchemaRegistrySpec {
+  url?: string;
+  username?: string;
+  /** `env:NAME` / `file:PATH`; never the secret. */
+  passwordFrom?: string;
+  /** api: kafkaform deploy registers subjects through the REST API; terraform: they are resources of the stack. */
+  manageWith: 'api' | 'terraform';
 }
 
 export interface BackendSpec {

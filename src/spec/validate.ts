@@ -26,6 +26,7 @@ import type {
   ResolvedTopic,
   ResolvedUser,
   ResourceType,
+  SchemaRegistrySpec,
   ServiceType,
 } from './types.js';
 import { UserError } from '../toolchain/paths.js';
@@ -536,6 +537,16 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
     c.out.push(...validateBackend(backend, { file: c.doc.file, line: pos.line, column: pos.column, path: formatPath(bPath) }));
   }
 
+  const registryRaw = mergeOverlay(root.schemaRegistry, envObj.schemaRegistry);
+  const schemaRegistry: SchemaRegistrySpec | undefined = isObj(registryRaw)
+    ? {
+        url: isStr(registryRaw.url) ? registryRaw.url : undefined,
+        username: isStr(registryRaw.username) ? registryRaw.username : undefined,
+        passwordFrom: isStr(registryRaw.passwordFrom) ? registryRaw.passwordFrom : undefined,
+        manageWith: registryRaw.manageWith === 'terraform' ? 'terraform' : 'api',
+      }
+    : undefined;
+
   return {
     file: c.doc.file,
     environment: env,
@@ -547,6 +558,7 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
     users,
     quotas,
     backend,
+    schemaRegistry,
   };
 }
 

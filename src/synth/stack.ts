@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { KafkaProvider } from '@cdktf-providers/mongey-kafka/provider';
 import type { ResolvedSpec } from '../spec/types.js';
 import { KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic } from './constructs.js';
+import { addSchemaSubjects } from './schema-subjects.js';
 
 export interface StackOptions {
   /** Directory of the Terraform state for the local backend (default: the spec's directory). */
@@ -91,6 +92,9 @@ export class KafkaformStack extends TerraformStack {
       });
     }
     for (const quota of spec.quotas) new KafkaQuota(this, quota, provider);
+    if (spec.schemaRegistry?.manageWith === 'terraform') {
+      addSchemaSubjects(this, spec, { registryUrl: spec.schemaRegistry.url, username: spec.schemaRegistry.username, writeOnlySecrets: opts.writeOnlySecrets });
+    }
 
     new TerraformOutput(this, 'topics', { value: spec.topics.map((t) => t.name) });
     new TerraformOutput(this, 'acl_count', { value: spec.acls.length });

@@ -58,3 +58,27 @@ describe('synth', () => {
     expect(json.variable.tls_enabled.default).toBe(false);
   });
 });
+
+describe('schema subjects as Terraform resources (schemaRegistry.manageWith: terraform)', () => {
+  it('adds schemaregistry_schema resources with a sensitive registry password variable', async () => {
+    const { writeFileSync, cpSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'kf-synth-sr-'));
+    dirs.push(dir);
+    const root = join(import.meta.dirname, '..', '..');
+    cpSync(join(root, 'schemas'), join(dir, 'schemas'), { recursive: true });
+    const text = readFileSync(join(root, 'topics.yaml'), 'utf8') + '\nschemaRegistry:\n  url: http://127.0.0.1:8081\n  username: kafkaform\n  passwordFrom: env:SR_PASSWORD\n  manageWith: terraform\n';
+    writeFileSync(join(dir, 'topics.yaml'), text);
+    const r = synthFromFile({ file: join(dir, 'topics.yaml'), outdir: join(dir, 'out'), environments: ['dev'] });
+    const json = JSON.parse(readFileSync(join(r.stackDirs.get('dev')!, 'cdk.tf.json'), 'utf8'));
+    expect(json.terraform.required_providers.schemaregistry.source).toBe('cultureamp/schemaregistry');
+    const subjects = Object.values<any>(json.resource.schemaregistry_schema).map((x) => x.subject).sort();
+    expect(subjects).toEqual(['orders.placed-key', 'orders.placed-value', 'payments.completed-value', 'shipping.dispatched-value']);
+    expect(json.variable.schema_registry_password).toMatchObject({ sensitive: true });
+    expect(json.variable.schema_registry_url.default).toBe('http://127.0.0.1:8081');
+  });
+
+  it('adds nothing with the default manageWith: api', () => {
+    const { json } = synth();
+    expect(json.resource.schemaregistry_schema).toBeUndefined();
+  });
+});

@@ -3,10 +3,13 @@ import { collectClusterState } from '../../cluster/port.js';
 import { deployStack } from '../../deploy/deploy.js';
 import { summarizeChanges, type PlannedChange } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
-import { loadSpec, requireEnvironment } from '../../spec/validate.js';
+import { loadSpec, requireEnvironment, type ValidationResult } from '../../spec/validate.js';
+import { applySchemaSubjects, type ApplySchemaResult } from '../../schema/apply-subjects.js';
+import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import type { ResolvedSpec } from '../../spec/types.js';
 import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
 import { UserError } from '../../toolchain/paths.js';
-import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type Io } from '../framework.js';
+import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io } from '../framework.js';
 
 const SYMBOL: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
 
@@ -37,6 +40,7 @@ export const deployCommand: Command = {
     'no-verify': { type: 'boolean', description: 'Skip the drift check after apply' },
     out: { type: 'string', short: 'o', value: 'DIR', description: 'Where to synthesize', default: 'cdktf.out' },
     'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
+    'registry-url': { type: 'string', value: 'URL', description: 'Schema registry for the subjects (default: schemaRegistry.url, KAFKAFORM_SCHEMA_REGISTRY_URL)' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args, io }) {
@@ -62,6 +66,7 @@ export const deployCommand: Command = {
       onProgress: io.progress,
     });
     const summary = summarizeChanges(r.changes);
+    const schemas = await applySubjectsAfterDeploy(spec, result, args, io);
     // Read the cluster back: what is really there now.
     const port = new KafkajsClusterPort(r.connection.connection);
     let live: Awaited<ReturnType<typeof collectClusterState>> | undefined;
@@ -84,6 +89,7 @@ export const deployCommand: Command = {
             risk: { destructive: r.kafkaformPlan.summary.destructive, risky: r.kafkaformPlan.summary.risky, safe: r.kafkaformPlan.summary.safe },
             changes: r.kafkaformPlan.changes,
             verification: r.verification,
+            schemas: schemas && { registry: schemas.registry, registered: schemas.result.registered, compatibilitySet: schemas.result.compatibilitySet },
             live: { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config })), acls: live.acls.length },
           },
           null,
@@ -93,6 +99,10 @@ export const deployCommand: Command = {
       return EXIT.ok;
     }
     if (r.verification) io.stdout(`${io.paint('32', '✓')} verified: ${r.verification.summary}`);
+    if (schemas) {
+      const { registered, compatibilitySet } = schemas.result;
+      io.stdout(`${io.paint('32', '✓')} schema subjects at ${schemas.registry}: ${registered.length} version(s) registered, ${compatibilitySet.length} compatibility level(s) set`);
+    }
     io.stdout(
       r.applied
         ? `${io.paint('32', '✓')} applied to ${spec.cluster.name} (${spec.environment}) at ${r.connection.connection.bootstrapServers.join(',')}: ${summary.create} created, ${summary.update} updated, ${summary.replace} replaced, ${summary.delete} deleted`
@@ -104,3 +114,28 @@ export const deployCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * With a schema registry configured (and schemaRegistry.manageWith: api, the default), deploy
+ * registers changed subjects through the registry API after the Kafka resources: every
+ * compatibility check runs first, and nothing is registered when one fails.
+ */
+async function applySubjectsAfterDeploy(spec: ResolvedSpec, result: ValidationResult, args: CommandContext['args'], io: Io): Promise<{ registry: string; result: ApplySchemaResult } | undefined> {
+  if (spec.schemaRegistry?.manageWith === 'terraform') return undefined;
+  const settings = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']) });
+  if (!settings) return undefined;
+  const client = createRegistryClient(settings, spec.file);
+  const auto = args['auto-approve'] === true;
+  const r = await applySchemaSubjects(spec, client, {
+    document: result.document,
+    onProgress: io.progress,
+    confirm: auto ? undefined : async (plan) => (io.stdinIsTty ? askYesNo(`Register ${plan.length} schema subject change(s) at ${client.url}?`) : false),
+  });
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    for (const d of r.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
+    throw new UserError(`schema subjects were not registered: ${errors.length} compatibility problem(s)`, 'the Kafka resources are deployed; fix the schemas (see above) and deploy again');
+  }
+  if (r.cancelled) throw new UserError('schema subject changes need confirmation: nothing was registered', 'run it in a terminal to be asked, or pass --auto-approve (CI)');
+  return { registry: client.url, result: r };
+}

@@ -3,6 +3,7 @@ import { resolveConnection } from '../../cluster/connection.js';
 import { renderReport, type ReportFormat } from '../../loadtest/report.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { runLoad, type LiveProgress } from '../../loadtest/runner.js';
+import { attachSchemaPayloads } from '../../loadtest/schema-payloads.js';
 import { computeWorkload, parseDurationFlag, parseRateFlag, parseSizeFlag, type Workload } from '../../loadtest/workload.js';
 import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
 import { loadSpec, requireEnvironment } from '../../spec/validate.js';
@@ -49,6 +50,17 @@ export async function runLoadtestFromArgs(args: CommandContext['args'], io: Io, 
     keepTopics: args['keep-topics'] === true,
     maxMessages: args['max-messages'] !== undefined ? positiveIntAny(args['max-messages'], 'max-messages') : undefined,
   });
+  for (const t of workload.topics) {
+    const declared = spec.topics.find((x) => x.name === t.topic)?.config['compression.type'];
+    if (declared === 'zstd' && t.config['compression.type'] !== 'zstd') {
+      io.progress(`${t.loadTopic}: compression.type lz4 instead of zstd (Node ${process.versions.node} cannot decompress zstd; Node ≥ 22.15 can)`);
+    }
+  }
+  const payloadMode = oneOf(args.payload ?? 'schema', ['schema', 'synthetic'] as const, 'payload')!;
+  if (payloadMode === 'schema') {
+    const withSchema = attachSchemaPayloads(workload, spec);
+    if (withSchema.length > 0) io.progress(`values generated from the value schema of ${withSchema.join(', ')}`);
+  }
   const rc = await resolveConnection(spec, connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
   io.progress(
     `load test ${workload.runId}: ${workload.topics.map((t) => `${t.loadTopic} @ ${workload.mode === 'max' ? 'max' : `${t.messagesPerSecond} msg/s`} × ${t.messageBytes} B`).join(', ')} for ${workload.durationMs / 1000}s on ${rc.connection.bootstrapServers.join(',')}`,
@@ -95,6 +107,7 @@ export const LOADTEST_OPTIONS: Command['options'] = {
   'max-messages': { type: 'string', value: 'N', description: 'Cap on messages per topic (default: rate × duration + 10 %)' },
   'use-existing': { type: 'boolean', description: 'Write to the declared topics themselves instead of temporary copies' },
   'keep-topics': { type: 'boolean', description: 'Do not delete the temporary kafkaform-loadtest.* topics' },
+  payload: { type: 'string', value: 'KIND', description: 'schema: values generated from the topic\'s value schema (when it has one); synthetic: filler bytes', default: 'schema' },
 };
 
 export const loadtestCommand: Command = {
