@@ -5,7 +5,7 @@
  * check. Returns what changed.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { connectionVariables, resolveConnection, type ConnectionFlags, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
 import { computePartitionDecreases, computePlan, type KafkaformPlan, type LiveTopicFacts } from '../plan/risk.js';
@@ -103,8 +103,6 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const env = opts.env ?? process.env;
   const baseDir = dirname(spec.file);
   const outdir = resolve(opts.outdir ?? resolve(baseDir, 'cdktf.out'));
-  const stateDir = resolve(opts.stateDir ?? baseDir);
-  mkdirSync(stateDir, { recursive: true });
   // KAFKAFORM_BACKEND / KAFKAFORM_BACKEND_CONFIG win over topics.yaml (CI keeps state elsewhere).
   const backend = resolveBackend(spec.backend, env);
   requireValidBackend(backend, { file: spec.file, line: 1, column: 1, path: env.KAFKAFORM_BACKEND ? 'KAFKAFORM_BACKEND' : 'backend' });
@@ -115,6 +113,8 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const toolchain = await ensureToolchain({ onProgress: progress, schemaRegistry: registryViaTerraform });
   const connection = await resolveConnection(spec, opts.connection ?? {}, { env, startEmbedded: true, onProgress: progress });
   progress(`target: ${connection.connection.bootstrapServers.join(',')} (${connection.source === 'embedded' ? 'embedded local cluster' : connection.source})`);
+  const stateDir = resolve(opts.stateDir ?? computeStateDir(spec, connection, backend));
+  mkdirSync(stateDir, { recursive: true });
 
   // Secrets are resolved now, at the last moment, and travel only as TF_VAR_* entries.
   const vars = connectionVariables(connection);
@@ -215,4 +215,17 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     );
   }
   return { ...p, applied: true, verification };
+}
+
+/**
+ * Where the local backend keeps state. The embedded cluster outlives any one checkout (its data is in
+ * the cache), so its state lives with the cluster, keyed by cluster name: every clone of a project sees
+ * the same state, and `dev down --purge` removes both. Other clusters: next to topics.yaml.
+ */
+export function computeStateDir(spec: ResolvedSpec, connection: Pick<ResolvedConnection, 'source' | 'embedded'>, backend: ResolvedSpec['backend']): string {
+  const local = !backend || (backend.type === 'local' && backend.config.path === undefined);
+  if (local && connection.source === 'embedded' && connection.embedded) {
+    return join(connection.embedded.dataDir, 'terraform-state', spec.cluster.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  }
+  return dirname(spec.file);
 }

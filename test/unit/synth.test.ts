@@ -82,3 +82,14 @@ describe('schema subjects as Terraform resources (schemaRegistry.manageWith: ter
     expect(json.resource.schemaregistry_schema).toBeUndefined();
   });
 });
+
+describe('where deploy keeps local Terraform state', () => {
+  it('with the embedded cluster (keyed by cluster name), else next to topics.yaml', async () => {
+    const { computeStateDir } = await import('../../src/deploy/deploy.js');
+    const spec = { file: '/repo/topics.yaml', cluster: { name: 'shop' } } as never;
+    const embedded = { source: 'embedded', embedded: { dataDir: '/cache/clusters/default' } } as never;
+    expect(computeStateDir(spec, embedded, undefined)).toBe('/cache/clusters/default/terraform-state/shop');
+    expect(computeStateDir(spec, { source: 'flag' } as never, undefined)).toBe('/repo');
+    expect(computeStateDir(spec, embedded, { type: 's3', config: { bucket: 'b' } })).toBe('/repo');
+  });
+});
