@@ -13,6 +13,7 @@
  * them after apply and never log show-json output verbatim.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../toolchain/paths.js';
@@ -216,15 +217,42 @@ export async function terraformInit(
 ): Promise<void> {
   const args = ['init', ...COMMON, LOCK_TIMEOUT];
   if (opts.upgrade) args.push('-upgrade');
+  // The stack dir is kafkaform's own: when only the path of a local state file moved (e.g. the
+  // embedded cluster's state now lives with the cluster), re-initialise without migrating. Any other
+  // backend change needs a deliberate `terraform init -migrate-state`, so it stays an error.
+  if (initializedBackendType(dir) === 'local' && synthesizedBackendType(dir) === 'local') args.push('-reconfigure');
   const r = await runTerraform(dir, tc, args, opts);
+  const backendChanged = r.exitCode !== 0 && r.stderrTail.some((l) => l.includes('Backend configuration changed'));
   check(
     r,
     tc,
     args,
     [0],
-    'Check that the provider is installed (kafkaform builds it into its mirror unless KAFKAFORM_PROVIDER_SOURCE=registry) ' +
-      'and, if the provider binary changed, delete the stack\'s .terraform.lock.hcl and run again.',
+    backendChanged
+      ? `The stack's Terraform backend changed. Move the state deliberately: run \`terraform init -migrate-state\` in ${dir} (with TF_CLI_CONFIG_FILE from \`kafkaform setup\`), then deploy again.`
+      : 'Check that the provider is installed (kafkaform builds it into its mirror unless KAFKAFORM_PROVIDER_SOURCE=registry) ' +
+          'and, if the provider binary changed, delete the stack\'s .terraform.lock.hcl and run again.',
   );
+}
+
+/** The backend type a previous `terraform init` recorded in the stack dir, if any. */
+function initializedBackendType(dir: string): string | undefined {
+  try {
+    const j = JSON.parse(readFileSync(join(dir, '.terraform', 'terraform.tfstate'), 'utf8')) as { backend?: { type?: string } };
+    return j.backend?.type;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The backend type in the synthesized cdk.tf.json. */
+function synthesizedBackendType(dir: string): string | undefined {
+  try {
+    const j = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, unknown> } };
+    return Object.keys(j.terraform?.backend ?? {})[0];
+  } catch {
+    return undefined;
+  }
 }
 
 export interface PlanOptions extends RunOptions {

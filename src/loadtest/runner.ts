@@ -44,7 +44,8 @@ export interface RunLoadOptions {
 const MAX_BATCH_BYTES = 1 * MIB;
 const MAX_BATCH_RECORDS = 2000;
 const MAX_IN_FLIGHT_PER_PRODUCER = 8;
-const MAX_RATE_GROWTH = 1.5;
+/** Each sustainable step doubles the rate: a one-minute search brackets the limit within 2×. */
+export const MAX_RATE_GROWTH = 2;
 
 interface SecondBucket {
   target: number;
@@ -210,7 +211,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     let limitReached = false;
     let sustainable = 0;
     if (w.mode === 'max') for (const st of topicStates) st.rate = Math.max(100, st.w.messagesPerSecond / 4);
-    const stepMs = Math.min(10_000, Math.max(2_000, Math.floor(w.durationMs / 6)));
+    const stepMs = Math.min(10_000, Math.max(3_000, Math.floor(w.durationMs / 10)));
     const maxDelay = opts.maxPublishDelayMs ?? 250;
 
     const runProducer = async ({ st, p, id }: { st: TopicState; p: LoadProducer; id: number }) => {

@@ -13,7 +13,7 @@ import { main } from '../../src/cli/main.js';
 import { createLoadClient } from '../../src/loadtest/client.js';
 import { renderHtml } from '../../src/loadtest/report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
-import { runLoad } from '../../src/loadtest/runner.js';
+import { MAX_RATE_GROWTH, runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
 import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
@@ -133,9 +133,9 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     const r = await runLoad({ workload, connection: tc.connection, cluster: { name: 'it', environment: 'dev' } });
     expect(r.maxRate).toBeDefined();
     expect(r.maxRate!.steps.length).toBeGreaterThanOrEqual(2);
-    // Each sustainable step raised the target by 1.5×.
+    // Each sustainable step raised the target by MAX_RATE_GROWTH.
     const targets = r.maxRate!.steps.map((s) => s.targetMessagesPerSecond);
-    expect(targets[1]! / targets[0]!).toBeCloseTo(1.5, 1);
+    expect(targets[1]! / targets[0]!).toBeCloseTo(MAX_RATE_GROWTH, 1);
     expect(r.maxRate!.sustainableMessagesPerSecond).toBeGreaterThan(0);
     expect(r.messages.lost).toBe(0);
   });
