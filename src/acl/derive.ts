@@ -117,3 +117,13 @@ export function normalizeAcls(acls: ResolvedAcl[]): ResolvedAcl[] {
   }
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
+
+/** Operations Kafka accepts per resource type (a binding outside them cannot be created). */
+export const VALID_OPERATIONS: Record<ResourceType, AclOperation[]> = {
+  topic: ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'DescribeConfigs', 'AlterConfigs'],
+  group: ['All', 'Read', 'Describe', 'Delete'],
+  cluster: ['All', 'Create', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'Alter', 'Describe'],
+  transactionalId: ['All', 'Describe', 'Write'],
+  delegationToken: ['All', 'Describe'],
+  user: ['All', 'CreateTokens', 'DescribeTokens'],
+};

@@ -4,10 +4,11 @@
  * Only v0.2.1 is served by the Go module proxy here; the binary is built once and cached.
  */
 import { spawn } from 'node:child_process';
-import { constants as fsConstants, openSync, closeSync, readFileSync } from 'node:fs';
-import { access, chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { chmodUserWritable, isExecutable } from '../toolchain/go-provider.js';
 import { cacheDir, noProgress, UserError, type Progress } from '../toolchain/paths.js';
 
 export const SCHEMA_REGISTRY_MODULE = 'github.com/axonops/axonops-schema-registry';
@@ -31,23 +32,6 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   });
 }
 
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, fsConstants.X_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function chmodUserWritable(dir: string): Promise<void> {
-  await chmod(dir, (await stat(dir)).mode | 0o700);
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await chmodUserWritable(p);
-    else if (e.isFile()) await chmod(p, (await stat(p)).mode | 0o200);
-  }
-}
 
 let inFlight: Promise<string> | undefined;
 

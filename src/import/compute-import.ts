@@ -11,7 +11,7 @@
  * - Users and quotas cannot be read with kafkajs: a comment in the file says so.
  */
 import { stringify } from 'yaml';
-import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls } from '../acl/derive.js';
+import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls, VALID_OPERATIONS } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import { formatBytes, formatDurationMs } from '../model/units.js';
 import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, type KafkaMajor } from '../spec/topic-configs.js';
@@ -38,15 +38,6 @@ export interface ImportResult {
 
 type Obj = Record<string, unknown>;
 
-/** Operations the validator accepts per resource type (a binding outside them cannot be written). */
-const VALID_OPERATIONS: Record<ResourceType, AclOperation[]> = {
-  topic: ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'DescribeConfigs', 'AlterConfigs'],
-  group: ['All', 'Read', 'Describe', 'Delete'],
-  cluster: ['All', 'Create', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'Alter', 'Describe'],
-  transactionalId: ['All', 'Describe', 'Write'],
-  delegationToken: ['All', 'Describe'],
-  user: ['All', 'CreateTokens', 'DescribeTokens'],
-};
 
 function mode(values: number[]): number | undefined {
   const counts = new Map<number, number>();

@@ -3,6 +3,7 @@
  * consumed. Acknowledged but never consumed = lost; consumed more than once = duplicated.
  * Pure bookkeeping (no I/O), so it is unit-tested on its own.
  */
+import type { MessageCounts } from './report-types.js';
 
 const SENT = 1;
 const ACKED = 2;
@@ -30,19 +31,8 @@ class Bits {
   }
 }
 
-export interface DeliverySummary {
-  sent: number;
-  acknowledged: number;
-  /** Sends the client gave up on (not acknowledged): not counted as lost, Kafka never promised them. */
-  failed: number;
-  /** Distinct records consumed. */
-  consumed: number;
-  lost: number;
-  /** Records present in the log more than once (same producer and sequence at two different offsets). */
-  duplicated: number;
-  /** The same log position delivered again (a consumer re-reading after a rebalance): at-least-once, not a duplicate in Kafka. */
-  redelivered: number;
-}
+/** The delivery accounting of the report (report-types.ts), before the re-read pass adds missedByConsumers. */
+export type DeliverySummary = Omit<MessageCounts, 'missedByConsumers'>;
 
 export class DeliveryLedger {
   private readonly producers = new Map<number, Bits>();

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { dirname, extname, resolve } from 'node:path';
 import { Duration, Size } from '../model/units.js';
-import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE } from '../acl/derive.js';
+import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE, VALID_OPERATIONS } from '../acl/derive.js';
 import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
 import { formatPath, readSpecDocument, type PathSegment, type SpecDocument } from './document.js';
 import { validateShape } from './shape.js';
@@ -564,14 +564,6 @@ function resolveEnvironment(c: Checker, root: Obj, env: string, opts: ValidateOp
 
 const ALL_OPERATIONS = new Set<string>(['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'CreateTokens', 'DescribeTokens']);
 
-const VALID_OPERATIONS: Record<ResourceType, AclOperation[]> = {
-  topic: ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'DescribeConfigs', 'AlterConfigs'],
-  group: ['All', 'Read', 'Describe', 'Delete'],
-  cluster: ['All', 'Create', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'Alter', 'Describe'],
-  transactionalId: ['All', 'Describe', 'Write'],
-  delegationToken: ['All', 'Describe'],
-  user: ['All', 'CreateTokens', 'DescribeTokens'],
-};
 
 function findConfigSource(layers: Array<{ obj: Obj; path: PathSegment[] }>, key: string): PathSegment[] {
   for (let i = layers.length - 1; i >= 0; i--) {

@@ -136,7 +136,8 @@ function nodePlatform(): string | undefined {
   return os && arch ? `${os}_${arch}` : undefined;
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+/** True when path is an executable regular file. */
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, fsConstants.X_OK);
     return (await stat(path)).isFile();
@@ -145,7 +146,8 @@ async function isExecutable(path: string): Promise<boolean> {
   }
 }
 
-async function chmodUserWritable(dir: string): Promise<void> {
+/** Module-cache copies are read-only: make a copied module tree writable so Go can build in it. */
+export async function chmodUserWritable(dir: string): Promise<void> {
   const st = await stat(dir);
   await chmod(dir, st.mode | 0o700);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
