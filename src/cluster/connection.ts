@@ -107,7 +107,8 @@ export async function resolveConnection(spec: ResolvedSpec, flags: ConnectionFla
   }
 
   // TLS
-  const specTls = source === 'embedded' ? undefined : spec.cluster.connection.tls;
+  // An embedded cluster started with --tls is reached over TLS with its own CA and client certificate.
+  const specTls = source === 'embedded' ? (embedded?.tls ? { enabled: true, ...embedded.tls } : undefined) : spec.cluster.connection.tls;
   const tlsOn = flags.tls ?? (env.KAFKAFORM_TLS !== undefined ? env.KAFKAFORM_TLS === 'true' || env.KAFKAFORM_TLS === '1' : specTls?.enabled ?? false);
   let tlsFiles: ResolvedConnection['tlsFiles'];
   if (tlsOn) {

@@ -63,6 +63,24 @@ function explain(e: unknown, conn: Connection): never {
   if (/SASL|Authentication/i.test(msg) || err.type === 'SASL_AUTHENTICATION_FAILED') {
     throw new UserError(`authentication to ${conn.bootstrapServers.join(',')} failed: ${msg}`, 'check the SASL username, mechanism and password (sasl.passwordFrom / KAFKAFORM_SASL_PASSWORD)');
   }
+  // Before the generic "cannot reach": these connect errors have a specific cause and fix.
+  if (/certificate|CERT_|self[- ]signed|unable to (get|verify)|SSL routines|handshake|wrong version number|altnames/i.test(msg)) {
+    throw new UserError(
+      `TLS connection to ${conn.bootstrapServers.join(',')} failed: ${msg}`,
+      /alert.*(certificate|unknown ca)|alert number 4[2-9]/i.test(msg)
+        ? 'the broker rejected the client certificate: check --cert-file/--key-file (KAFKAFORM_TLS_CERT_FILE/KEY_FILE, cluster.tls.certFile/keyFile); it must be signed by a CA the broker trusts'
+        : conn.tls?.enabled
+        ? "check --ca-file / KAFKAFORM_TLS_CA_FILE / cluster.tls.caFile: it must be the CA that signed the broker's certificate, and the certificate must name the host you connect to"
+        : 'the server expects TLS: pass --tls (and --ca-file for a private CA)',
+    );
+  }
+  if (!conn.tls?.enabled && /Closed connection|socket hang up|ECONNRESET/i.test(msg)) {
+    // A TLS listener drops a plaintext client without a word: that is all kafkajs can report.
+    throw new UserError(
+      `cannot reach Kafka at ${conn.bootstrapServers.join(',')}: ${msg} (the broker closed the connection: it may require TLS or SASL)`,
+      'if the listener uses TLS, pass --tls (and --ca-file for a private CA); with SASL, --sasl-username and KAFKAFORM_SASL_PASSWORD',
+    );
+  }
   if (/ECONNREFUSED|connect|Connection timeout|ENOTFOUND|broker.*not.*available/i.test(msg)) {
     throw new UserError(`cannot reach Kafka at ${conn.bootstrapServers.join(',')}: ${msg}`, 'check --bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS, or start the local cluster with `kafkaform dev up`');
   }

@@ -18,6 +18,7 @@ import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import kafkajs from 'kafkajs';
 import type { SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
 import { cacheDir, noProgress, UserError, type Progress } from '../toolchain/paths.js';
 import { acquireDirLock, assertJava, ensureKafkaJars, kafkaMajor, resolveKafkaVersion } from './kafka-dist.js';
 
@@ -37,7 +38,7 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export interface DevClusterBroker {
   nodeId: number;
   pid: number;
-  /** Client listener (PLAINTEXT, or SASL_PLAINTEXT with `sasl`) on 127.0.0.1. */
+  /** Client listener (PLAINTEXT, SASL_PLAINTEXT with `sasl`, SSL with `tls`, SASL_SSL with both) on 127.0.0.1. */
   port: number;
   /** KRaft controller listener (PLAINTEXT) on 127.0.0.1. */
   controllerPort: number;
@@ -51,6 +52,16 @@ export interface DevClusterSasl {
   password: string;
 }
 
+/**
+ * PEM files in `<dataDir>/tls/` of a `tls` cluster: the self-signed CA that signed the broker certificate
+ * (for 127.0.0.1 and localhost), and a client certificate + key the broker accepts for mutual TLS.
+ */
+export interface DevClusterTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
 /** A local KRaft cluster started by kafkaform; also the content of `<dataDir>/cluster.json`. */
 export interface DevCluster {
   name: string;
@@ -59,6 +70,7 @@ export interface DevCluster {
   bootstrapServers: string[];
   brokers: DevClusterBroker[];
   sasl?: DevClusterSasl;
+  tls?: DevClusterTls;
 }
 
 /** What `cluster.json` holds beyond the public DevCluster: what is needed to restart a node identically. */
@@ -85,6 +97,7 @@ export interface DevClusterStatus {
   bootstrapServers: string[];
   /** Never the password: status is meant to be printed. */
   sasl?: { mechanism: 'scram-sha512'; username: 'admin' };
+  tls?: DevClusterTls;
   /** Every broker is alive. */
   running: boolean;
   brokers: DevClusterBrokerStatus[];
@@ -95,6 +108,8 @@ export interface StartDevClusterOptions {
   name?: string;
   brokers?: 1 | 3;
   sasl?: boolean;
+  /** TLS on the client listener (self-signed CA generated once per cluster with the openssl CLI). */
+  tls?: boolean;
   /** Client port of broker 1; default 29092 for 'default', a free one for other names. */
   basePort?: number;
   kafkaVersion?: string;
@@ -166,6 +181,7 @@ export async function devClusterStatus(opts: DevClusterRef = {}): Promise<DevClu
     kafkaVersion: state.kafkaVersion,
     bootstrapServers: state.bootstrapServers,
     ...(state.sasl ? { sasl: { mechanism: state.sasl.mechanism, username: state.sasl.username } } : {}),
+    ...(state.tls ? { tls: { ...state.tls } } : {}),
     running: brokers.every((b) => b.alive),
     brokers,
   };
@@ -278,7 +294,10 @@ export async function createDevScramUser(cluster: DevCluster, username: string, 
     const addConfig = join(tmp, 'add.properties');
     writeSecretFile(
       commandConfig,
-      `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n` +
+      (state.tls
+        ? `security.protocol=SASL_SSL\nssl.truststore.type=PEM\nssl.truststore.location=${escapeProperty(state.tls.caFile)}\n`
+        : `security.protocol=SASL_PLAINTEXT\n`) +
+        `sasl.mechanism=SCRAM-SHA-512\n` +
         `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${state.sasl.username}" password="${state.sasl.password}";\n`,
     );
     // One request per mechanism: ConfigCommand sends both as two alterations of the same user in one
@@ -317,6 +336,115 @@ export function devClusterSaslOptions(cluster: Pick<DevCluster, 'sasl'>): SASLOp
     : undefined;
 }
 
+/** kafkajs TLS options for a `tls` cluster (server verification against its CA; no client certificate), or undefined. */
+export function devClusterSslOptions(cluster: Pick<DevCluster, 'tls'>): ConnectionOptions | undefined {
+  return cluster.tls ? { ca: readFileSync(cluster.tls.caFile, 'utf8'), rejectUnauthorized: true } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS material
+
+const TLS_CA_CN = 'kafkaform-dev-ca';
+const TLS_BROKER_CN = 'kafkaform-dev-broker';
+const TLS_CLIENT_CN = 'kafkaform-dev-client';
+const TLS_DAYS = 3650;
+
+function tlsPath(dataDir: string, file: string): string {
+  return join(dataDir, 'tls', file);
+}
+
+function clientProtocol(state: DevCluster): string {
+  if (state.tls) return state.sasl ? 'SASL_SSL' : 'SSL';
+  return state.sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+}
+
+/**
+ * Generates, once per cluster, a self-signed CA, a broker certificate for 127.0.0.1/localhost and a client
+ * certificate, all signed by that CA, with the openssl CLI; later starts reuse them (clients keep trusting the CA).
+ */
+async function ensureDevTls(dataDir: string, progress: Progress): Promise<DevClusterTls> {
+  const dir = join(dataDir, 'tls');
+  const files: DevClusterTls = { caFile: tlsPath(dataDir, 'ca.pem'), certFile: tlsPath(dataDir, 'client.pem'), keyFile: tlsPath(dataDir, 'client.key') };
+  const keystore = tlsPath(dataDir, 'broker-keystore.pem');
+  if ([files.caFile, files.certFile, files.keyFile, keystore].every((f) => existsSync(f))) return files;
+  const probe = await runCommand('openssl', ['version']);
+  if (probe.code !== 0) {
+    throw new UserError(
+      'A dev cluster with TLS needs the `openssl` command to generate its certificates, and it was not found on PATH.',
+      'Install OpenSSL (e.g. `apt-get install openssl`), or start the cluster without --tls.',
+    );
+  }
+  progress(`Generating a self-signed CA and broker/client certificates in ${dir}…`);
+  // Start from scratch: a half-written set (interrupted run) must not mix keys from two CAs.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A config of our own, so that the system openssl.cnf (absent, or adding other extensions) does not matter.
+  const cnf = join(dir, 'openssl.cnf');
+  writeFileSync(
+    cnf,
+    [
+      '[req]',
+      'distinguished_name = dn',
+      'prompt = no',
+      '[dn]',
+      'CN = placeholder',
+      '[ca_ext]',
+      'basicConstraints = critical,CA:TRUE',
+      'keyUsage = critical,keyCertSign,cRLSign',
+      'subjectKeyIdentifier = hash',
+      '[broker_ext]',
+      'basicConstraints = critical,CA:FALSE',
+      'keyUsage = critical,digitalSignature,keyEncipherment',
+      // clientAuth too: the broker presents this certificate to its peers for inter-broker traffic.
+      'extendedKeyUsage = serverAuth,clientAuth',
+      'subjectAltName = IP:127.0.0.1,DNS:localhost',
+      'subjectKeyIdentifier = hash',
+      'authorityKeyIdentifier = keyid',
+      '[client_ext]',
+      'basicConstraints = critical,CA:FALSE',
+      'keyUsage = critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage = clientAuth',
+      'subjectKeyIdentifier = hash',
+      'authorityKeyIdentifier = keyid',
+      '',
+    ].join('\n'),
+  );
+  const openssl = async (args: string[]): Promise<void> => {
+    const { code, output } = await runCommand('openssl', args, dir);
+    if (code !== 0) throw new UserError(`openssl ${args[0]} failed (exit code ${code}) while generating the dev cluster's TLS certificates:\n${output.trim().split('\n').slice(-10).join('\n')}`);
+  };
+  const caKey = join(dir, 'ca.key');
+  await openssl(['req', '-x509', '-config', cnf, '-extensions', 'ca_ext', '-subj', `/CN=${TLS_CA_CN}`, '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', files.caFile, '-days', String(TLS_DAYS)]);
+  const leaf = async (cn: string, ext: string, certFile: string, keyFile: string): Promise<void> => {
+    const csr = join(dir, `${cn}.csr`);
+    await openssl(['req', '-new', '-config', cnf, '-subj', `/CN=${cn}`, '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csr]);
+    await openssl(['x509', '-req', '-in', csr, '-CA', files.caFile, '-CAkey', caKey, '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-days', String(TLS_DAYS), '-extfile', cnf, '-extensions', ext, '-out', certFile]);
+    rmSync(csr, { force: true });
+  };
+  const brokerKey = join(dir, 'broker.key');
+  const brokerCert = join(dir, 'broker.pem');
+  await leaf(TLS_BROKER_CN, 'broker_ext', brokerCert, brokerKey);
+  await leaf(TLS_CLIENT_CN, 'client_ext', files.certFile, files.keyFile);
+  // Kafka's PEM keystore: the (unencrypted PKCS#8) key, then the certificate chain.
+  writeSecretFile(keystore, readFileSync(brokerKey, 'utf8') + readFileSync(brokerCert, 'utf8') + readFileSync(files.caFile, 'utf8'));
+  for (const f of readdirSync(dir)) chmodSync(join(dir, f), f.endsWith('.key') || f.includes('keystore') ? 0o600 : 0o644);
+  return files;
+}
+
+function runCommand(command: string, args: string[], cwd?: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (err) => resolvePromise({ code: -1, output: `${output}\n${err.message}` }));
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, output }));
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Starting
 
@@ -344,6 +472,7 @@ async function startLocked(
     throw new UserError(`A dev cluster has 1 or 3 brokers, not ${String(brokerCount)}.`);
   }
   const sasl = opts.sasl ?? (previous?.sasl !== undefined);
+  const tls = opts.tls ?? (previous?.tls !== undefined);
   const heapMb = opts.heapMb ?? previous?.heapMb ?? DEFAULT_HEAP_MB;
   const basePort =
     opts.basePort ??
@@ -352,6 +481,8 @@ async function startLocked(
   validatePorts(basePort, brokerCount);
   await assertPortsFree(allPorts(basePort, brokerCount), name);
 
+  // Before the (possibly long) jar download: a missing openssl should fail fast.
+  const tlsFiles = tls ? await ensureDevTls(dataDir, progress) : undefined;
   const { libDir } = await ensureKafkaJars({ version: kafkaVersion, onProgress: progress });
   const now = new Date().toISOString();
   const brokers: DevClusterBroker[] = Array.from({ length: brokerCount }, (_, i) => ({
@@ -371,6 +502,7 @@ async function startLocked(
     ...(sasl
       ? { sasl: { mechanism: 'scram-sha512', username: 'admin', password: previous?.sasl?.password ?? randomPassword() } }
       : {}),
+    ...(tlsFiles ? { tls: tlsFiles } : {}),
     clusterId: previous?.clusterId ?? randomClusterId(),
     libDir,
     heapMb,
@@ -415,6 +547,9 @@ function assertCompatible(state: DevClusterState, opts: StartDevClusterOptions):
   if (opts.brokers && opts.brokers !== state.brokers.length) problems.push(`${state.brokers.length} broker(s), not ${opts.brokers}`);
   if (opts.sasl !== undefined && opts.sasl !== (state.sasl !== undefined)) {
     problems.push(state.sasl ? 'SASL/SCRAM enabled' : 'no SASL');
+  }
+  if (opts.tls !== undefined && opts.tls !== (state.tls !== undefined)) {
+    problems.push(state.tls ? 'TLS enabled' : 'no TLS');
   }
   if (problems.length > 0) {
     throw new UserError(
@@ -478,7 +613,7 @@ function renderServerProperties(state: DevClusterState, broker: DevClusterBroker
     ['advertised.listeners', `CLIENT://${LOCALHOST}:${broker.port}`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'CLIENT'],
-    ['listener.security.protocol.map', `CLIENT:${state.sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT'},CONTROLLER:PLAINTEXT`],
+    ['listener.security.protocol.map', `CLIENT:${clientProtocol(state)},CONTROLLER:PLAINTEXT`],
     ['log.dirs', join(dir, 'data')],
     ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
     // ANONYMOUS is what the PLAINTEXT controller listener sees: brokers registering and heartbeating and
@@ -486,7 +621,9 @@ function renderServerProperties(state: DevClusterState, broker: DevClusterBroker
     // live in the very metadata log it serves), so ANONYMOUS must be a super user in both modes. Without SASL
     // every client is ANONYMOUS as well, so an admin can always deploy; with SASL the client listener only
     // admits authenticated users, and inter-broker traffic (replication) authenticates as admin over SCRAM.
-    ['super.users', state.sasl ? 'User:admin;User:ANONYMOUS' : 'User:ANONYMOUS'],
+    // With TLS and no SASL, a client presenting a certificate is named by it (see the mapping rule below):
+    // the brokers themselves (inter-broker traffic on CLIENT) and the dev client certificate are super users.
+    ['super.users', [...(state.sasl ? ['User:admin'] : []), 'User:ANONYMOUS', ...(state.tls && !state.sasl ? [`User:${TLS_BROKER_CN}`, `User:${TLS_CLIENT_CN}`] : [])].join(';')],
     ['num.partitions', 1],
     ['default.replication.factor', rf],
     ['min.insync.replicas', 1],
@@ -507,6 +644,20 @@ function renderServerProperties(state: DevClusterState, broker: DevClusterBroker
   ];
   if (kafkaMajor(state.kafkaVersion) >= 4) {
     lines.push(['share.coordinator.state.topic.replication.factor', rf], ['share.coordinator.state.topic.min.isr', minIsr]);
+  }
+  if (state.tls) {
+    // PEM files straight from openssl (KIP-651, Kafka 2.7+): no JKS/PKCS12 conversion and no store passwords.
+    // The keystore file holds the unencrypted PKCS#8 key followed by the certificate chain.
+    lines.push(
+      ['ssl.keystore.type', 'PEM'],
+      ['ssl.keystore.location', tlsPath(state.dataDir, 'broker-keystore.pem')],
+      ['ssl.truststore.type', 'PEM'],
+      ['ssl.truststore.location', state.tls.caFile],
+      // 'requested': clients without a certificate connect too (server-auth only) and are ANONYMOUS
+      // (or their SASL user); clients with one must present a certificate the CA signed.
+      ['ssl.client.auth', 'requested'],
+      ['ssl.principal.mapping.rules', 'RULE:^CN=([^,]+)$/$1/,DEFAULT'],
+    );
   }
   if (state.sasl) {
     const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${state.sasl.username}" password="${state.sasl.password}";`;
@@ -744,6 +895,7 @@ async function clusterAnswers(state: DevClusterState, timeoutMs: number): Promis
 
 async function describeBrokers(state: DevCluster, brokers: string[], timeoutMs: number): Promise<Set<number>> {
   const sasl = devClusterSaslOptions(state);
+  const ssl = devClusterSslOptions(state);
   const kafka = new Kafka({
     clientId: 'kafkaform-dev',
     brokers,
@@ -752,6 +904,7 @@ async function describeBrokers(state: DevCluster, brokers: string[], timeoutMs: 
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
     ...(sasl ? { sasl } : {}),
+    ...(ssl ? { ssl } : {}),
   });
   const admin = kafka.admin({ retry: { retries: 0 } });
   try {
@@ -913,6 +1066,7 @@ function publicView(state: DevClusterState): DevCluster {
     bootstrapServers: [...state.bootstrapServers],
     brokers: state.brokers.map((b) => ({ ...b })),
     ...(state.sasl ? { sasl: { ...state.sasl } } : {}),
+    ...(state.tls ? { tls: { ...state.tls } } : {}),
   };
 }
 

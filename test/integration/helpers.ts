@@ -2,7 +2,7 @@
  * Shared integration-test helpers: a private real Kafka cluster per test file (free loopback
  * ports, temp data dir, stopped in afterAll) and a private deploy target (temp outdir/state).
  */
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreeBasePort, startDevCluster, stopDevCluster, type DevCluster } from '../../src/dev/cluster.js';
@@ -16,15 +16,25 @@ export interface TestCluster {
 }
 
 /** Starts a real KRaft cluster on free loopback ports in a temp dir. Call stop() in afterAll. */
-export async function startTestCluster(opts: { brokers?: 1 | 3; sasl?: boolean; kafkaVersion?: string } = {}): Promise<TestCluster> {
+export async function startTestCluster(opts: { brokers?: 1 | 3; sasl?: boolean; tls?: boolean; kafkaVersion?: string } = {}): Promise<TestCluster> {
   const brokers = opts.brokers ?? 1;
   const dataDir = mkdtempSync(join(tmpdir(), 'kafkaform-it-'));
   const basePort = await findFreeBasePort(brokers);
   const name = `it-${process.pid}-${basePort}`;
-  const cluster = await startDevCluster({ name, dataDir, brokers, sasl: opts.sasl, basePort, kafkaVersion: opts.kafkaVersion ?? process.env.KAFKAFORM_KAFKA_VERSION });
+  const cluster = await startDevCluster({ name, dataDir, brokers, sasl: opts.sasl, tls: opts.tls, basePort, kafkaVersion: opts.kafkaVersion ?? process.env.KAFKAFORM_KAFKA_VERSION });
   const connection: Connection = {
     bootstrapServers: cluster.bootstrapServers,
     sasl: cluster.sasl ? { mechanism: cluster.sasl.mechanism, username: cluster.sasl.username, password: cluster.sasl.password } : undefined,
+    // Mutual TLS with the dev client certificate (the broker also accepts clients without one).
+    tls: cluster.tls
+      ? {
+          enabled: true,
+          ca: readFileSync(cluster.tls.caFile, 'utf8'),
+          cert: readFileSync(cluster.tls.certFile, 'utf8'),
+          key: readFileSync(cluster.tls.keyFile, 'utf8'),
+          rejectUnauthorized: true,
+        }
+      : undefined,
   };
   return {
     cluster,

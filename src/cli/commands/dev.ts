@@ -5,12 +5,13 @@ import { EXIT, str, table, type Command } from '../framework.js';
 const devUp: Command = {
   name: 'up',
   summary: 'Start the local KRaft cluster (real Apache Kafka from Maven Central jars) on loopback',
-  usage: 'dev up [--brokers 1|3] [--sasl] [--kafka-version V] [--base-port N] [--json]',
+  usage: 'dev up [--brokers 1|3] [--sasl] [--tls] [--kafka-version V] [--base-port N] [--json]',
   description: 'Waits until every broker answers and prints the bootstrap servers. Data and logs live in ~/.cache/kafkaform/clusters/<name>. Already running: prints it.',
-  examples: ['kafkaform dev up', 'kafkaform dev up --brokers 3 --sasl', 'kafkaform dev up --kafka-version 3.9.1'],
+  examples: ['kafkaform dev up', 'kafkaform dev up --brokers 3 --sasl', 'kafkaform dev up --tls --name tls --base-port 29192', 'kafkaform dev up --kafka-version 3.9.1'],
   options: {
     brokers: { type: 'string', value: '1|3', description: 'Number of brokers (default 1 for a new cluster; a running one keeps its own)' },
     sasl: { type: 'boolean', description: 'SASL/SCRAM-SHA-512 with an admin user (password kept in the cluster state file, never printed)' },
+    tls: { type: 'boolean', description: 'TLS on the client listener: a self-signed CA, broker and client certificates are generated once (needs openssl)' },
     'kafka-version': { type: 'string', value: 'V', description: 'Kafka version (also KAFKAFORM_KAFKA_VERSION)' },
     'base-port': { type: 'string', value: 'N', description: 'Client port of the first broker', default: '29092' },
     name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
@@ -25,16 +26,21 @@ const devUp: Command = {
       name: str(args.name),
       brokers: brokers === undefined ? undefined : (Number(brokers) as 1 | 3),
       sasl: args.sasl === true ? true : undefined,
+      tls: args.tls === true ? true : undefined,
       kafkaVersion: str(args['kafka-version']),
       basePort,
       onProgress: io.progress,
     });
     if (args.json) {
-      io.stdout(JSON.stringify({ name: c.name, kafkaVersion: c.kafkaVersion, bootstrapServers: c.bootstrapServers, brokers: c.brokers, sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username } : undefined, dataDir: c.dataDir }, null, 2));
+      io.stdout(JSON.stringify({ name: c.name, kafkaVersion: c.kafkaVersion, bootstrapServers: c.bootstrapServers, brokers: c.brokers, sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username } : undefined, tls: c.tls, dataDir: c.dataDir }, null, 2));
     } else {
-      io.stdout(`${io.paint('32', '✓')} Kafka ${c.kafkaVersion} (${c.brokers.length} broker${c.brokers.length > 1 ? 's' : ''}${c.sasl ? ', SASL/SCRAM' : ''}) is up`);
+      io.stdout(`${io.paint('32', '✓')} Kafka ${c.kafkaVersion} (${c.brokers.length} broker${c.brokers.length > 1 ? 's' : ''}${c.sasl ? ', SASL/SCRAM' : ''}${c.tls ? ', TLS' : ''}) is up`);
       io.stdout(`  bootstrap servers: ${c.bootstrapServers.join(',')}`);
       if (c.sasl) io.stdout(`  admin user: ${c.sasl.username} (${c.sasl.mechanism}); password in ${c.dataDir}/cluster.json`);
+      if (c.tls) {
+        io.stdout(`  CA certificate: ${c.tls.caFile}  (connect with --tls --ca-file ${c.tls.caFile})`);
+        io.stdout(`  client certificate for mutual TLS: --cert-file ${c.tls.certFile} --key-file ${c.tls.keyFile}`);
+      }
       io.stdout(`  data and logs: ${c.dataDir}`);
     }
     return EXIT.ok;
