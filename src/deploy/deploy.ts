@@ -18,7 +18,7 @@ import type { ResolvedSpec } from '../spec/types.js';
 import { synthStacks, userPasswordVariable } from '../synth/stack.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
 import { UserError, noProgress, type Progress } from '../toolchain/paths.js';
-import { TerraformError, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
+import { isTransientProviderError, TerraformError, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
 
 /** Checks after apply that the cluster matches the spec (default: kafkaform's drift check). */
 export type VerifyDeploy = (spec: ResolvedSpec, connection: Connection) => Promise<{ inSync: boolean; summary: string }>;
@@ -204,7 +204,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     if (!(await opts.confirm(p.changes))) throw new UserError('deploy cancelled: nothing was changed', undefined, 1);
   }
   progress('terraform apply');
-  await terraformApply(p.stackDir, p.toolchain, { planFile: p.planFile, vars: p.vars, sensitiveVars: p.secretVars, onOutput: opts.onTerraformOutput });
+  await applyWithRetry(p, opts, progress);
   if (opts.verify === false) return { ...p, applied: true };
   progress('verifying: drift check against the cluster');
   const verification = await (opts.verify ?? verifyWithDrift)(opts.spec, p.connection.connection);
@@ -228,4 +228,32 @@ export function computeStateDir(spec: ResolvedSpec, connection: Pick<ResolvedCon
     return join(connection.embedded.dataDir, 'terraform-state', spec.cluster.name.replace(/[^A-Za-z0-9._-]/g, '_'));
   }
   return dirname(spec.file);
+}
+
+/**
+ * Applies the saved plan. When the provider fails on its transient connection race
+ * (isTransientProviderError), plans again and applies that plan only if every change in it was in
+ * the plan already approved (the remainder of a partly applied plan); anything else is an error.
+ */
+async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progress): Promise<void> {
+  const run = { vars: p.vars, sensitiveVars: p.secretVars, onOutput: opts.onTerraformOutput };
+  try {
+    await terraformApply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
+    return;
+  } catch (e) {
+    if (!(e instanceof TerraformError) || !isTransientProviderError(e.outputTail)) throw e;
+  }
+  progress('transient provider connection error during apply: planning the remainder again');
+  const again = await terraformPlan(p.stackDir, p.toolchain, run);
+  if (again.exitCode === 0) return;
+  const approved = new Set(p.changes.map((c) => `${c.address}|${c.action}`));
+  const remaining = computePlanChanges(await terraformShowJson(p.stackDir, p.toolchain, again.planFile, run));
+  const unexpected = remaining.filter((c) => !approved.has(`${c.address}|${c.action}`));
+  if (unexpected.length > 0) {
+    throw new UserError(
+      `apply was interrupted, and the plan for the rest now differs from the approved one (${unexpected.map((c) => `${c.action} ${c.resource} ${c.name}`).join(', ')})`,
+      'run kafkaform plan to review, then deploy again',
+    );
+  }
+  await terraformApply(p.stackDir, p.toolchain, { planFile: again.planFile, ...run });
 }

@@ -275,12 +275,29 @@ export async function terraformPlan(dir: string, tc: TerraformToolchain, opts: P
   const args = ['plan', ...COMMON, LOCK_TIMEOUT, '-detailed-exitcode', `-out=${planFile}`];
   if (opts.destroy) args.push('-destroy');
   if (opts.refresh === false) args.push('-refresh=false');
-  const r = await runTerraform(dir, tc, args, opts);
+  let r = await runTerraform(dir, tc, args, opts);
+  // A plan only reads, so a transient provider connection failure is safe to retry.
+  for (let attempt = 1; attempt <= PLAN_RETRIES && r.exitCode === 1 && isTransientProviderError(r.stderrTail); attempt++) {
+    opts.onOutput?.(`(transient provider connection error; planning again, attempt ${attempt + 1})`);
+    await new Promise((res) => setTimeout(res, 1000 * attempt));
+    r = await runTerraform(dir, tc, args, opts);
+  }
   // The plan file holds the values of non-ephemeral variables (secrets too) in plain text and
   // terraform writes it 0644: make it owner-only.
   await chmod(planFile, 0o600).catch(() => undefined);
   check(r, tc, args, [0, 2]);
   return { exitCode: r.exitCode as 0 | 2, planFile };
+}
+
+const PLAN_RETRIES = 2;
+
+/**
+ * The Mongey provider (0.13.1) opens broker connections lazily and its parallel resource reads can
+ * use a broker whose connection (a TLS handshake, say) is still being set up: sarama's
+ * "kafka: broker not connected". Nothing was read or changed when that happens.
+ */
+export function isTransientProviderError(lines: readonly string[]): boolean {
+  return lines.some((l) => /kafka: broker not connected/.test(l));
 }
 
 /**

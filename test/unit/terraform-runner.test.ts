@@ -43,3 +43,12 @@ describe('TerraformError', () => {
     expect(e.hint).toBe('a hint');
   });
 });
+
+describe('transient provider connection errors', () => {
+  it('recognises sarama\'s "broker not connected" only', async () => {
+    const { isTransientProviderError } = await import('../../src/deploy/terraform-runner.js');
+    expect(isTransientProviderError(['Error: kafka: broker not connected', '  with kafka_acl.acl_1'])).toBe(true);
+    expect(isTransientProviderError(['Error: kafka server: Topic with this name already exists'])).toBe(false);
+    expect(isTransientProviderError([])).toBe(false);
+  });
+});
