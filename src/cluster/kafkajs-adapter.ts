@@ -39,7 +39,7 @@ export function kafkajsConfig(conn: Connection, clientId = conn.clientId ?? 'kaf
     logLevel: logLevel.NOTHING,
     connectionTimeout: conn.connectTimeoutMs ?? 10_000,
     requestTimeout: conn.requestTimeoutMs ?? 30_000,
-    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    retry: { retries: conn.retries ?? 3, initialRetryTime: 200, maxRetryTime: 2_000 },
   };
   if (conn.sasl) {
     // kafkaform (and the Terraform provider) spell mechanisms scram-sha512; kafkajs wants scram-sha-512.

@@ -12,6 +12,8 @@ export interface Connection {
   /** Bounded wait for the first connection. */
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Client retries per request (default 3); 0 for readiness probes that poll themselves. */
+  retries?: number;
 }
 
 export interface LiveTopic {

@@ -16,13 +16,11 @@ import {
 } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import kafkajs from 'kafkajs';
-import type { SASLOptions } from 'kafkajs';
-import type { ConnectionOptions } from 'node:tls';
+import { KafkajsClusterPort } from '../cluster/kafkajs-adapter.js';
+import type { Connection } from '../cluster/port.js';
 import { cacheDir, noProgress, UserError, type Progress } from '../toolchain/paths.js';
 import { acquireDirLock, assertJava, ensureKafkaJars, kafkaMajor, resolveKafkaVersion } from './kafka-dist.js';
 
-const { Kafka, logLevel } = kafkajs;
 
 /** Client port of broker 1 of the 'default' cluster; broker i listens on base+i-1, its controller on base+100+i-1. */
 export const DEFAULT_BASE_PORT = 29092;
@@ -329,16 +327,26 @@ export async function createDevScramUser(cluster: DevCluster, username: string, 
   }
 }
 
-/** kafkajs SASL options for the cluster's admin, or undefined for a PLAINTEXT cluster. */
-export function devClusterSaslOptions(cluster: Pick<DevCluster, 'sasl'>): SASLOptions | undefined {
-  return cluster.sasl
-    ? { mechanism: 'scram-sha-512', username: cluster.sasl.username, password: cluster.sasl.password }
-    : undefined;
-}
-
-/** kafkajs TLS options for a `tls` cluster (server verification against its CA; no client certificate), or undefined. */
-export function devClusterSslOptions(cluster: Pick<DevCluster, 'tls'>): ConnectionOptions | undefined {
-  return cluster.tls ? { ca: readFileSync(cluster.tls.caFile, 'utf8'), rejectUnauthorized: true } : undefined;
+/**
+ * How to reach the cluster as its admin (SASL admin credential, TLS with its CA and client
+ * certificate), as a ClusterPort Connection: tests and the readiness check connect with it.
+ */
+export function devClusterConnection(cluster: Pick<DevCluster, 'bootstrapServers' | 'sasl' | 'tls'>): Connection {
+  return {
+    bootstrapServers: cluster.bootstrapServers,
+    ...(cluster.sasl ? { sasl: { mechanism: cluster.sasl.mechanism, username: cluster.sasl.username, password: cluster.sasl.password } } : {}),
+    ...(cluster.tls
+      ? {
+          tls: {
+            enabled: true,
+            ca: readFileSync(cluster.tls.caFile, 'utf8'),
+            cert: readFileSync(cluster.tls.certFile, 'utf8'),
+            key: readFileSync(cluster.tls.keyFile, 'utf8'),
+            rejectUnauthorized: true,
+          },
+        }
+      : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -894,25 +902,18 @@ async function clusterAnswers(state: DevClusterState, timeoutMs: number): Promis
 }
 
 async function describeBrokers(state: DevCluster, brokers: string[], timeoutMs: number): Promise<Set<number>> {
-  const sasl = devClusterSaslOptions(state);
-  const ssl = devClusterSslOptions(state);
-  const kafka = new Kafka({
+  const port = new KafkajsClusterPort({
+    ...devClusterConnection({ ...state, bootstrapServers: brokers }),
     clientId: 'kafkaform-dev',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3_000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-    ...(sasl ? { sasl } : {}),
-    ...(ssl ? { ssl } : {}),
+    connectTimeoutMs: Math.min(timeoutMs, 3_000),
+    requestTimeoutMs: timeoutMs,
+    retries: 0,
   });
-  const admin = kafka.admin({ retry: { retries: 0 } });
   try {
-    await admin.connect();
-    const description = await admin.describeCluster();
-    return new Set(description.brokers.map((b) => b.nodeId));
+    const info = await port.describeCluster();
+    return new Set(info.brokers.map((b) => b.nodeId));
   } finally {
-    await admin.disconnect().catch(() => {});
+    await port.close();
   }
 }
 

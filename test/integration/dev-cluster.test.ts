@@ -12,7 +12,7 @@ import type { KafkaConfig } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createDevScramUser,
-  devClusterSaslOptions,
+  devClusterConnection,
   devClusterStatus,
   ensureDevCluster,
   findFreeBasePort,
@@ -23,6 +23,7 @@ import {
   type DevCluster,
 } from '../../src/dev/cluster.js';
 import { UserError } from '../../src/toolchain/paths.js';
+import { kafkajsConfig } from '../../src/cluster/kafkajs-adapter.js';
 
 const { Kafka, logLevel } = kafkajs;
 const TEST_TIMEOUT = { timeout: 180_000 };
@@ -43,14 +44,7 @@ function tempDataDir(): string {
 }
 
 function clientConfig(cluster: DevCluster, extra: Partial<KafkaConfig> = {}): KafkaConfig {
-  const sasl = devClusterSaslOptions(cluster);
-  return {
-    clientId: 'dev-cluster-test',
-    brokers: cluster.bootstrapServers,
-    logLevel: logLevel.NOTHING,
-    ...(sasl ? { sasl } : {}),
-    ...extra,
-  };
+  return { ...kafkajsConfig(devClusterConnection(cluster), 'dev-cluster-test'), ...extra };
 }
 
 function pidExists(pid: number): boolean {
