@@ -90,12 +90,6 @@ function isPreventDestroyError(e: unknown): boolean {
   return e instanceof TerraformError && /prevent_destroy/.test(e.message);
 }
 
-/** Changes the policy forbids: deleting or replacing a topic without policy.allowTopicDeletion. */
-export function forbiddenChanges(spec: ResolvedSpec, changes: PlannedChange[]): PlannedChange[] {
-  if (spec.policy.allowTopicDeletion) return [];
-  return changes.filter((c) => c.resource === 'topic' && (c.action === 'delete' || c.action === 'replace'));
-}
-
 /** Synthesizes, inits and plans one environment; nothing is changed on the cluster. */
 export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const progress = opts.onProgress ?? noProgress;

@@ -13,8 +13,8 @@ export interface Payload {
   bytes: number;
 }
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same payload. */
-function rng(seed: number): () => number {
+/** Small deterministic PRNG (mulberry32): the same seed gives the same sequence (payloads, test inputs). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -23,9 +23,3 @@ export function resolveSecret(ref: string, what: string, baseDir = process.cwd()
   throw new UserError(`${what}: "${ref.split(':')[0]}:" is not a secret reference`, 'use env:VAR_NAME or file:/path');
 }
 
-/** Replaces every occurrence of the given secret values in text with ***. */
-export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('***');
-  return out;
-}

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from '../../src/schema/payload.js';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseSpecDocument } from '../../src/spec/document.js';
@@ -18,17 +19,6 @@ const BASES = readdirSync(VALID)
   .sort()
   .map((f) => ({ name: f, text: readFileSync(join(VALID, f), 'utf8') }));
 
-/** mulberry32: small, fast, good enough for test inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -102,7 +92,7 @@ function mutateText(r: Rand, text: string): string {
 describe('validation never crashes', () => {
   it(`survives ${ITERATIONS} seeded mutations of the valid fixtures`, () => {
     expect(BASES.length).toBeGreaterThan(0);
-    const r = prng(20_251_121);
+    const r = rng(20_251_121);
     let withErrors = 0;
     for (let i = 0; i < ITERATIONS; i++) {
       const base = pick(r, BASES);

@@ -1,7 +1,7 @@
 import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../cluster/port.js';
 import { deployStack } from '../../deploy/deploy.js';
-import { summarizeChanges, type PlannedChange } from '../../plan/terraform-plan.js';
+import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
 import { loadSpec, requireEnvironment, type ValidationResult } from '../../spec/validate.js';
 import { applySchemaSubjects, type ApplySchemaResult } from '../../schema/apply-subjects.js';
@@ -10,19 +10,6 @@ import type { ResolvedSpec } from '../../spec/types.js';
 import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
 import { UserError } from '../../toolchain/paths.js';
 import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io } from '../framework.js';
-
-const SYMBOL: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
-
-export function renderChangeList(changes: PlannedChange[], io: Pick<Io, 'paint'>): string {
-  const color: Record<string, string> = { create: '32', update: '33', replace: '35', delete: '31' };
-  return changes
-    .map((c) => {
-      const head = io.paint(color[c.action] ?? '0', `${SYMBOL[c.action] ?? '?'} ${c.resource} ${c.name}`);
-      const attrs = c.changes.map((a) => `    ${a.attribute}: ${a.sensitive ? '(sensitive)' : `${JSON.stringify(a.before) ?? '∅'} → ${JSON.stringify(a.after) ?? '∅'}`}`);
-      return [head, ...attrs].join('\n');
-    })
-    .join('\n');
-}
 
 export const deployCommand: Command = {
   name: 'deploy',
