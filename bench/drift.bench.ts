@@ -17,7 +17,7 @@ import { collectDrift } from '../src/drift/collect-drift.js';
 import { deployStack, planStack } from '../src/deploy/deploy.js';
 import { terraformPlan } from '../src/deploy/terraform-runner.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster.js';
-import { loadSpec, requireEnvironment } from '../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../src/manifest/validate.js';
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 1000);
 const ACLS = Number(process.env.BENCH_ACLS ?? 3000);
@@ -57,7 +57,7 @@ async function main() {
     const servers = cluster.bootstrapServers.join(',');
     const file = join(project, 'topics.yaml');
     writeFileSync(file, specYaml(TOPICS, ACLS));
-    const spec = requireEnvironment(loadSpec(file));
+    const spec = requireEnvironment(readManifest(file));
     console.log(`spec: ${spec.topics.length} topics (3 configs each: retention.ms, cleanup.policy, compression.type), ${spec.acls.length} ACL bindings; Kafka ${cluster.kafkaVersion}`);
 
     // Deploy once through terraform; a higher apply parallelism only shortens the setup.

@@ -59,7 +59,7 @@ export function generateSpec(): string {
 }
 
 async function child(phase: 'validate' | 'synth', file: string): Promise<void> {
-  const { loadSpec } = await import('../src/spec/validate.js');
+  const { readManifest } = await import('../src/manifest/validate.js');
   // CPU seconds next to wall seconds: on a shared 2-core machine wall time mostly measures the neighbours.
   const cpu = (since?: NodeJS.CpuUsage) => {
     const u = process.cpuUsage(since);
@@ -67,7 +67,7 @@ async function child(phase: 'validate' | 'synth', file: string): Promise<void> {
   };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const result = loadSpec(file);
+  const result = readManifest(file);
   const validateS = (performance.now() - t0) / 1000;
   const validateCpuS = cpu(c0);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');

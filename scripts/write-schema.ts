@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderJsonSchemaFile } from '../src/spec/json-schema.js';
+import { renderJsonSchemaFile } from '../src/manifest/json-schema.js';
 
 const target = join(import.meta.dirname, '..', 'topics.schema.json');
 writeFileSync(target, renderJsonSchemaFile());

@@ -2,7 +2,7 @@
  * Least-privilege ACLs derived from service roles. The README's role table is generated from
  * ROLE_TABLE and a unit test checks derivation against it, so docs and code cannot drift apart.
  */
-import type { AclBinding, AclOperation, PatternType, ResolvedAcl, ResolvedService, ResourceType } from '../spec/types.js';
+import type { AclBinding, AclOperation, PatternType, ResolvedAcl, ResolvedService, ResourceType } from '../manifest/types.js';
 
 export const CLUSTER_RESOURCE = 'kafka-cluster';
 

@@ -4,7 +4,7 @@
  * number carries the arithmetic that produced it, so a reviewer can check it.
  */
 import type { LoadTestReport } from '../loadtest/report-types.js';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 
 /** Measured throughput of one partition, in bytes per second (what limits partitions is bytes, not records). */
 export interface PartitionThroughput {

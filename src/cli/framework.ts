@@ -1,7 +1,7 @@
 /** The CLI's shared conventions: option parsing, help, output, colours, exit codes. */
 import { parseArgs } from 'node:util';
-import { didYouMean } from '../spec/diagnostics.js';
-import { UserError } from '../toolchain/paths.js';
+import { didYouMean } from '../manifest/diagnostics.js';
+import { UserError } from '../errors.js';
 
 /** Stable exit codes, documented in the README. */
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;

@@ -1,6 +1,6 @@
 /** kafkaform's entry point: dispatch to one module per command; the only place that maps errors to exit codes. */
-import { didYouMean } from '../spec/diagnostics.js';
-import { UserError } from '../toolchain/paths.js';
+import { didYouMean } from '../manifest/diagnostics.js';
+import { UserError } from '../errors.js';
 import { EXIT, makeIo, parseCommandArgs, renderHelp, type Command } from './framework.js';
 import { validateCommand } from './commands/validate.js';
 import { synthCommand } from './commands/synth.js';

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ensureDevCluster, type DevCluster } from '../dev/cluster.js';
 import { resolveSecret } from '../secrets/resolve.js';
-import type { ResolvedSpec } from '../spec/types.js';
-import { UserError, type Progress } from '../toolchain/paths.js';
+import type { ResolvedSpec } from '../manifest/types.js';
+import { UserError } from '../errors.js';
+import { type Progress } from '../progress.js';
 import type { Connection } from './port.js';
 
 export interface ConnectionFlags {

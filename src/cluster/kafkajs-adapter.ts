@@ -1,8 +1,8 @@
 /** The real ClusterPort over kafkajs: the only module that imports kafkajs for admin work. */
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
-import type { AclBinding, AclOperation, PatternType, ResourceType } from '../spec/types.js';
-import { UserError } from '../toolchain/paths.js';
+import type { AclBinding, AclOperation, PatternType, ResourceType } from '../manifest/types.js';
+import { UserError } from '../errors.js';
 import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;

@@ -2,7 +2,7 @@
  * The ClusterPort: everything kafkaform reads from or does to a live cluster goes through it.
  * The kafkajs adapter is the real one; unit tests use the in-memory implementation.
  */
-import type { AclBinding } from '../spec/types.js';
+import type { AclBinding } from '../manifest/types.js';
 
 export interface Connection {
   bootstrapServers: string[];

@@ -14,11 +14,12 @@ import { summarizeDrift } from '../drift/render-drift.js';
 import type { Connection } from '../cluster/port.js';
 import { requireValidBackend, resolveBackend } from '../synth/backend.js';
 import { resolveSecret } from '../secrets/resolve.js';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import { synthStacks, userPasswordVariable } from '../synth/stack.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
-import { UserError, noProgress, type Progress } from '../toolchain/paths.js';
-import { isTransientProviderError, TerraformError, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
+import { noProgress, type Progress } from '../progress.js';
+import { TerraformError, UserError } from '../errors.js';
+import { isTransientProviderError, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
 
 /** Checks after apply that the cluster matches the spec (default: kafkaform's drift check). */
 export type VerifyDeploy = (spec: ResolvedSpec, connection: Connection) => Promise<{ inSync: boolean; summary: string }>;

@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../toolchain/paths.js';
+import { TerraformError, UserError } from '../errors.js';
 import type { Toolchain } from '../toolchain/provider.js';
 
 /** Only what the runner needs from a Toolchain. */
@@ -49,25 +49,6 @@ export interface RunResult {
 const TAIL_LINES = 40;
 export const LOCK_TIMEOUT = '-lock-timeout=30s';
 
-/** Raised when a terraform command fails; the message carries the scrubbed stderr tail. */
-export class TerraformError extends UserError {
-  constructor(
-    /** The command line (never contains secrets: variables travel in the environment). */
-    readonly command: string,
-    /** Terraform's own exit code (UserError.exitCode stays the CLI's exit code). */
-    readonly terraformExitCode: number,
-    /** Last ~40 lines of stderr (or stdout when stderr was empty), secrets scrubbed. */
-    readonly outputTail: string[],
-    hint?: string,
-  ) {
-    super(
-      `\`${command}\` failed with exit code ${terraformExitCode}` +
-        (outputTail.length > 0 ? `:\n${outputTail.join('\n')}` : '.'),
-      hint,
-    );
-    this.name = 'TerraformError';
-  }
-}
 
 /**
  * Replaces every occurrence of each secret (and of its JSON-escaped form, as terraform prints

@@ -18,7 +18,9 @@ import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { KafkajsClusterPort } from '../cluster/kafkajs-adapter.js';
 import type { Connection } from '../cluster/port.js';
-import { cacheDir, noProgress, UserError, type Progress } from '../toolchain/paths.js';
+import { cacheDir } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
+import { noProgress, type Progress } from '../progress.js';
 import { acquireDirLock, assertJava, ensureKafkaJars, kafkaMajor, resolveKafkaVersion } from './kafka-dist.js';
 
 

@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, noProgress, UserError, type Progress } from '../toolchain/paths.js';
+import { cacheDir } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
+import { noProgress, type Progress } from '../progress.js';
 
 /**
  * Newest Apache Kafka 4.x release that resolves completely on Maven Central (checked 2026-11-21 with

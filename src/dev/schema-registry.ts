@@ -9,7 +9,9 @@ import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chmodUserWritable, isExecutable } from '../toolchain/go-provider.js';
-import { cacheDir, noProgress, UserError, type Progress } from '../toolchain/paths.js';
+import { cacheDir } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
+import { noProgress, type Progress } from '../progress.js';
 
 export const SCHEMA_REGISTRY_MODULE = 'github.com/axonops/axonops-schema-registry';
 export const SCHEMA_REGISTRY_VERSION = 'v0.2.1';

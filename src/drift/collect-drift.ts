@@ -1,8 +1,8 @@
 /** The I/O edge of drift: read the live cluster (bounded in time) and compare it with the spec. */
 import { KafkajsClusterPort } from '../cluster/kafkajs-adapter.js';
 import { collectClusterState, type ClusterPort, type ClusterState, type Connection } from '../cluster/port.js';
-import type { ResolvedSpec } from '../spec/types.js';
-import { UserError } from '../toolchain/paths.js';
+import type { ResolvedSpec } from '../manifest/types.js';
+import { UserError } from '../errors.js';
 import { computeDrift, type DriftItem, type DriftReport } from './compute-drift.js';
 import type { SchemaRegistryClient } from '../schema/registry-client.js';
 import { collectRegistryState } from '../schema/registry-state.js';

@@ -13,7 +13,7 @@
  */
 import { aclKey, formatAcl } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
-import type { AclBinding, ResolvedSpec } from '../spec/types.js';
+import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
 
 export type DriftResource = 'topic' | 'acl' | 'user' | 'quota' | 'schema';
 export type DriftKind = 'missing' | 'unmanaged' | 'changed';

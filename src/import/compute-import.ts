@@ -14,10 +14,10 @@ import { stringify } from 'yaml';
 import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls, VALID_OPERATIONS } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import { formatBytes, formatDurationMs } from '../model/units.js';
-import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, type KafkaMajor } from '../spec/topic-configs.js';
-import type { AclBinding, AclOperation, ResolvedService, ResourceType } from '../spec/types.js';
+import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, type KafkaMajor } from '../manifest/topic-configs.js';
+import type { AclBinding, AclOperation, ResolvedService, ResourceType } from '../manifest/types.js';
 import { isInternalTopic } from '../drift/compute-drift.js';
-import { DEFAULT_MAX_PARTITIONS } from '../spec/validate.js';
+import { DEFAULT_MAX_PARTITIONS } from '../manifest/validate.js';
 
 export interface ImportOptions {
   clusterName: string;

@@ -9,7 +9,7 @@ import kafkajs from 'kafkajs';
 import type { Consumer, KafkaConfig, Producer, SASLOptions, logCreator as LogCreator } from 'kafkajs';
 import { kafkajsConfig } from '../cluster/kafkajs-adapter.js';
 import type { Connection } from '../cluster/port.js';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 const { Kafka, logLevel, CompressionTypes } = kafkajs;
 

@@ -4,7 +4,7 @@
  * hidden: no coordinated omission), drains, accounts every record and deletes what it created.
  */
 import type { Connection } from '../cluster/port.js';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 import { createLoadClient, type ConsumedRecord, type LoadAdmin, type LoadClient, type LoadProducer, type LoadRecord } from './client.js';
 import { LatencyHistogram } from './histogram.js';
 import { DeliveryLedger } from './ledger.js';

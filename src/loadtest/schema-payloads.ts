@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { generatePayload } from '../schema/payload.js';
 import { readSchemaFile } from '../schema/schema-file.js';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import type { Workload } from './workload.js';
 
 /** Distinct payloads per topic, used in turn (generation is not on the hot path). */

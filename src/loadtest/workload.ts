@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { Size } from '../model/units.js';
-import type { ResolvedSpec } from '../spec/types.js';
-import { UserError } from '../toolchain/paths.js';
+import type { ResolvedSpec } from '../manifest/types.js';
+import { UserError } from '../errors.js';
 import type { Acks, Compression } from './client.js';
 import { MIN_MESSAGE_BYTES } from './message.js';
 

@@ -7,7 +7,7 @@
  * safe: everything else.
  */
 import type { LiveTopic } from '../cluster/port.js';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import { summarizeChanges, type AttributeChange, type PlannedChange } from './terraform-plan.js';
 
 export type RiskLevel = 'safe' | 'risky' | 'destructive';

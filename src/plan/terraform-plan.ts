@@ -3,7 +3,7 @@
  * quota) with the action and changed attributes, instead of raw Terraform addresses.
  */
 import { formatAcl } from '../acl/derive.js';
-import type { AclBinding } from '../spec/types.js';
+import type { AclBinding } from '../manifest/types.js';
 
 export type ResourceKind = 'topic' | 'acl' | 'user' | 'quota' | 'schema' | 'other';
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';

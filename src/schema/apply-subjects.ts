@@ -3,14 +3,14 @@
  * compatibility against all registered versions, and the registry's own verdict) → confirm →
  * register. Nothing is registered when any check fails.
  */
-import type { Diagnostic } from '../spec/diagnostics.js';
-import type { SpecDocument } from '../spec/document.js';
-import type { ResolvedSpec } from '../spec/types.js';
-import { noProgress, type Progress } from '../toolchain/paths.js';
+import type { Diagnostic } from '../manifest/diagnostics.js';
+import type { SpecDocument } from '../manifest/document.js';
+import type { ResolvedSpec } from '../manifest/types.js';
+import { noProgress, type Progress } from '../progress.js';
 import type { SchemaRegistryClient } from './registry-client.js';
 import { collectRegistryState, effectiveCompatibility, type RegistryState } from './registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas, sameSchema } from './subjects.js';
-import { readSpecDocument } from '../spec/document.js';
+import { readSpecDocument } from '../manifest/document.js';
 import { schemaDiagnostic, validateSchemasAgainstRegistry } from './validate-changes.js';
 
 export interface SchemaChange {

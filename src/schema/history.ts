@@ -1,6 +1,6 @@
 /** Previous versions of a schema file from git history (`git log` + `git show`). */
 import { execFileSync } from 'node:child_process';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 export interface SchemaFileVersion {
   /** 1 = the oldest version of the file in the history of `ref`. */

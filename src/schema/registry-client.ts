@@ -3,7 +3,7 @@
  * ccompat API, Karapace, Redpanda). fetch-based; basic auth from a password the caller resolved
  * (passwordFrom); the password and the Authorization header never appear in errors or logs.
  */
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 export interface RegistryClientOptions {
   url: string;

@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { resolveSecret } from '../secrets/resolve.js';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 import { SchemaRegistryClient } from './registry-client.js';
 
 export interface RegistrySettings {

@@ -1,5 +1,5 @@
 /** Drift between the subjects topics.yaml declares and what the registry holds. Pure. */
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import { effectiveCompatibility, type RegistryState } from './registry-state.js';
 import { computeDeclaredSubjects, sameSchema } from './subjects.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import avro from 'avsc';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 export type SchemaFormat = 'avro' | 'json' | 'protobuf';
 

@@ -1,7 +1,7 @@
 /** The registry subjects a spec declares: one per topic key/value schema, deduplicated by subject name. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import { normalizeSchemaText, REGISTRY_SCHEMA_TYPE, type SchemaFormat } from './schema-file.js';
 
 export interface DeclaredSubject {

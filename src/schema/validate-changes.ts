@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { readSpecDocument, type SpecDocument } from '../spec/document.js';
-import type { ResolvedSpec } from '../spec/types.js';
-import { UserError } from '../toolchain/paths.js';
+import type { Diagnostic } from '../manifest/diagnostics.js';
+import { readSpecDocument, type SpecDocument } from '../manifest/document.js';
+import type { ResolvedSpec } from '../manifest/types.js';
+import { UserError } from '../errors.js';
 import { checkCompatibility, type PreviousVersion } from './compatibility.js';
 import { collectSchemaHistory, gitTopLevel, requireGitRef } from './history.js';
 import type { RegistryState } from './registry-state.js';

@@ -1,7 +1,7 @@
 /** Secrets are references (`env:NAME`, `file:PATH`) resolved at the last moment, never printed. */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 /** Resolves `env:NAME` or `file:PATH` (relative to baseDir). Throws a UserError naming the reference, never the value. */
 export function resolveSecret(ref: string, what: string, baseDir = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {

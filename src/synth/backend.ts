@@ -3,9 +3,9 @@
  * overlay, or the KAFKAFORM_BACKEND / KAFKAFORM_BACKEND_CONFIG environment variables) and a pure
  * check of its settings. Synthesis itself happens in stack.ts (configureBackend).
  */
-import { didYouMean, type Diagnostic } from '../spec/diagnostics.js';
-import type { BackendSpec } from '../spec/types.js';
-import { UserError } from '../toolchain/paths.js';
+import { didYouMean, type Diagnostic } from '../manifest/diagnostics.js';
+import type { BackendSpec } from '../manifest/types.js';
+import { UserError } from '../errors.js';
 
 export const BACKEND_TYPES = ['local', 's3', 'gcs', 'remote'] as const;
 

@@ -11,7 +11,7 @@ import { Quota } from '@cdktf-providers/mongey-kafka/quota';
 import { UserScramCredential } from '@cdktf-providers/mongey-kafka/user-scram-credential';
 import type { TerraformProvider } from 'cdktf';
 import { aclKey } from '../acl/derive.js';
-import type { AclBinding, ResolvedQuota, ResolvedTopic, ResolvedUser } from '../spec/types.js';
+import type { AclBinding, ResolvedQuota, ResolvedTopic, ResolvedUser } from '../manifest/types.js';
 
 /** Terraform identifiers: letters, digits, '_' and '-', starting with a letter or '_'. */
 export function terraformId(prefix: string, name: string): string {

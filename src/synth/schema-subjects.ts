@@ -7,7 +7,7 @@
  */
 import { TerraformProvider, TerraformResource, TerraformVariable, type TerraformProviderGeneratorMetadata } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../schema/subjects.js';
 
 export const SCHEMA_REGISTRY_TF_PROVIDER = { source: 'cultureamp/schemaregistry', version: '1.3.1' } as const;

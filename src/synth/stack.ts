@@ -8,7 +8,7 @@ import { App, LocalBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack
 import type { S3BackendConfig, GcsBackendConfig, RemoteBackendConfig } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KafkaProvider } from '@cdktf-providers/mongey-kafka/provider';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../manifest/types.js';
 import { KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic } from './constructs.js';
 import { addSchemaSubjects } from './schema-subjects.js';
 

@@ -1,7 +1,7 @@
 /** Validate topics.yaml and synthesize its stacks: shared by `kafkaform synth` and stacks/main.ts. */
-import { hasErrors, renderDiagnostic } from '../spec/diagnostics.js';
-import { loadSpec, type ValidationResult } from '../spec/validate.js';
-import { UserError } from '../toolchain/paths.js';
+import { hasErrors, renderDiagnostic } from '../manifest/diagnostics.js';
+import { readManifest, type ValidationResult } from '../manifest/validate.js';
+import { UserError } from '../errors.js';
 import { synthStacks } from './stack.js';
 
 export interface SynthFileOptions {
@@ -19,7 +19,7 @@ export interface SynthFileResult {
 
 /** Throws a UserError (with every diagnostic in its message) when the spec is invalid. */
 export function synthFromFile(opts: SynthFileOptions): SynthFileResult {
-  const validation = loadSpec(opts.file, { environments: opts.environments });
+  const validation = readManifest(opts.file, { environments: opts.environments });
   if (hasErrors(validation.diagnostics)) {
     throw new UserError(validation.diagnostics.map((d) => renderDiagnostic(d)).join('\n'), `fix ${opts.file} (kafkaform validate shows the same list)`);
   }

@@ -15,7 +15,9 @@ import { constants as fsConstants } from 'node:fs';
 import { access, chmod, cp, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cacheDir, noProgress, UserError, type Progress } from './paths.js';
+import { cacheDir } from './paths.js';
+import { UserError } from '../errors.js';
+import { noProgress, type Progress } from '../progress.js';
 
 /** Identifies a Terraform provider built from a Go module. */
 export interface GoProviderSpec {

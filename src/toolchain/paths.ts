@@ -7,20 +7,3 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.length > 0 ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
   return join(xdg, 'kafkaform');
 }
-
-/** Reports progress of long work (downloads, builds, waits); the CLI prints it to stderr. */
-export type Progress = (message: string) => void;
-
-export const noProgress: Progress = () => {};
-
-/** An error the CLI reports as one clear line (plus hint), never as a stack trace. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-    readonly exitCode: number = 1,
-  ) {
-    super(message);
-    this.name = 'UserError';
-  }
-}

@@ -13,7 +13,9 @@
 import { writeFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ensureGoProvider, mirrorRoot, type GoProviderResult, type GoProviderSpec } from './go-provider.js';
-import { cacheDir, noProgress, UserError, type Progress } from './paths.js';
+import { cacheDir } from './paths.js';
+import { UserError } from '../errors.js';
+import { noProgress, type Progress } from '../progress.js';
 import { findTerraform, type TerraformInfo } from './terraform.js';
 
 export type ProviderSpec = GoProviderSpec;

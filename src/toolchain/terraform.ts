@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
-import { UserError } from './paths.js';
+import { UserError } from '../errors.js';
 
 export interface TerraformInfo {
   /** Absolute path of the CLI binary. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { deployStack, type DeployResult } from '../../src/deploy/deploy.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { validateCommand } from '../../src/cli/commands/validate.js';
 import type { Io } from '../../src/cli/framework.js';
 import { startTestCluster, scratchProject, type TestCluster } from './helpers.js';
@@ -127,7 +127,7 @@ const GROUP_DENIED = /GROUP_AUTHORIZATION_FAILED|Not authorized to access group/
 beforeAll(async () => {
   tc = await startTestCluster({ sasl: true });
   project = scratchProject(SPEC, { withSchemas: false });
-  const spec = requireEnvironment(loadSpec(project.file));
+  const spec = requireEnvironment(readManifest(project.file));
   deployed = await deployStack({
     spec,
     outdir: project.outdir,

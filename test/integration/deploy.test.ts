@@ -9,7 +9,7 @@ import { aclKey } from '../../src/acl/derive.js';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../src/cluster/port.js';
 import { deployStack } from '../../src/deploy/deploy.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { main } from '../../src/cli/main.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
 
@@ -28,7 +28,7 @@ describe('deploy the example topics.yaml to a real broker with real terraform', 
     project?.cleanup();
   });
 
-  const spec = () => requireEnvironment(loadSpec(project.file), 'dev');
+  const spec = () => requireEnvironment(readManifest(project.file), 'dev');
   const deploy = () =>
     deployStack({
       spec: spec(),

@@ -22,7 +22,7 @@ import {
   stopDevCluster,
   type DevCluster,
 } from '../../src/dev/cluster.js';
-import { UserError } from '../../src/toolchain/paths.js';
+import { UserError } from '../../src/errors.js';
 import { kafkajsConfig } from '../../src/cluster/kafkajs-adapter.js';
 
 const { Kafka, logLevel } = kafkajs;

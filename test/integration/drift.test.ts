@@ -10,8 +10,8 @@ import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { collectDrift } from '../../src/drift/collect-drift.js';
 import type { DriftItem } from '../../src/drift/compute-drift.js';
 import { deployStack } from '../../src/deploy/deploy.js';
-import type { ResolvedSpec } from '../../src/spec/types.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import type { ResolvedSpec } from '../../src/manifest/types.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
 
 const SPEC = `
@@ -59,7 +59,7 @@ beforeAll(async () => {
   servers = tc.cluster.bootstrapServers.join(',');
   console.error(`[drift] Kafka ${tc.cluster.kafkaVersion} at ${servers}`);
   project = scratchProject(SPEC, { withSchemas: false });
-  spec = requireEnvironment(loadSpec(project.file));
+  spec = requireEnvironment(readManifest(project.file));
   await deployStack({ spec, outdir: project.outdir, stateDir: project.dir, connection: { bootstrapServers: servers }, autoApprove: true });
 });
 

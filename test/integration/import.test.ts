@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveServiceAcls } from '../../src/acl/derive.js';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { collectDrift } from '../../src/drift/collect-drift.js';
-import type { AclBinding } from '../../src/spec/types.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import type { AclBinding } from '../../src/manifest/types.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { startTestCluster, type TestCluster } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -69,7 +69,7 @@ describe('kafkaform import on a real cluster', () => {
     const v = cli(['validate', '-f', 'topics.yaml']);
     expect(v.code).toBe(0);
 
-    const spec = requireEnvironment(loadSpec(join(dir, 'topics.yaml')));
+    const spec = requireEnvironment(readManifest(join(dir, 'topics.yaml')));
     expect(spec.services.map((s) => [s.name, s.produces, s.consumes])).toEqual([['checkout', ['orders.placed'], ['payments']]]);
     const report = await collectDrift(spec, tc.connection);
     expect(report.drift).toEqual([]);
@@ -87,7 +87,7 @@ describe('kafkaform import on a real cluster', () => {
     expect(readFileSync(join(dir, 'keep.yaml'), 'utf8')).toBe('mine\n');
     const f = cli(['import', '-b', servers, '-o', 'keep.yaml', '--force', '--env', 'prod']);
     expect(f.code).toBe(0);
-    const spec = requireEnvironment(loadSpec(join(dir, 'keep.yaml')), 'prod');
+    const spec = requireEnvironment(readManifest(join(dir, 'keep.yaml')), 'prod');
     expect(spec.cluster.bootstrapServers).toEqual(tc.cluster.bootstrapServers);
   });
 });

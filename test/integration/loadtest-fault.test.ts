@@ -10,7 +10,7 @@ import { kafkajsSasl } from '../../src/loadtest/client.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
 
 const SPEC = `version: 1
@@ -58,7 +58,7 @@ async function leaderOf(topic: string): Promise<number> {
 
 describe('loadtest survives a broker crash', () => {
   it('loses and duplicates nothing acknowledged, and records the disturbance', async () => {
-    const spec = requireEnvironment(loadSpec(project.file));
+    const spec = requireEnvironment(readManifest(project.file));
     const workload = computeWorkload(spec, { durationMs: 15_000, producers: 1, consumers: 1, acks: 'all', compression: 'none', useExisting: false, keepTopics: false });
     expect(workload.idempotent).toBe(true);
     const loadTopic = workload.topics[0]!.loadTopic;

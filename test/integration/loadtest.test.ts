@@ -15,7 +15,7 @@ import { renderHtml } from '../../src/loadtest/report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { MAX_RATE_GROWTH, runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
 
 const SPEC = `version: 1
@@ -128,7 +128,7 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
   });
 
   it('--rate max raises the rate step by step and reports the highest sustainable one', async () => {
-    const spec = requireEnvironment(loadSpec(project.file), 'dev');
+    const spec = requireEnvironment(readManifest(project.file), 'dev');
     const workload = computeWorkload(spec, { topics: ['orders.placed'], durationMs: 8_000, rate: 'max', producers: 1, consumers: 1, acks: 'all', compression: 'none', useExisting: false, keepTopics: false });
     const r = await runLoad({ workload, connection: tc.connection, cluster: { name: 'it', environment: 'dev' } });
     expect(r.maxRate).toBeDefined();
@@ -141,7 +141,7 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
   });
 
   it('capacity plans partitions from the measured per-partition throughput', async () => {
-    const spec = requireEnvironment(loadSpec(project.file), 'dev');
+    const spec = requireEnvironment(readManifest(project.file), 'dev');
     const plan = planCapacity(spec, measurementsFromReport(report));
     const t = plan.topics.find((x) => x.topic === 'orders.placed')!;
     expect(t.measured.produceBytesPerSecond).toBeGreaterThan(0);

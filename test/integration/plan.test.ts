@@ -11,7 +11,7 @@ import { main } from '../../src/cli/main.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { collectDrift } from '../../src/drift/collect-drift.js';
 import type { KafkaformPlan } from '../../src/plan/risk.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
 
 interface Edits {
@@ -76,7 +76,7 @@ describe('plan and deploy from a deployed state', () => {
     servers = tc.cluster.bootstrapServers.join(',');
     project = scratchProject(specText(), { withSchemas: false });
     const r = await deployStack({
-      spec: requireEnvironment(loadSpec(project.file)),
+      spec: requireEnvironment(readManifest(project.file)),
       outdir: project.outdir,
       stateDir: project.dir,
       autoApprove: true,
@@ -143,7 +143,7 @@ describe('plan and deploy from a deployed state', () => {
     const d = await cli(['deploy', '--out', project.outdir, '--auto-approve']);
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/refusing to delete topic shop\.legacy.*policy\.allowTopicDeletion is false.*nothing was deployed/);
-    const drift = await collectDrift(requireEnvironment(loadSpec(project.file)), tc.connection);
+    const drift = await collectDrift(requireEnvironment(readManifest(project.file)), tc.connection);
     expect(drift.drift.some((x) => x.name === 'shop.legacy')).toBe(true); // still there
   });
 
@@ -167,7 +167,7 @@ describe('plan and deploy from a deployed state', () => {
     expect(d.stdout).toMatch(/✓ verified: shop \(default\) is in sync/);
     expect(d.stdout).toMatch(/applied to shop \(default\).*3 created, 2 updated, 0 replaced, 0 deleted/);
     expect((await plan()).code).toBe(0);
-    const drift = await collectDrift(requireEnvironment(loadSpec(project.file)), tc.connection);
+    const drift = await collectDrift(requireEnvironment(readManifest(project.file)), tc.connection);
     expect(drift.inSync).toBe(true);
   });
 
@@ -180,7 +180,7 @@ describe('plan and deploy from a deployed state', () => {
     const d = await cli(['deploy', '--out', project.outdir, '--auto-approve']);
     expect(d.code).toBe(0);
     expect((await plan()).code).toBe(0);
-    const drift = await collectDrift(requireEnvironment(loadSpec(project.file)), tc.connection);
+    const drift = await collectDrift(requireEnvironment(readManifest(project.file)), tc.connection);
     expect(drift.inSync).toBe(true);
   });
 });

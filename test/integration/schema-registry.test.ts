@@ -17,7 +17,7 @@ import { computeSchemaDrift } from '../../src/schema/schema-drift.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../src/schema/subjects.js';
 import { validateSchemaChanges } from '../../src/schema/validate-changes.js';
 import { checkCompatibility } from '../../src/schema/compatibility.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { main } from '../../src/cli/main.js';
 import { scratchProject } from './helpers.js';
 
@@ -29,7 +29,7 @@ let project: ReturnType<typeof scratchProject>;
 let dataDir: string;
 
 const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=it@kafkaform.test', '-c', 'user.name=it', ...args], { cwd: project.dir, stdio: 'pipe' });
-const spec = () => requireEnvironment(loadSpec(project.file), 'dev');
+const spec = () => requireEnvironment(readManifest(project.file), 'dev');
 const versions = async (subject: string) => (await client.listVersions(subject)).length;
 const schemaPath = (name: string) => join(project.dir, 'schemas', name);
 const editAvro = (name: string, edit: (s: { fields: object[] }) => void) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_RESOURCE, ROLE_TABLE, deriveServiceAcls, formatAcl, normalizeAcls, resourcePattern, type RoleRule } from '../../src/acl/derive.js';
 import { extractRoleTable, renderRoleTable, ROLE_TABLE_MARKER } from '../../src/acl/role-table.js';
-import type { PatternType, ResolvedService, ResourceType } from '../../src/spec/types.js';
+import type { PatternType, ResolvedService, ResourceType } from '../../src/manifest/types.js';
 
 /** The one ROLE_TABLE row of `role` whose resource starts with `resource` (and whose condition mentions `when`). */
 function rule(role: string, resource: string, when = ''): RoleRule {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBackendFromEnv, requireValidBackend, resolveBackend, validateBackend } from '../../src/synth/backend.js';
 import { synthStacks } from '../../src/synth/stack.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
-import type { BackendSpec } from '../../src/spec/types.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
+import type { BackendSpec } from '../../src/manifest/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkaform-backend-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +93,7 @@ topics:
   orders: {}
 `,
     );
-    const r = loadSpec(file);
+    const r = readManifest(file);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const spec = requireEnvironment(r, 'prod');
     const outdir = join(sub, 'cdktf.out');

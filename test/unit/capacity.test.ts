@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSUMPTIONS, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/plan.js';
-import type { ResolvedSpec, ResolvedTopic } from '../../src/spec/types.js';
+import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
 
 const MB = 1_000_000;
 

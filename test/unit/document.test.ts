@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import { validateSpec } from '../../src/spec/validate.js';
-import { renderDiagnostic } from '../../src/spec/diagnostics.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import { validateSpec } from '../../src/manifest/validate.js';
+import { renderDiagnostic } from '../../src/manifest/diagnostics.js';
 
 const check = (text: string) => validateSpec(parseSpecDocument(text, 'topics.yaml'), { skipFileChecks: true });
 

@@ -3,9 +3,9 @@ import { aclKey, formatAcl } from '../../src/acl/derive.js';
 import type { ClusterState, LiveTopic } from '../../src/cluster/port.js';
 import { computeDrift, isManagedAcl, isManagedTopic } from '../../src/drift/compute-drift.js';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from '../../src/drift/render-drift.js';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import type { AclBinding, ResolvedSpec } from '../../src/spec/types.js';
-import { validateSpec } from '../../src/spec/validate.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import type { AclBinding, ResolvedSpec } from '../../src/manifest/types.js';
+import { validateSpec } from '../../src/manifest/validate.js';
 
 const SPEC = `
 version: 1

@@ -4,9 +4,9 @@ import { deriveServiceAcls } from '../../src/acl/derive.js';
 import type { ClusterState } from '../../src/cluster/port.js';
 import { computeDrift } from '../../src/drift/compute-drift.js';
 import { computeImport, importConfigValue } from '../../src/import/compute-import.js';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import type { AclBinding, ResolvedService } from '../../src/spec/types.js';
-import { validateSpec } from '../../src/spec/validate.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import type { AclBinding, ResolvedService } from '../../src/manifest/types.js';
+import { validateSpec } from '../../src/manifest/validate.js';
 
 const strip = (acls: ReturnType<typeof deriveServiceAcls>): AclBinding[] => acls.map(({ origin: _o, ...a }) => a);
 const svc = (over: Partial<ResolvedService>): ResolvedService => ({ name: 'x', principal: 'User:x', produces: [], consumes: [], host: '*', ...over });

@@ -4,10 +4,10 @@ import avsc from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { attachSchemaPayloads, PAYLOAD_POOL_SIZE } from '../../src/loadtest/schema-payloads.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const spec = requireEnvironment(loadSpec(join(root, 'topics.yaml')), 'dev');
+const spec = requireEnvironment(readManifest(join(root, 'topics.yaml')), 'dev');
 const workload = () =>
   computeWorkload(spec, { topics: ['orders.placed', 'orders.cancelled'], durationMs: 1000, producers: 1, consumers: 1, acks: 'all', compression: 'none', useExisting: false, keepTopics: false });
 

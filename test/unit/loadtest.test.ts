@@ -5,8 +5,8 @@ import { decodeRecordValue, encodeRecordValue, HEADER_BYTES } from '../../src/lo
 import { deliveryVerdict, renderHtml, renderMarkdown, renderReport, renderText } from '../../src/loadtest/report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { computeWorkload, loadTestTopicName, parseDurationFlag, parseRateFlag, parseSizeFlag } from '../../src/loadtest/workload.js';
-import type { ResolvedSpec, ResolvedTopic } from '../../src/spec/types.js';
-import { UserError } from '../../src/toolchain/paths.js';
+import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
+import { UserError } from '../../src/errors.js';
 
 function topic(name: string, extra: Partial<ResolvedTopic> = {}): ResolvedTopic {
   return { name, partitions: 6, replicationFactor: 3, config: { 'retention.ms': '604800000' }, ...extra };

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computePartitionDecreases, computePlan, computeRisks, planExitCode } from '../../src/plan/risk.js';
 import { computePlanChanges } from '../../src/plan/terraform-plan.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
-import type { ResolvedSpec } from '../../src/spec/types.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
+import type { ResolvedSpec } from '../../src/manifest/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkaform-risk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,7 +32,7 @@ services:
     produces: [orders]
 ${extra}`,
   );
-  const r = loadSpec(file);
+  const r = readManifest(file);
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return requireEnvironment(r);
 }

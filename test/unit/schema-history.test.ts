@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectSchemaHistory } from '../../src/schema/history.js';
 import { validateSchemaChanges } from '../../src/schema/validate-changes.js';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 
 const root = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -21,7 +21,7 @@ const setCompat = (level: string) => {
   const f = join(dir, 'topics.yaml');
   writeFileSync(f, readFileSync(f, 'utf8').replace(/(payments\.completed:\n(?:.*\n)*?\s+schema:\n\s+value: schemas\/payments\.completed\.avsc)/, `$1\n      compatibility: ${level}`));
 };
-const spec = () => requireEnvironment(loadSpec(join(dir, 'topics.yaml')), 'dev');
+const spec = () => requireEnvironment(readManifest(join(dir, 'topics.yaml')), 'dev');
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'kafkaform-schema-git-'));

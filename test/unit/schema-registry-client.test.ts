@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistryClient } from '../../src/schema/registry-client.js';
 import { computeRegistrySettings, createRegistryClient } from '../../src/schema/registry-settings.js';
-import { UserError } from '../../src/toolchain/paths.js';
+import { UserError } from '../../src/errors.js';
 
 function recordingFetch(responses: Record<string, { status: number; body: unknown }>) {
   const calls: { method: string; url: string; headers: Record<string, string>; body?: string }[] = [];

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { loadSpec, requireEnvironment } from '../../src/spec/validate.js';
+import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { addSchemaSubjects } from '../../src/synth/schema-subjects.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../src/schema/subjects.js';
 import { computeSchemaDrift } from '../../src/schema/schema-drift.js';
@@ -10,7 +10,7 @@ import { computeSchemaPlan, hasSchemaChanges } from '../../src/schema/apply-subj
 import { validateSchemasAgainstRegistry } from '../../src/schema/validate-changes.js';
 import type { RegistryState } from '../../src/schema/registry-state.js';
 
-const spec = requireEnvironment(loadSpec(join(import.meta.dirname, '..', '..', 'topics.yaml')), 'dev');
+const spec = requireEnvironment(readManifest(join(import.meta.dirname, '..', '..', 'topics.yaml')), 'dev');
 const schemas = readSpecSchemas(spec);
 
 /** A registry that holds exactly what the spec declares. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scrubSecrets, TerraformError } from '../../src/deploy/terraform-runner.js';
-import { UserError } from '../../src/toolchain/paths.js';
+import { scrubSecrets } from '../../src/deploy/terraform-runner.js';
+import { TerraformError, UserError } from '../../src/errors.js';
 
 describe('scrubSecrets', () => {
   it('replaces every occurrence of each secret', () => {

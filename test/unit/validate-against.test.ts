@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/commands/validate.js';
 import type { Io } from '../../src/cli/framework.js';
-import { UserError } from '../../src/toolchain/paths.js';
+import { UserError } from '../../src/errors.js';
 
 let repo: string;
 let file: string;

@@ -3,9 +3,9 @@ import { DEFAULT_ASSUMPTIONS, measurementsFromReport, planCapacity, renderCapaci
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { parseDurationFlag } from '../../loadtest/workload.js';
 import { Size } from '../../model/units.js';
-import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
-import { loadSpec, requireEnvironment } from '../../spec/validate.js';
-import { UserError } from '../../toolchain/paths.js';
+import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
+import { readManifest, requireEnvironment } from '../../manifest/validate.js';
+import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
 import { LOADTEST_OPTIONS, runLoadtestFromArgs } from './loadtest.js';
 
@@ -63,7 +63,7 @@ export const capacityCommand: Command = {
   async run({ args, io }) {
     const format = args.json ? 'json' : oneOf(args.format ?? 'text', ['text', 'json', 'markdown'] as const, 'format')!;
     const file = str(args.file)!;
-    const result = loadSpec(file);
+    const result = readManifest(file);
     if (hasErrors(result.diagnostics)) {
       for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
       throw new UserError(`${file} is not valid`);

@@ -3,12 +3,12 @@ import { collectClusterState } from '../../cluster/port.js';
 import { deployStack } from '../../deploy/deploy.js';
 import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
-import { loadSpec, requireEnvironment, type ValidationResult } from '../../spec/validate.js';
+import { readManifest, requireEnvironment, type ValidationResult } from '../../manifest/validate.js';
 import { applySchemaSubjects, type ApplySchemaResult } from '../../schema/apply-subjects.js';
 import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
-import type { ResolvedSpec } from '../../spec/types.js';
-import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
-import { UserError } from '../../toolchain/paths.js';
+import type { ResolvedSpec } from '../../manifest/types.js';
+import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
+import { UserError } from '../../errors.js';
 import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io } from '../framework.js';
 
 export const deployCommand: Command = {
@@ -32,7 +32,7 @@ export const deployCommand: Command = {
   },
   async run({ args, io }) {
     const file = str(args.file)!;
-    const result = loadSpec(file);
+    const result = readManifest(file);
     if (hasErrors(result.diagnostics)) {
       for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
       throw new UserError(`${file} is not valid: nothing was deployed`);

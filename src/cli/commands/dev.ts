@@ -1,5 +1,5 @@
 import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster.js';
-import { UserError } from '../../toolchain/paths.js';
+import { UserError } from '../../errors.js';
 import { EXIT, str, table, type Command } from '../framework.js';
 
 const devUp: Command = {

@@ -2,9 +2,9 @@ import { resolveConnection } from '../../cluster/connection.js';
 import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
 import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
-import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
-import { loadSpec, requireEnvironment } from '../../spec/validate.js';
-import { UserError } from '../../toolchain/paths.js';
+import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
+import { readManifest, requireEnvironment } from '../../manifest/validate.js';
+import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
 
 /** `--timeout 30` (seconds) → milliseconds, or a UserError. */
@@ -41,7 +41,7 @@ export const driftCommand: Command = {
     const file = str(args.file)!;
     const format = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
     const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_DRIFT_TIMEOUT_MS);
-    const result = loadSpec(file);
+    const result = readManifest(file);
     if (hasErrors(result.diagnostics)) {
       for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
       throw new UserError(`${file} is not valid: drift needs a valid spec`, `run \`kafkaform validate -f ${file}\``);

@@ -3,11 +3,11 @@ import { dirname, relative, resolve } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
 import { collectLiveState, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { computeImport } from '../../import/compute-import.js';
-import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
-import { parseSpecDocument } from '../../spec/document.js';
-import type { ResolvedSpec } from '../../spec/types.js';
-import { validateSpec } from '../../spec/validate.js';
-import { UserError } from '../../toolchain/paths.js';
+import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
+import { parseSpecDocument } from '../../manifest/document.js';
+import type { ResolvedSpec } from '../../manifest/types.js';
+import { validateSpec } from '../../manifest/validate.js';
+import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, str, type Command } from '../framework.js';
 import { parseTimeoutSeconds } from './drift.js';
 

@@ -2,9 +2,9 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { planStack } from '../../deploy/deploy.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
 import { planExitCode, type KafkaformPlan } from '../../plan/risk.js';
-import { hasErrors, renderDiagnostic } from '../../spec/diagnostics.js';
-import { loadSpec, requireEnvironment } from '../../spec/validate.js';
-import { UserError } from '../../toolchain/paths.js';
+import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
+import { readManifest, requireEnvironment } from '../../manifest/validate.js';
+import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command, type Io } from '../framework.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
@@ -59,7 +59,7 @@ export const planCommand: Command = {
   async run({ args, io }) {
     const file = str(args.file)!;
     const format: PlanFormat = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
-    const result = loadSpec(file);
+    const result = readManifest(file);
     if (hasErrors(result.diagnostics)) {
       for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
       throw new UserError(`${file} is not valid: no plan`, `run \`kafkaform validate -f ${file}\``);

@@ -6,10 +6,10 @@ import { computeRegistrySettings, createRegistryClient } from '../../schema/regi
 import { computeSchemaDrift } from '../../schema/schema-drift.js';
 import { gitTopLevel } from '../../schema/history.js';
 import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
-import { hasErrors, renderDiagnostic, summarizeDiagnostics, type Diagnostic } from '../../spec/diagnostics.js';
-import { loadSpec, requireEnvironment } from '../../spec/validate.js';
-import type { ResolvedSpec } from '../../spec/types.js';
-import { UserError } from '../../toolchain/paths.js';
+import { hasErrors, renderDiagnostic, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
+import { readManifest, requireEnvironment } from '../../manifest/validate.js';
+import type { ResolvedSpec } from '../../manifest/types.js';
+import { UserError } from '../../errors.js';
 import { askYesNo, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io, type OptionDef } from '../framework.js';
 
 const REGISTRY_OPTIONS: Record<string, OptionDef> = {
@@ -20,7 +20,7 @@ const REGISTRY_OPTIONS: Record<string, OptionDef> = {
 
 function load(args: CommandContext['args']) {
   const file = str(args.file)!;
-  const result = loadSpec(file);
+  const result = readManifest(file);
   const spec = requireEnvironment(result, str(args.env));
   const settings = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']), username: str(args['registry-username']) });
   return { file, spec, document: result.document, settings };

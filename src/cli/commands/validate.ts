@@ -1,15 +1,15 @@
 import { relative } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
 import { collectLiveState } from '../../drift/collect-drift.js';
-import { compareSpecs, computeLiveBaseline } from '../../spec/compare.js';
+import { compareSpecs, computeLiveBaseline } from '../../manifest/compare.js';
 import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
 import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
 import { collectRegistryState } from '../../schema/registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../schema/subjects.js';
-import { hasErrors, renderDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../../spec/diagnostics.js';
-import { parseSpecDocument } from '../../spec/document.js';
-import { readPreviousSpecText } from '../../spec/previous.js';
-import { loadSpec, requireEnvironment, validateSpec, type ValidationResult } from '../../spec/validate.js';
+import { hasErrors, renderDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
+import { parseSpecDocument } from '../../manifest/document.js';
+import { readPreviousSpecText } from '../../manifest/previous.js';
+import { readManifest, requireEnvironment, validateSpec, type ValidationResult } from '../../manifest/validate.js';
 import { CONNECTION_OPTIONS, EXIT, FILE_OPTION, connectionFlags, oneOf, str, type Command } from '../framework.js';
 
 export const validateCommand: Command = {
@@ -35,7 +35,7 @@ export const validateCommand: Command = {
     const file = str(args.file)!;
     const format = args.json ? 'json' : oneOf(args.format, ['text', 'json'] as const, 'format');
     const env = str(args.env);
-    const result = loadSpec(file, { environments: env ? [env] : undefined });
+    const result = readManifest(file, { environments: env ? [env] : undefined });
     if (env && !result.environments.includes(env)) {
       result.diagnostics.push({
         severity: 'error', code: 'unknown-environment', file: result.file, line: 1, column: 1, path: 'environments',

@@ -1,5 +1,5 @@
 /**
- * The fixture corpus: every file under test/fixtures/specs/invalid declares the diagnostics it
+ * The fixture corpus: every file under test/fixtures/manifests/invalid declares the diagnostics it
  * must produce in leading comments; every file under valid/ must validate without errors.
  *
  * Format (one or more lines at the top of the file):
@@ -10,11 +10,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderDiagnostic, type Diagnostic } from '../../src/spec/diagnostics.js';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import { validateSpec } from '../../src/spec/validate.js';
+import { renderDiagnostic, type Diagnostic } from '../../src/manifest/diagnostics.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import { validateSpec } from '../../src/manifest/validate.js';
 
-const ROOT = join(import.meta.dirname, '..', 'fixtures', 'specs');
+const ROOT = join(import.meta.dirname, '..', 'fixtures', 'manifests');
 
 interface Expectation {
   raw: string;

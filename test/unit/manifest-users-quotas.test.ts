@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import { requireEnvironment, validateSpec } from '../../src/spec/validate.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import { requireEnvironment, validateSpec } from '../../src/manifest/validate.js';
 import { synthStacks, userPasswordVariable } from '../../src/synth/stack.js';
 
 const validate = (yaml: string) => validateSpec(parseSpecDocument(`version: 1\n${yaml}`, join(tmpdir(), 'topics.yaml')), { skipFileChecks: true });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document as YamlDocument } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 export type PathSegment = string | number;
 

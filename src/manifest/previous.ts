@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 export interface PreviousSpecText {
   /** Shown in diagnostics: the file path, or `<ref>:<path>`. */

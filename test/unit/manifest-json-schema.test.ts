@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildJsonSchema, renderJsonSchemaFile } from '../../src/spec/json-schema.js';
+import { buildJsonSchema, renderJsonSchemaFile } from '../../src/manifest/json-schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -1,7 +1,7 @@
 /**
  * validateSpec: shape (JSON Schema) + every semantic rule of spec.md, all problems in one run,
  * then normalization into one ResolvedSpec per environment. Pure apart from checking that
- * referenced schema files exist (readSpec / loadSpec do the file reading).
+ * referenced schema files exist (readSpec / readManifest do the file reading).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
@@ -29,7 +29,7 @@ import type {
   SchemaRegistrySpec,
   ServiceType,
 } from './types.js';
-import { UserError } from '../toolchain/paths.js';
+import { UserError } from '../errors.js';
 
 export const DEFAULT_ENVIRONMENT = 'default';
 export const DEFAULT_DLQ_RETENTION = '14d';
@@ -69,7 +69,7 @@ export function mergeOverlay(base: unknown, over: unknown): unknown {
 }
 
 /** Reads topics.yaml and validates it. Throws UserError only when the file cannot be read. */
-export function loadSpec(file: string, opts: ValidateOptions = {}): ValidationResult {
+export function readManifest(file: string, opts: ValidateOptions = {}): ValidationResult {
   return validateSpec(readSpecDocument(resolve(file)), opts);
 }
 

@@ -1,9 +1,9 @@
 /** compareSpecs: plan-time safety between two versions of topics.yaml. */
 import { describe, expect, it } from 'vitest';
-import { compareSpecs, computeLiveBaseline } from '../../src/spec/compare.js';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import { requireEnvironment, validateSpec } from '../../src/spec/validate.js';
-import type { ResolvedSpec } from '../../src/spec/types.js';
+import { compareSpecs, computeLiveBaseline } from '../../src/manifest/compare.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import { requireEnvironment, validateSpec } from '../../src/manifest/validate.js';
+import type { ResolvedSpec } from '../../src/manifest/types.js';
 
 function resolved(yaml: string): { spec: ResolvedSpec; positionOf: ReturnType<typeof parseSpecDocument>['positionOf'] } {
   const doc = parseSpecDocument(`version: 1\n${yaml}`, '/virtual/topics.yaml');

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { rng } from '../../src/schema/payload.js';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseSpecDocument } from '../../src/spec/document.js';
-import { validateSpec } from '../../src/spec/validate.js';
+import { parseSpecDocument } from '../../src/manifest/document.js';
+import { validateSpec } from '../../src/manifest/validate.js';
 
 const ITERATIONS = 3000;
-const VALID = join(import.meta.dirname, '..', 'fixtures', 'specs', 'valid');
+const VALID = join(import.meta.dirname, '..', 'fixtures', 'manifests', 'valid');
 const BASES = readdirSync(VALID)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
