@@ -11,7 +11,7 @@ import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE, VALID_OPERATIONS } 
 import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
 import { formatPath, readSpecDocument, type PathSegment, type SpecDocument } from './document.js';
 import { validateShape } from './shape.js';
-import { validateBackend } from '../synth/backend.js';
+import { validateBackend } from './rules/backend.js';
 import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type KafkaMajor } from './topic-configs.js';
 import type {
   AclOperation,
