@@ -2,19 +2,7 @@
 import { didYouMean } from '../manifest/diagnostics.js';
 import { UserError } from '../errors.js';
 import { EXIT, makeIo, parseCommandArgs, renderHelp, type Command } from './framework.js';
-import { validateCommand } from './commands/validate.js';
-import { synthCommand } from './commands/synth.js';
-import { deployCommand } from './commands/deploy.js';
-import { planCommand } from './commands/plan.js';
-import { devCommand } from './commands/dev.js';
-import { setupCommand } from './commands/setup.js';
-import { driftCommand } from './commands/drift.js';
-import { importCommand } from './commands/import.js';
-import { loadtestCommand } from './commands/loadtest.js';
-import { capacityCommand } from './commands/capacity.js';
-import { schemasCommand } from './commands/schemas.js';
-
-export const COMMANDS: Command[] = [validateCommand, synthCommand, planCommand, deployCommand, devCommand, setupCommand, driftCommand, importCommand, loadtestCommand, capacityCommand, schemasCommand];
+import { COMMAND_REGISTRY } from './command-registry.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,8 +13,11 @@ const ROOT: Command = {
   description: 'Exit codes: 0 success, 1 error (invalid input, failed command), 2 changes or drift found (plan, drift).',
   examples: ['kafkaform validate', 'kafkaform dev up', 'kafkaform deploy --env dev --auto-approve'],
   options: { version: { type: 'boolean', short: 'v', description: 'Print the version' } },
-  subcommands: COMMANDS,
+  // Root help lists names and summaries only, so it loads no command module.
+  subcommands: COMMAND_REGISTRY.map((e) => ({ name: e.name, summary: e.summary, usage: '', examples: [], options: {} })),
 };
+
+const NAMES = COMMAND_REGISTRY.map((e) => e.name);
 
 function findCommand(list: Command[], name: string | undefined): Command | undefined {
   return list.find((c) => c.name === name);
@@ -40,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-      const target = first === 'help' ? findCommand(COMMANDS, rest[0]) : undefined;
+      const entry = first === 'help' ? COMMAND_REGISTRY.find((e) => e.name === rest[0]) : undefined;
+      const target = entry ? await entry.load() : undefined;
       io.stdout(renderHelp(target ?? ROOT, 'kafkaform'));
       return EXIT.ok;
     }
@@ -48,11 +40,12 @@ export async function main(argv: string[]): Promise<number> {
       io.stdout(VERSION);
       return EXIT.ok;
     }
-    let cmd = findCommand(COMMANDS, first);
-    if (!cmd) {
-      const s = didYouMean(first, COMMANDS.map((c) => c.name));
-      throw new UserError(`unknown command "${first}"`, s ? `did you mean \`kafkaform ${s}\`?` : `commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const entry = COMMAND_REGISTRY.find((e) => e.name === first);
+    if (!entry) {
+      const s = didYouMean(first, NAMES);
+      throw new UserError(`unknown command "${first}"`, s ? `did you mean \`kafkaform ${s}\`?` : `commands: ${NAMES.join(', ')}`);
     }
+    let cmd = await entry.load();
     let args = rest;
     if (cmd.subcommands) {
       const sub = findCommand(cmd.subcommands, rest[0]);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
-import { COMMANDS, main } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { COMMAND_REGISTRY, loadAllCommands } from '../../src/cli/command-registry.js';
 
 async function run(argv: string[]) {
   let out = '';
@@ -16,9 +17,20 @@ async function run(argv: string[]) {
   }
 }
 
+const COMMANDS = await loadAllCommands();
 const all = COMMANDS.flatMap((c) => (c.subcommands ? c.subcommands.map((s) => [c.name, s.name]) : [[c.name]]));
 
 describe('CLI conventions', () => {
+  it('the registry names and summarises each command exactly as its lazily loaded module does', () => {
+    expect(COMMANDS.map((c) => [c.name, c.summary])).toEqual(COMMAND_REGISTRY.map((e) => [e.name, e.summary]));
+  });
+
+  it('root help lists every command without loading one', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const e of COMMAND_REGISTRY) expect(r.out).toContain(`  ${e.name}`);
+  });
+
   it.each(all)('%s %s --help prints usage, options and an example', async (...names) => {
     const r = await run([...names.filter(Boolean), '--help']);
     expect(r.code).toBe(0);
