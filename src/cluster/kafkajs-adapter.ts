@@ -4,6 +4,8 @@ import type { Admin, Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
 import type { AclBinding, AclOperation, PatternType, ResourceType } from '../manifest/types.js';
 import { UserError } from '../errors.js';
 import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
+import { KafkaProtocolError } from './protocol-error.js';
+import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeTopicDefaults } from './topic-defaults.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -91,6 +93,7 @@ function explain(e: unknown, conn: Connection): never {
 export class KafkajsClusterPort implements ClusterPort {
   private admin: Admin;
   private connected: Promise<void> | undefined;
+  private info: ClusterInfo | undefined;
 
   constructor(private readonly conn: Connection) {
     this.admin = createKafka(conn, conn.clientId ?? 'kafkaform-admin').admin();
@@ -113,7 +116,24 @@ export class KafkajsClusterPort implements ClusterPort {
 
   async describeCluster(): Promise<ClusterInfo> {
     const c = await this.call((a) => a.describeCluster());
-    return { clusterId: c.clusterId, controller: c.controller, brokers: c.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })) };
+    this.info = { clusterId: c.clusterId, controller: c.controller, brokers: c.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })) };
+    return this.info;
+  }
+
+  /** DescribeConfigs of one broker (kafkajs sends a BROKER resource to that broker, as Kafka requires). */
+  async describeTopicDefaults(): Promise<Record<string, string>> {
+    const info = this.info ?? (await this.describeCluster());
+    const broker = info.brokers.find((b) => b.nodeId === info.controller) ?? info.brokers[0];
+    if (!broker) return {};
+    const res = await this.call((a) =>
+      a.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: kafkajs.ConfigResourceTypes.BROKER, name: String(broker.nodeId), configNames: [...BROKER_CONFIGS_FOR_TOPIC_DEFAULTS] }],
+      }),
+    );
+    const brokerConfig: Record<string, string | null> = {};
+    for (const r of res.resources) for (const e of r.configEntries) brokerConfig[e.configName] = e.configValue;
+    return computeTopicDefaults(brokerConfig);
   }
 
   async listTopics(): Promise<string[]> {
@@ -183,7 +203,8 @@ export class KafkajsClusterPort implements ClusterPort {
   }
 
   async createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void> {
-    await this.call((a) =>
+    // kafkajs swallows TOPIC_ALREADY_EXISTS and resolves false; the port reports it like the broker does.
+    const created = await this.call((a) =>
       a.createTopics({
         waitForLeaders: true,
         topics: [
@@ -196,6 +217,7 @@ export class KafkajsClusterPort implements ClusterPort {
         ],
       }),
     );
+    if (!created) throw new KafkaProtocolError('TOPIC_ALREADY_EXISTS', `Topic '${t.name}' already exists.`);
   }
 
   async deleteTopic(name: string): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * The ClusterPort: everything kafkaform reads from or does to a live cluster goes through it.
- * The kafkajs adapter is the real one; unit tests use the in-memory implementation.
+ * The kafkajs adapter (kafkajs-adapter.ts) is the real one; unit tests use the in-memory twin
+ * (in-memory-cluster.ts). Broker refusals surface as KafkaProtocolError, connection failures as
+ * ClusterError, from every implementation alike.
  */
 import type { AclBinding } from '../manifest/types.js';
 
@@ -35,6 +37,12 @@ export interface ClusterState {
   info: ClusterInfo;
   topics: LiveTopic[];
   acls: AclBinding[];
+  /**
+   * The broker's effective values for topic configs a topic inherits when it does not set them
+   * (e.g. `retention.ms` from log.retention.ms/minutes/hours), keyed by topic-config name. Absent
+   * when the broker's configs could not be read (the principal lacks DescribeConfigs on the cluster).
+   */
+  brokerDefaults?: Record<string, string>;
   /** What could not be read and why (e.g. SCRAM users with kafkajs). */
   notChecked: Array<{ resource: string; reason: string }>;
 }
@@ -45,6 +53,8 @@ export interface ClusterPort {
   /** Partitions, RF and dynamic configs of the given topics, in batched requests. */
   describeTopics(names: string[]): Promise<LiveTopic[]>;
   listAcls(): Promise<AclBinding[]>;
+  /** The broker's effective values for inheritable topic configs, keyed by topic-config name (see ClusterState.brokerDefaults). */
+  describeTopicDefaults(): Promise<Record<string, string>>;
   createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void>;
   deleteTopic(name: string): Promise<void>;
   createPartitions(name: string, count: number): Promise<void>;
