@@ -1,15 +1,12 @@
 /**
- * Intent-level constructs over the generated Mongey/kafka bindings. Resource addresses are
+ * Intent-level constructs over the Mongey/kafka bindings (kafka-bindings.ts). Resource addresses are
  * derived from the resource itself (topic name, ACL binding), never from list positions, so
  * inserting one ACL never replaces the others and plans map back to kafkaform resources.
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { Topic } from '@cdktf-providers/mongey-kafka/topic';
-import { Acl } from '@cdktf-providers/mongey-kafka/acl';
-import { Quota } from '@cdktf-providers/mongey-kafka/quota';
-import { UserScramCredential } from '@cdktf-providers/mongey-kafka/user-scram-credential';
-import type { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from './cdk.js';
+import { Acl, Quota, Topic, UserScramCredential } from './kafka-bindings.js';
 import { aclKey } from '../acl/derive.js';
 import type { AclBinding, ResolvedQuota, ResolvedTopic, ResolvedUser } from '../manifest/types.js';
 

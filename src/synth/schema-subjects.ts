@@ -5,7 +5,7 @@
  * provider must be obtainable from the Terraform registry or a mirror at `terraform init`.
  * The registry password is a sensitive (and, with write-only secrets, ephemeral) variable.
  */
-import { TerraformProvider, TerraformResource, TerraformVariable, type TerraformProviderGeneratorMetadata } from 'cdktf';
+import { TerraformProvider, TerraformResource, TerraformVariable, type TerraformProviderGeneratorMetadata } from './cdk.js';
 import type { Construct } from 'constructs';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../schema/subjects.js';

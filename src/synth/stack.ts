@@ -4,10 +4,10 @@
  * the same synthesized stack can target the embedded cluster or a real one.
  */
 import { relative, resolve, join } from 'node:path';
-import { App, LocalBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack, TerraformVariable, TerraformOutput } from 'cdktf';
-import type { S3BackendConfig, GcsBackendConfig, RemoteBackendConfig } from 'cdktf';
 import type { Construct } from 'constructs';
-import { KafkaProvider } from '@cdktf-providers/mongey-kafka/provider';
+import { App, LocalBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack, TerraformVariable, TerraformOutput } from './cdk.js';
+import type { S3BackendConfig, GcsBackendConfig, RemoteBackendConfig } from './cdk.js';
+import { KafkaProvider } from './kafka-bindings.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic } from './constructs.js';
 import { addSchemaSubjects } from './schema-subjects.js';
