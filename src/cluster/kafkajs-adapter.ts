@@ -1,10 +1,11 @@
 /** The real ClusterPort over kafkajs: the only module that imports kafkajs for admin work. */
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import type { AclBinding, AclOperation, PatternType, ResourceType } from '../manifest/types.js';
 import { UserError } from '../errors.js';
 import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
+import { kafkajsSasl } from './sasl.js';
 import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeTopicDefaults } from './topic-defaults.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -43,11 +44,8 @@ export function kafkajsConfig(conn: Connection, clientId = conn.clientId ?? 'kaf
     requestTimeout: conn.requestTimeoutMs ?? 30_000,
     retry: { retries: conn.retries ?? 3, initialRetryTime: 200, maxRetryTime: 2_000 },
   };
-  if (conn.sasl) {
-    // kafkaform (and the Terraform provider) spell mechanisms scram-sha512; kafkajs wants scram-sha-512.
-    const mechanism = ({ plain: 'plain', 'scram-sha256': 'scram-sha-256', 'scram-sha512': 'scram-sha-512' } as const)[conn.sasl.mechanism];
-    cfg.sasl = { mechanism, username: conn.sasl.username, password: conn.sasl.password } as SASLOptions;
-  }
+  const sasl = kafkajsSasl(conn);
+  if (sasl) cfg.sasl = sasl;
   if (conn.tls?.enabled) {
     cfg.ssl = conn.tls.ca || conn.tls.cert ? { ca: conn.tls.ca, cert: conn.tls.cert, key: conn.tls.key, rejectUnauthorized: conn.tls.rejectUnauthorized } : { rejectUnauthorized: conn.tls.rejectUnauthorized };
   }
