@@ -14,6 +14,7 @@
 import { aclKey, formatAcl } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
+import { normalizeCleanupPolicy } from '../model/cleanup-policy.js';
 
 export type DriftResource = 'topic' | 'acl' | 'user' | 'quota' | 'schema';
 export type DriftKind = 'missing' | 'unmanaged' | 'changed';
@@ -69,15 +70,7 @@ export function isManagedAcl(a: AclBinding, declaredPrincipals: ReadonlySet<stri
 
 /** Kafka keeps list values in the order they were written; compare them as sets. */
 function normalizeConfigValue(key: string, value: string): string {
-  if (key === 'cleanup.policy') {
-    return value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .sort()
-      .join(',');
-  }
-  return value;
+  return key === 'cleanup.policy' ? normalizeCleanupPolicy(value) : value;
 }
 
 /** Compares a resolved spec with a collected cluster state. Pure. */

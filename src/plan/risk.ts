@@ -1,16 +1,19 @@
 /**
  * Risk labels for planned changes and the plan value renderers consume. Pure: takes the spec,
  * the mapped terraform changes and (optionally) what the live cluster has, returns values.
+ * Topic changes are judged by the shared change-safety rules (src/safety), so `plan` and
+ * `validate --against/--live` agree.
  *
  * destructive: data is lost (topic delete or replace).
  * risky: the change is allowed but can hurt running clients (see computeRisks).
  * safe: everything else.
  */
-import type { LiveTopic } from '../cluster/port.js';
 import type { ResolvedSpec } from '../manifest/types.js';
-import { summarizeChanges, type AttributeChange, type PlannedChange } from './terraform-plan.js';
+import { classifyTopicChange, type ChangeRisk } from '../safety/classify-topic-change.js';
+import { declaredTopicFacts, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
+import { summarizeChanges, type PlannedChange } from './terraform-plan.js';
 
-export type RiskLevel = 'safe' | 'risky' | 'destructive';
+export type RiskLevel = 'safe' | ChangeRisk;
 
 export interface RiskedChange extends PlannedChange {
   risk: RiskLevel;
@@ -18,11 +21,8 @@ export interface RiskedChange extends PlannedChange {
   reasons: string[];
 }
 
-/** What the live cluster says about a topic; only the fields risk needs. */
-export type LiveTopicFacts = Pick<LiveTopic, 'name' | 'partitions' | 'replicationFactor' | 'config'>;
-
-/** Kafka's broker default for retention.ms (7 days), assumed when a topic does not set it. */
-export const KAFKA_DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Kept for src/deploy/deploy.ts until it imports TopicFacts from src/safety itself. */
+export type { TopicFacts as LiveTopicFacts } from '../safety/topic-facts.js';
 
 export interface PolicyViolation {
   /** The change the policy forbids, as `delete topic orders.placed`. */
@@ -55,92 +55,59 @@ export interface KafkaformPlan {
 
 const RANK: Record<RiskLevel, number> = { safe: 0, risky: 1, destructive: 2 };
 
-function attr(c: PlannedChange, name: string): AttributeChange | undefined {
-  return c.changes.find((a) => a.attribute === name);
-}
-
 function num(v: unknown): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
 }
 
-function policies(v: unknown): string[] {
-  return typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean).sort() : [];
-}
+const ATTRIBUTE_FIELDS = { partitions: 'partitions', replication_factor: 'replicationFactor' } as const;
 
-function formatMs(ms: number): string {
-  if (ms < 0) return 'forever';
-  // Days, not weeks: topics.yaml users write 7d far more often than 1w.
-  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']];
-  for (const [size, unit] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
-
-function topicRisks(spec: ResolvedSpec, c: PlannedChange, live: Map<string, LiveTopicFacts>): { risk: RiskLevel; reasons: string[] } {
-  const reasons: string[] = [];
-  if (c.action === 'delete') {
-    return { risk: 'destructive', reasons: ['deletes the topic and every message in it'] };
+/**
+ * Both sides of a planned topic change as facts. Terraform lists only the attributes that change:
+ * the rest is what topics.yaml declares (terraform applies it) on both sides. An old value terraform
+ * does not know (a config its state never held) is taken from the live topic, else left unset.
+ */
+function sidesOf(c: PlannedChange, declared: TopicFacts | undefined, live: TopicFacts | undefined): { before: TopicFacts; after: TopicFacts } {
+  const after: TopicFacts = declared ? { ...declared, config: { ...declared.config } } : { name: c.name, partitions: 0, replicationFactor: 0, config: {} };
+  const before: TopicFacts = { ...after, config: { ...after.config } };
+  for (const a of c.changes) {
+    const field = ATTRIBUTE_FIELDS[a.attribute as keyof typeof ATTRIBUTE_FIELDS];
+    if (field) {
+      const [b, n] = [num(a.before) ?? live?.[field], num(a.after)];
+      if (b !== undefined) before[field] = b;
+      if (n !== undefined) after[field] = n;
+    } else if (a.attribute.startsWith('config.')) {
+      const key = a.attribute.slice('config.'.length);
+      const b = a.before ?? live?.config[key];
+      if (b === undefined || b === null) delete before.config[key];
+      else before.config[key] = String(b);
+      if (a.after === undefined || a.after === null) delete after.config[key];
+      else after.config[key] = String(a.after);
+    }
   }
-  const parts = attr(c, 'partitions');
-  const pBefore = num(parts?.before) ?? live.get(c.name)?.partitions;
-  const pAfter = num(parts?.after);
+  return { before, after };
+}
+
+interface TopicRiskContext {
+  spec: ResolvedSpec;
+  live: Map<string, TopicFacts>;
+  defaults?: TopicDefaults;
+}
+
+function topicRisks(c: PlannedChange, ctx: TopicRiskContext): { risk: RiskLevel; reasons: string[] } {
+  if (c.action !== 'update' && c.action !== 'replace' && c.action !== 'delete') return { risk: 'safe', reasons: [] };
+  const t = ctx.spec.topics.find((d) => d.name === c.name);
+  const { before, after } = sidesOf(c, t && declaredTopicFacts(t), ctx.live.get(c.name));
+  const findings = classifyTopicChange(before, c.action === 'delete' ? undefined : after, { allowTopicDeletion: ctx.spec.policy.allowTopicDeletion, defaults: ctx.defaults });
   if (c.action === 'replace') {
+    // Replacing loses everything anyway: only say what forces it, and a partition decrease.
     const why = c.replacePaths?.length ? ` (forced by ${c.replacePaths.join(', ')})` : '';
-    reasons.push(`destroys and recreates the topic${why}: every message in it is lost`);
-    if (pBefore !== undefined && pAfter !== undefined && pAfter < pBefore) {
-      reasons.push(`partitions ${pBefore} → ${pAfter}: Kafka cannot remove partitions`);
-    }
-    return { risk: 'destructive', reasons };
+    const decrease = findings.filter((f) => f.code === 'partition-decrease').map((f) => f.reason);
+    return { risk: 'destructive', reasons: [`destroys and recreates the topic${why}: every message in it is lost`, ...decrease] };
   }
-  if (c.action !== 'update') return { risk: 'safe', reasons };
-
-  const declared = spec.topics.find((t) => t.name === c.name);
-  if (pBefore !== undefined && pAfter !== undefined && pAfter < pBefore) {
-    return { risk: 'destructive', reasons: [`partitions ${pBefore} → ${pAfter}: Kafka cannot remove partitions`] };
-  }
-
-  const rf = attr(c, 'replication_factor');
-  if (rf && num(rf.before) !== num(rf.after)) {
-    reasons.push(
-      `replication factor ${String(rf.before)} → ${String(rf.after)}: Kafka reassigns the replicas and copies every partition between brokers (unthrottled), which loads the cluster for the duration`,
-    );
-  }
-
-  const cp = attr(c, 'config.cleanup.policy');
-  const beforePolicy = policies(cp ? cp.before : live.get(c.name)?.config['cleanup.policy']);
-  const afterPolicy = cp ? policies(cp.after) : policies(declared?.config['cleanup.policy']);
-  if (cp && beforePolicy.join(',') !== afterPolicy.join(',')) {
-    const from = beforePolicy.length ? beforePolicy.join(',') : 'delete (default)';
-    const to = afterPolicy.length ? afterPolicy.join(',') : 'delete (default)';
-    const awayFromCompact = beforePolicy.includes('compact') && !afterPolicy.includes('compact');
-    reasons.push(
-      `cleanup.policy ${from} → ${to}: ` +
-        (awayFromCompact
-          ? 'the latest value per key is no longer kept: records older than retention are deleted'
-          : 'changes which records the broker keeps; consumers relying on the old behaviour may break'),
-    );
-  }
-
-  const ret = attr(c, 'config.retention.ms');
-  if (ret) {
-    const before = num(ret.before) ?? num(live.get(c.name)?.config['retention.ms']) ?? KAFKA_DEFAULT_RETENTION_MS;
-    const after = num(ret.after) ?? KAFKA_DEFAULT_RETENTION_MS;
-    const cut = after >= 0 && (before < 0 || after * 2 < before);
-    if (cut) {
-      reasons.push(`retention ${formatMs(before)} → ${formatMs(after)} (cut by more than half): records older than ${formatMs(after)} are deleted soon after the change`);
-    }
-  }
-
-  const compacted = afterPolicy.includes('compact') || beforePolicy.includes('compact');
-  const keyed = declared?.schema?.key !== undefined;
-  if (pBefore !== undefined && pAfter !== undefined && pAfter > pBefore && (compacted || keyed)) {
-    reasons.push(
-      `partitions ${pBefore} → ${pAfter} on a ${[compacted ? 'compacted' : '', keyed ? 'keyed' : ''].filter(Boolean).join(', ')} topic: ` +
-        'keys move to other partitions, so per-key ordering breaks and compaction keeps old values of a key in its old partition',
-    );
-  }
-  return { risk: reasons.length ? 'risky' : 'safe', reasons };
+  const risk = findings.reduce<RiskLevel>((worst, f) => (RANK[f.risk] > RANK[worst] ? f.risk : worst), 'safe');
+  return { risk, reasons: findings.map((f) => f.reason) };
 }
 
 function otherRisks(spec: ResolvedSpec, c: PlannedChange): { risk: RiskLevel; reasons: string[] } {
@@ -162,11 +129,14 @@ function otherRisks(spec: ResolvedSpec, c: PlannedChange): { risk: RiskLevel; re
   return { risk: 'safe', reasons: [] };
 }
 
-/** Labels each change safe, risky or destructive, with the reasons. `live` refines "before" values terraform does not know. */
-export function computeRisks(spec: ResolvedSpec, changes: PlannedChange[], live: LiveTopicFacts[] = []): RiskedChange[] {
-  const byName = new Map(live.map((t) => [t.name, t]));
+/**
+ * Labels each change safe, risky or destructive, with the reasons. `live` refines "before" values
+ * terraform does not know; `defaults` says what an unset retention is (default: Kafka's 7 days).
+ */
+export function computeRisks(spec: ResolvedSpec, changes: PlannedChange[], live: TopicFacts[] = [], defaults?: TopicDefaults): RiskedChange[] {
+  const ctx: TopicRiskContext = { spec, live: new Map(live.map((t) => [t.name, t])), defaults };
   return changes.map((c) => {
-    const r = c.resource === 'topic' ? topicRisks(spec, c, byName) : otherRisks(spec, c);
+    const r = c.resource === 'topic' ? topicRisks(c, ctx) : otherRisks(spec, c);
     return { ...c, ...r };
   });
 }
@@ -188,32 +158,27 @@ export function computePolicyViolations(spec: ResolvedSpec, changes: RiskedChang
  * runs: the provider would plan a replace, and prevent_destroy would make terraform fail with an
  * error that does not say why.
  */
-export function computePartitionDecreases(spec: ResolvedSpec, live: LiveTopicFacts[]): PlanError[] {
+export function computePartitionDecreases(spec: ResolvedSpec, live: TopicFacts[]): PlanError[] {
   const byName = new Map(live.map((t) => [t.name, t]));
-  const out: PlanError[] = [];
-  for (const t of spec.topics) {
-    const l = byName.get(t.name);
-    if (!l || t.partitions >= l.partitions) continue;
-    out.push({
-      code: 'partition-decrease',
-      resource: `topic ${t.name}`,
-      message: `topic ${t.name}: partitions ${l.partitions} → ${t.partitions} is a decrease; Kafka cannot remove partitions from a topic (only delete and recreate it, losing its data)`,
-      hint: `set topics.${t.name}.partitions back to ${l.partitions} or more; to really shrink it, create a new topic and migrate the data`,
-    });
-  }
-  return out;
+  return spec.topics.flatMap((t) =>
+    classifyTopicChange(byName.get(t.name), declaredTopicFacts(t))
+      .filter((f) => f.code === 'partition-decrease')
+      .map((f) => ({ code: 'partition-decrease' as const, resource: `topic ${t.name}`, message: f.message, hint: f.hint })),
+  );
 }
 
 export interface ComputePlanInput {
   spec: ResolvedSpec;
   changes: PlannedChange[];
-  live?: LiveTopicFacts[];
+  live?: TopicFacts[];
+  /** What an unset retention is: the broker's value when the cluster was read, else Kafka's default. */
+  defaults?: TopicDefaults;
   errors?: PlanError[];
 }
 
 /** The plan value: risk-labelled changes, the summary, and what blocks it. */
 export function computePlan(input: ComputePlanInput): KafkaformPlan {
-  const changes = computeRisks(input.spec, input.changes, input.live).sort(
+  const changes = computeRisks(input.spec, input.changes, input.live, input.defaults).sort(
     (a, b) => RANK[b.risk] - RANK[a.risk] || 0,
   );
   const counts = summarizeChanges(changes);

@@ -52,10 +52,11 @@ describe('compareSpecs', () => {
     expect(d).toMatchObject([{ severity: 'warning', code: 'replication-factor-change', path: 'topics.orders.replicationFactor' }]);
   });
 
-  it('leaving compaction is a warning, entering it is not', () => {
-    expect(compare('topics:\n  p: { cleanupPolicy: compact }\n', 'topics:\n  p: { cleanupPolicy: delete }\n')).toMatchObject([{ severity: 'warning', code: 'cleanup-policy-change' }]);
-    expect(compare('topics:\n  p: { cleanupPolicy: delete }\n', 'topics:\n  p: { cleanupPolicy: compact }\n')).toEqual([]);
-    expect(compare('topics:\n  p: { cleanupPolicy: compact }\n', 'topics:\n  p: { cleanupPolicy: [compact, delete] }\n')).toEqual([]);
+  it('any cleanup.policy change is a warning (leaving compaction, entering it, adding delete)', () => {
+    expect(compare('topics:\n  p: { cleanupPolicy: compact }\n', 'topics:\n  p: { cleanupPolicy: delete }\n')).toMatchObject([{ severity: 'warning', code: 'cleanup-policy-change', path: 'topics.p.cleanupPolicy' }]);
+    expect(compare('topics:\n  p: { cleanupPolicy: delete }\n', 'topics:\n  p: { cleanupPolicy: compact }\n')).toMatchObject([{ severity: 'warning', code: 'cleanup-policy-change' }]);
+    expect(compare('topics:\n  p: { cleanupPolicy: compact }\n', 'topics:\n  p: { cleanupPolicy: [compact, delete] }\n')).toMatchObject([{ severity: 'warning', code: 'cleanup-policy-change' }]);
+    expect(compare('topics:\n  p: { cleanupPolicy: [delete, compact] }\n', 'topics:\n  p: { cleanupPolicy: [compact, delete] }\n')).toEqual([]);
   });
 
   it('a retention cut by more than half is a warning; by half or less it is not', () => {

@@ -100,7 +100,7 @@ describe('computeRisks', () => {
     const s = spec();
     const cut = risksOf(s, plan(rc('kafka_topic', ['update'], topic('orders', 3, { 'retention.ms': '604800000' }), topic('orders', 3, { 'retention.ms': '86400000' }))));
     expect(cut[0]!.risk).toBe('risky');
-    expect(cut[0]!.reasons[0]).toMatch(/retention 7d → 1d/);
+    expect(cut[0]!.reasons[0]).toMatch(/retention 1w → 1d/);
     const half = risksOf(s, plan(rc('kafka_topic', ['update'], topic('orders', 3, { 'retention.ms': '604800000' }), topic('orders', 3, { 'retention.ms': '302400000' }))));
     expect(half[0]!.risk).toBe('safe');
     const longer = risksOf(s, plan(rc('kafka_topic', ['update'], topic('orders', 3, { 'retention.ms': '86400000' }), topic('orders', 3, { 'retention.ms': '-1' }))));
