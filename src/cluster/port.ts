@@ -63,11 +63,3 @@ export interface ClusterPort {
   deleteAcls(acls: AclBinding[]): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Reads the whole cluster in a few batched requests. */
-export async function collectClusterState(port: ClusterPort, opts: { includeInternal?: boolean } = {}): Promise<ClusterState> {
-  const info = await port.describeCluster();
-  const names = (await port.listTopics()).filter((n) => opts.includeInternal || !n.startsWith('__'));
-  const [topics, acls] = await Promise.all([port.describeTopics(names), port.listAcls()]);
-  return { info, topics: topics.sort((a, b) => a.name.localeCompare(b.name)), acls, notChecked: [] };
-}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclKey } from '../../src/acl/derive.js';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
-import { collectClusterState } from '../../src/cluster/port.js';
+import { collectClusterState } from '../../src/cluster/collect.js';
 import { deployStack } from '../../src/deploy/deploy.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { main } from '../../src/cli/main.js';

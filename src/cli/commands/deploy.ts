@@ -1,5 +1,5 @@
 import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
-import { collectClusterState } from '../../cluster/port.js';
+import { collectClusterState } from '../../cluster/collect.js';
 import { deployStack } from '../../deploy/deploy.js';
 import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';

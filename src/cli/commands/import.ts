@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
-import { collectLiveState, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
+import { collectLiveState, DEFAULT_COLLECT_TIMEOUT_MS } from '../../cluster/collect.js';
 import { computeImport } from '../../import/compute-import.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { parseSpecDocument } from '../../manifest/document.js';
@@ -42,7 +42,7 @@ export const importCommand: Command = {
     force: { type: 'boolean', description: 'Overwrite the output file if it exists' },
     name: { type: 'string', value: 'NAME', description: 'cluster.name in the written file', default: 'imported' },
     'kafka-version': { type: 'string', value: 'VERSION', description: "Kafka version the configs are checked against ('3.9' or '4.x')", default: '4' },
-    timeout: { type: 'string', value: 'SECONDS', description: 'Give up when the cluster cannot be read within this time', default: String(DEFAULT_DRIFT_TIMEOUT_MS / 1000) },
+    timeout: { type: 'string', value: 'SECONDS', description: 'Give up when the cluster cannot be read within this time', default: String(DEFAULT_COLLECT_TIMEOUT_MS / 1000) },
   },
   async run({ args, io }) {
     const out = resolve(str(args.output)!);
@@ -51,7 +51,7 @@ export const importCommand: Command = {
     }
     if (!existsSync(dirname(out))) throw new UserError(`directory ${dirname(out)} does not exist`, 'create it first, or choose another -o');
     const env = str(args.env);
-    const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_DRIFT_TIMEOUT_MS);
+    const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_COLLECT_TIMEOUT_MS);
     const major = String(args['kafka-version'] ?? '4').startsWith('3') ? 3 : 4;
     const rc = await resolveConnection(connectionOnlySpec(out, env ?? 'default'), connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')}`);

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
-import { collectLiveState } from '../../drift/collect-drift.js';
+import { collectLiveState } from '../../cluster/collect.js';
 import { compareSpecs, computeLiveBaseline } from '../../manifest/compare.js';
 import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
 import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
