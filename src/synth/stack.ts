@@ -129,13 +129,16 @@ export interface SynthOptions {
 
 /** Synthesizes one stack per spec into `outdir/stacks/<env>/cdk.tf.json`; returns the stack dirs. */
 export function synthStacks(specs: ResolvedSpec[], opts: SynthOptions): Map<string, string> {
-  const app = new App({ outdir: opts.outdir, skipValidation: false, context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' } });
+  const writeOnlySecrets = opts.writeOnlySecrets ?? true;
+  // cdktn refuses write-only attributes unless the project targets Terraform ≥ 1.11; cdktf ignores the key.
+  const targetVersions = writeOnlySecrets ? { targetVersions: { terraform: '>=1.11.0' } } : {};
+  const app = new App({ outdir: opts.outdir, skipValidation: false, context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true', ...targetVersions } });
   const dirs = new Map<string, string>();
   for (const spec of specs) {
     new KafkaformStack(app, spec, {
       outdir: opts.outdir,
       stateDir: opts.stateDir ?? resolve(spec.file, '..'),
-      writeOnlySecrets: opts.writeOnlySecrets ?? true,
+      writeOnlySecrets,
     });
     dirs.set(spec.environment, join(resolve(opts.outdir), 'stacks', spec.environment));
   }
