@@ -73,6 +73,21 @@ describe('compareSpecs', () => {
     expect(compare('topics:\n  p: { partitions: 3 }\n', 'topics:\n  p: { partitions: 6 }\n')).toEqual([]);
   });
 
+  it('a partition increase on a keyed topic (schema key) is a warning like a compacted one', () => {
+    const keyed = (n: number) => `topics:\n  p: { partitions: ${n}, schema: { key: p-key.avsc } }\n`;
+    expect(compare(keyed(3), keyed(6))).toMatchObject([{ severity: 'warning', code: 'partition-increase-keyed', path: 'topics.p.partitions' }]);
+    expect(compare(keyed(3), keyed(6))[0]!.message).toMatch(/on a keyed topic/);
+  });
+
+  it("an unset retention is Kafka's default unless the broker's is given, and the message says which", () => {
+    const [d] = compare('topics:\n  o: {}\n', 'topics:\n  o: { retention: 1d }\n');
+    expect(d).toMatchObject({ severity: 'warning', code: 'retention-cut', path: 'topics.o.retention' });
+    expect(d!.message).toMatch(/retention 1w \(unset: Kafka's default; the broker's was not read\) → 1d/);
+    const next = resolved('topics:\n  o: { retention: 1d }\n');
+    const withBroker = compareSpecs(resolved('topics:\n  o: {}\n').spec, next.spec, { defaults: { retentionMs: 36 * 3_600_000, source: 'broker' } });
+    expect(withBroker).toEqual([]);
+  });
+
   it('a new topic is not a risk', () => {
     expect(compare('topics:\n  a: {}\n', 'topics:\n  a: {}\n  b: {}\n')).toEqual([]);
   });

@@ -115,6 +115,12 @@ describe('computeRisks', () => {
     expect(c!.reasons[0]).toMatch(/cleanup.policy compact → delete: the latest value per key is no longer kept/);
   });
 
+  it('entering compaction is risky too: keyless producers start failing', () => {
+    const [c] = risksOf(spec(), plan(rc('kafka_topic', ['update'], topic('orders', 3, { 'cleanup.policy': 'delete' }), topic('orders', 3, { 'cleanup.policy': 'compact' }))));
+    expect(c!.risk).toBe('risky');
+    expect(c!.reasons[0]).toMatch(/^cleanup.policy delete → compact: .*records without a key are rejected/);
+  });
+
   it('an ACL removal from a declared service is risky; from an undeclared principal it is safe', () => {
     const r = risksOf(
       spec(),
@@ -138,6 +144,15 @@ describe('computeRisks', () => {
     const withLive = computeRisks(spec(), computePlanChanges(p), live);
     expect(withLive[0]!.risk).toBe('risky');
     expect(withLive[0]!.reasons[0]).toMatch(/retention forever → 5d/);
+  });
+
+  it("says when an unset old retention was taken as Kafka's default, or as the broker's", () => {
+    const p = plan(rc('kafka_topic', ['update'], topic('orders', 3), topic('orders', 3, { 'retention.ms': String(86_400_000) })));
+    const [c] = risksOf(spec(), p);
+    expect(c!.risk).toBe('risky');
+    expect(c!.reasons[0]).toMatch(/^retention 1w \(unset: Kafka's default; the broker's was not read\) → 1d/);
+    const broker = computePlan({ spec: spec(), changes: computePlanChanges(p), defaults: { retentionMs: 30 * 86_400_000, source: 'broker' } });
+    expect(broker.changes[0]!.reasons[0]).toMatch(/^retention 30d \(unset: the broker's default\) → 1d/);
   });
 });
 
