@@ -12,10 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { KafkajsClusterPort } from '../src/cluster/kafkajs-adapter.js';
 import type { Connection } from '../src/cluster/port.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster.js';
 import { ensureKafkaJars, javaExecutable } from '../src/dev/kafka-dist.js';
-import { createLoadClient, type LoadClientName } from '../src/loadtest/client.js';
+import { createLoadClient, type LoadClientName } from '../src/loadtest/create-load-client.js';
 import { runLoad } from '../src/loadtest/runner.js';
 import type { Workload } from '../src/loadtest/workload.js';
 
@@ -32,7 +33,7 @@ const cluster = await startDevCluster({ name, dataDir, brokers: 1, basePort, hea
 const connection: Connection = { bootstrapServers: cluster.bootstrapServers };
 try {
   const client = createLoadClient(connection, values.client as LoadClientName | undefined);
-  const admin = client.createAdmin();
+  const admin = new KafkajsClusterPort(connection);
   await admin.createTopic({ name: 'bench-java', partitions: PARTITIONS, replicationFactor: 1 });
   await admin.close();
 

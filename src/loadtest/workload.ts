@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { Size } from '../model/units.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { UserError } from '../errors.js';
-import type { Acks, Compression } from './client.js';
+import type { Acks, Compression } from './load-client.js';
 import { MIN_MESSAGE_BYTES } from './message.js';
 
 export const LOADTEST_TOPIC_PREFIX = 'kafkaform-loadtest.';

@@ -4,9 +4,8 @@
  * and the report shows the disturbance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import kafkajs from 'kafkajs';
+import { createKafka } from '../../src/cluster/kafkajs-adapter.js';
 import { killBroker } from '../../src/dev/cluster.js';
-import { kafkajsSasl } from '../../src/loadtest/client.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
@@ -46,7 +45,7 @@ afterAll(async () => {
 
 /** The broker leading partition 0 of the topic: killing it forces a leader election the producer must ride out. */
 async function leaderOf(topic: string): Promise<number> {
-  const admin = new kafkajs.Kafka({ brokers: tc.cluster.bootstrapServers, logLevel: kafkajs.logLevel.NOTHING, ...kafkajsSasl(tc.connection) }).admin();
+  const admin = createKafka({ ...tc.connection, bootstrapServers: tc.cluster.bootstrapServers }).admin();
   await admin.connect();
   try {
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import avsc from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { createLoadClient } from '../../src/loadtest/client.js';
+import { createLoadClient } from '../../src/loadtest/create-load-client.js';
 import { decodeRecordValue } from '../../src/loadtest/message.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';

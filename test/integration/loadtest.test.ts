@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measurementsFromReport, planCapacity } from '../../src/capacity/plan.js';
 import { main } from '../../src/cli/main.js';
-import { createLoadClient } from '../../src/loadtest/client.js';
-import { renderHtml } from '../../src/loadtest/report.js';
+import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
+import { renderHtml } from '../../src/loadtest/render-report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { MAX_RATE_GROWTH, runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
@@ -67,7 +67,7 @@ function cliArgs(...extra: string[]): string[] {
 }
 
 async function loadTestTopicsOnCluster(): Promise<string[]> {
-  const port = createLoadClient(tc.connection).createAdmin();
+  const port = new KafkajsClusterPort(tc.connection);
   try {
     return (await port.listTopics()).filter((t) => t.startsWith('kafkaform-loadtest.'));
   } finally {
@@ -115,7 +115,7 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     const left = await loadTestTopicsOnCluster();
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^kafkaform-loadtest\.customers\.profile\./);
-    const port = createLoadClient(tc.connection).createAdmin();
+    const port = new KafkajsClusterPort(tc.connection);
     try {
       const [live] = await port.describeTopics(left);
       // The copy has the declared topic's partitions and configs (a compacted topic stays compacted).

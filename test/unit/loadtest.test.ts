@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../src/loadtest/histogram.js';
 import { DeliveryLedger } from '../../src/loadtest/ledger.js';
 import { decodeRecordValue, encodeRecordValue, HEADER_BYTES } from '../../src/loadtest/message.js';
-import { deliveryVerdict, renderHtml, renderMarkdown, renderReport, renderText } from '../../src/loadtest/report.js';
+import { deliveryVerdict, renderHtml, renderMarkdown, renderReport, renderText } from '../../src/loadtest/render-report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { computeWorkload, loadTestTopicName, parseDurationFlag, parseRateFlag, parseSizeFlag } from '../../src/loadtest/workload.js';
 import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolveConnection } from '../../cluster/connection.js';
-import { renderReport, type ReportFormat } from '../../loadtest/report.js';
+import { renderReport, type ReportFormat } from '../../loadtest/render-report.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { runLoad, type LiveProgress } from '../../loadtest/runner.js';
 import { attachSchemaPayloads } from '../../loadtest/schema-payloads.js';
