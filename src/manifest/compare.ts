@@ -3,7 +3,7 @@
  * versions of one environment (src/safety), as diagnostics positioned in the next file. Pure.
  */
 import { classifyTopicChange } from '../safety/classify-topic-change.js';
-import { declaredTopicFacts, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
+import { computeTopicDefaults, declaredTopicFacts, type TopicFacts } from '../safety/topic-facts.js';
 import type { Diagnostic } from './diagnostics.js';
 import { formatPath, type PathSegment, type Position } from './document.js';
 import type { ResolvedSpec, ResolvedTopic } from './types.js';
@@ -13,8 +13,11 @@ export interface CompareOptions {
   positionOf?: (path: readonly PathSegment[], opts?: { key?: boolean }) => Position;
   /** Shown in messages: where the previous version came from (`main:topics.yaml`). */
   previousLabel?: string;
-  /** What an unset retention means: the broker's value when the live cluster was read, else Kafka's default. */
-  defaults?: TopicDefaults;
+  /**
+   * The broker's effective topic-config defaults (ClusterState.brokerDefaults) when the live cluster
+   * was read: an unset retention is then the broker's value, else Kafka's default (the message says which).
+   */
+  brokerDefaults?: Readonly<Record<string, string>>;
 }
 
 /** Where a topic is written in topics.yaml: generated `.dlq` topics live under their source's deadLetter. */
@@ -24,7 +27,7 @@ function topicPath(t: ResolvedTopic): PathSegment[] {
 
 /** Compares two resolved versions of the same environment; returns errors and risky-change warnings. */
 export function compareSpecs(previous: ResolvedSpec, next: ResolvedSpec, opts: CompareOptions = {}): Diagnostic[] {
-  const classify = { allowTopicDeletion: next.policy.allowTopicDeletion, previousLabel: opts.previousLabel ?? 'the previous version', defaults: opts.defaults };
+  const classify = { allowTopicDeletion: next.policy.allowTopicDeletion, previousLabel: opts.previousLabel ?? 'the previous version', defaults: computeTopicDefaults(opts.brokerDefaults) };
   const nextByName = new Map(next.topics.map((t) => [t.name, t]));
   const out: Diagnostic[] = [];
   for (const before of previous.topics) {

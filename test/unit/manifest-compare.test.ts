@@ -84,7 +84,7 @@ describe('compareSpecs', () => {
     expect(d).toMatchObject({ severity: 'warning', code: 'retention-cut', path: 'topics.o.retention' });
     expect(d!.message).toMatch(/retention 1w \(unset: Kafka's default; the broker's was not read\) → 1d/);
     const next = resolved('topics:\n  o: { retention: 1d }\n');
-    const withBroker = compareSpecs(resolved('topics:\n  o: {}\n').spec, next.spec, { defaults: { retentionMs: 36 * 3_600_000, source: 'broker' } });
+    const withBroker = compareSpecs(resolved('topics:\n  o: {}\n').spec, next.spec, { brokerDefaults: { 'retention.ms': String(36 * 3_600_000) } });
     expect(withBroker).toEqual([]);
   });
 

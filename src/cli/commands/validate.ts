@@ -64,7 +64,7 @@ export const validateCommand: Command = {
       const conn = await resolveConnection(spec, flags, { startEmbedded: false });
       const state = await collectLiveState(conn.connection);
       result.diagnostics.push(
-        ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${conn.connection.bootstrapServers.join(',')})` }),
+        ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${conn.connection.bootstrapServers.join(',')})`, brokerDefaults: state.brokerDefaults }),
       );
     }
     sortDiagnostics(result.diagnostics);
