@@ -1,8 +1,8 @@
-/** The real ClusterPort over kafkajs: the only module that imports kafkajs for admin work. */
+/** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. */
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import type { AclBinding, AclOperation, PatternType, ResourceType } from '../manifest/types.js';
-import { UserError } from '../errors.js';
+import { classifyKafkajsError } from './classify-error.js';
 import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 import { kafkajsSasl } from './sasl.js';
@@ -56,38 +56,6 @@ export function createKafka(conn: Connection, clientId?: string): Kafka {
   return new KafkaClient(kafkajsConfig(conn, clientId));
 }
 
-/** Turns kafkajs connection failures into one clear UserError. */
-function explain(e: unknown, conn: Connection): never {
-  const err = e as Error & { type?: string };
-  const msg = err?.message ?? String(e);
-  if (/SASL|Authentication/i.test(msg) || err.type === 'SASL_AUTHENTICATION_FAILED') {
-    throw new UserError(`authentication to ${conn.bootstrapServers.join(',')} failed: ${msg}`, 'check the SASL username, mechanism and password (sasl.passwordFrom / KAFKAFORM_SASL_PASSWORD)');
-  }
-  // Before the generic "cannot reach": these connect errors have a specific cause and fix.
-  if (/certificate|CERT_|self[- ]signed|unable to (get|verify)|SSL routines|handshake|wrong version number|altnames/i.test(msg)) {
-    throw new UserError(
-      `TLS connection to ${conn.bootstrapServers.join(',')} failed: ${msg}`,
-      /alert.*(certificate|unknown ca)|alert number 4[2-9]/i.test(msg)
-        ? 'the broker rejected the client certificate: check --cert-file/--key-file (KAFKAFORM_TLS_CERT_FILE/KEY_FILE, cluster.tls.certFile/keyFile); it must be signed by a CA the broker trusts'
-        : conn.tls?.enabled
-        ? "check --ca-file / KAFKAFORM_TLS_CA_FILE / cluster.tls.caFile: it must be the CA that signed the broker's certificate, and the certificate must name the host you connect to"
-        : 'the server expects TLS: pass --tls (and --ca-file for a private CA)',
-    );
-  }
-  if (!conn.tls?.enabled && /Closed connection|socket hang up|ECONNRESET/i.test(msg)) {
-    // A TLS listener drops a plaintext client without a word: that is all kafkajs can report.
-    throw new UserError(
-      `cannot reach Kafka at ${conn.bootstrapServers.join(',')}: ${msg} (the broker closed the connection: it may require TLS or SASL)`,
-      'if the listener uses TLS, pass --tls (and --ca-file for a private CA); with SASL, --sasl-username and KAFKAFORM_SASL_PASSWORD',
-    );
-  }
-  if (/ECONNREFUSED|connect|Connection timeout|ENOTFOUND|broker.*not.*available/i.test(msg)) {
-    throw new UserError(`cannot reach Kafka at ${conn.bootstrapServers.join(',')}: ${msg}`, 'check --bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS, or start the local cluster with `kafkaform dev up`');
-  }
-  if (/authoriz/i.test(msg)) throw new UserError(`not authorized: ${msg}`, 'the principal kafkaform connects as needs Describe/DescribeConfigs on topics and Describe on the cluster (or super-user)');
-  throw e;
-}
-
 export class KafkajsClusterPort implements ClusterPort {
   private admin: Admin;
   private connected: Promise<void> | undefined;
@@ -98,7 +66,9 @@ export class KafkajsClusterPort implements ClusterPort {
   }
 
   private async ready(): Promise<Admin> {
-    this.connected ??= this.admin.connect().catch((e) => explain(e, this.conn));
+    this.connected ??= this.admin.connect().catch((e: unknown) => {
+      throw classifyKafkajsError(e, this.conn);
+    });
     await this.connected;
     return this.admin;
   }
@@ -108,7 +78,7 @@ export class KafkajsClusterPort implements ClusterPort {
     try {
       return await f(admin);
     } catch (e) {
-      explain(e, this.conn);
+      throw classifyKafkajsError(e, this.conn);
     }
   }
 
