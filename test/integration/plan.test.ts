@@ -114,7 +114,7 @@ describe('plan and deploy from a deployed state', () => {
       { attribute: 'config.retention.ms', before: '604800000', after: '86400000' },
       { attribute: 'partitions', before: 2, after: 4 },
     ]);
-    expect(orders.reasons).toEqual([expect.stringMatching(/^retention 7d → 1d \(cut by more than half\)/)]);
+    expect(orders.reasons).toEqual([expect.stringMatching(/^retention 1w → 1d \(cut by more than half\)/)]);
     expect(p.changes.find((c) => c.name === 'shop.customers')!.reasons).toEqual([expect.stringMatching(/^partitions 1 → 2 on a compacted topic/)]);
     expect(p.summary).toEqual({ create: 3, update: 2, replace: 0, delete: 0, destructive: 0, risky: 2, safe: 3 });
   });

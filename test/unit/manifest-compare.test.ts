@@ -66,7 +66,7 @@ describe('compareSpecs', () => {
     expect(compare('topics:\n  o: { retention: 1d }\n', 'topics:\n  o: { retention: forever }\n')).toEqual([]);
   });
 
-  it('a partition increase is a warning on a compacted topic only', () => {
+  it('a partition increase is a warning on a compacted topic, not on a plain one', () => {
     expect(compare('topics:\n  p: { cleanupPolicy: compact, partitions: 3 }\n', 'topics:\n  p: { cleanupPolicy: compact, partitions: 6 }\n')).toMatchObject([
       { severity: 'warning', code: 'partition-increase-keyed' },
     ]);
