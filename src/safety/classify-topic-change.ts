@@ -67,6 +67,11 @@ function deletion(before: TopicFacts, opts: ClassifyOptions): ChangeFinding {
   };
 }
 
+/** A change that works but can hurt running clients: validate warns, plan labels it risky. */
+function risky(code: ChangeCode, field: ChangeFinding['field'], topic: TopicFacts, reason: string, hint: string): ChangeFinding {
+  return { code, severity: 'warning', risk: 'risky', field, message: `topic ${topic.name}: ${reason}`, reason, hint };
+}
+
 const isCompacted = (t: TopicFacts) => parseCleanupPolicy(t.config['cleanup.policy']).includes('compact');
 
 function partitionChange(before: TopicFacts, after: TopicFacts): ChangeFinding | undefined {
@@ -90,15 +95,7 @@ function partitionChange(before: TopicFacts, after: TopicFacts): ChangeFinding |
   if (to <= from || !(compacted || keyed)) return undefined;
   const kind = [compacted ? 'compacted' : '', keyed ? 'keyed' : ''].filter(Boolean).join(', ');
   const reason = `partitions ${from} → ${to} on a ${kind} topic: keys move to other partitions, so per-key ordering breaks and compaction keeps old values of a key in its old partition`;
-  return {
-    code: 'partition-increase-keyed',
-    severity: 'warning',
-    risk: 'risky',
-    field: 'partitions',
-    message: `topic ${name}: ${reason}`,
-    reason,
-    hint: 'if consumers rely on per-key order or on one value per key, create a new topic with the new count and migrate instead',
-  };
+  return risky('partition-increase-keyed', 'partitions', after, reason, 'if consumers rely on per-key order or on one value per key, create a new topic with the new count and migrate instead');
 }
 
 function replicationChange(before: TopicFacts, after: TopicFacts): ChangeFinding | undefined {
@@ -106,15 +103,7 @@ function replicationChange(before: TopicFacts, after: TopicFacts): ChangeFinding
   const reason =
     `replication factor ${before.replicationFactor} → ${after.replicationFactor}: Kafka reassigns the replicas and copies every partition ` +
     'between brokers (unthrottled), which loads the cluster for the duration';
-  return {
-    code: 'replication-factor-change',
-    severity: 'warning',
-    risk: 'risky',
-    field: 'replicationFactor',
-    message: `topic ${after.name}: ${reason}`,
-    reason,
-    hint: 'the provider reassigns every partition at once, without a throttle: plan it for a quiet hour',
-  };
+  return risky('replication-factor-change', 'replicationFactor', after, reason, 'the provider reassigns every partition at once, without a throttle: plan it for a quiet hour');
 }
 
 /** An unset cleanup.policy is Kafka's `delete`. */
@@ -136,15 +125,13 @@ function cleanupPolicyChange(before: TopicFacts, after: TopicFacts): ChangeFindi
   ].filter((e): e is string => typeof e === 'string');
   const show = (t: TopicFacts, p: string[]) => (t.config['cleanup.policy'] === undefined ? `${p.join(',')} (default)` : p.join(','));
   const reason = `cleanup.policy ${show(before, from)} → ${show(after, to)}: ${effects.join('; ') || 'changes which records the broker keeps; consumers relying on the old behaviour may break'}`;
-  return {
-    code: 'cleanup-policy-change',
-    severity: 'warning',
-    risk: 'risky',
-    field: 'cleanupPolicy',
-    message: `topic ${after.name}: ${reason}`,
+  return risky(
+    'cleanup-policy-change',
+    'cleanupPolicy',
+    after,
     reason,
-    hint: 'make sure every producer and consumer of the topic expects the new policy (consumers rebuilding state from it, producers without keys) before deploying',
-  };
+    'make sure every producer and consumer of the topic expects the new policy (consumers rebuilding state from it, producers without keys) before deploying',
+  );
 }
 
 function retentionCut(before: TopicFacts, after: TopicFacts, defaults: TopicDefaults): ChangeFinding | undefined {
@@ -154,15 +141,7 @@ function retentionCut(before: TopicFacts, after: TopicFacts, defaults: TopicDefa
   // -1 is forever: any finite retention after it is a cut; a cut to forever never is.
   if (!(a.ms >= 0 && (b.ms < 0 || a.ms * 2 < b.ms))) return undefined;
   const reason = `retention ${b.label} → ${a.label} (cut by more than half): records older than ${formatDurationMs(a.ms)} are deleted soon after the change`;
-  return {
-    code: 'retention-cut',
-    severity: 'warning',
-    risk: 'risky',
-    field: 'retention',
-    message: `topic ${after.name}: ${reason}`,
-    reason,
-    hint: 'make sure no consumer lags or replays further back than the new retention; lower it in steps if unsure',
-  };
+  return risky('retention-cut', 'retention', after, reason, 'make sure no consumer lags or replays further back than the new retention; lower it in steps if unsure');
 }
 
 /** A topic's retention in ms; unset is the default, and the label says which default was assumed. */
