@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { collectDrift } from '../src/drift/collect-drift.js';
 import { deployStack, planStack } from '../src/deploy/deploy.js';
 import { terraformPlan } from '../src/deploy/terraform-runner.js';
-import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster.js';
+import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { readManifest, requireEnvironment } from '../src/manifest/validate.js';
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 1000);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KafkajsClusterPort } from '../src/cluster/kafkajs-adapter.js';
 import type { Connection } from '../src/cluster/port.js';
-import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster.js';
+import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { ensureKafkaJars, javaExecutable } from '../src/dev/kafka-dist.js';
 import { createLoadClient, type LoadClientName } from '../src/loadtest/create-load-client.js';
 import { runLoad } from '../src/loadtest/runner.js';

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import type { Admin, ITopicConfig, KafkaConfig, SASLOptions } from 'kafkajs';
-import { createDevScramUser, findFreeBasePort, startDevCluster, stopDevCluster, type DevCluster } from '../src/dev/cluster.js';
+import { findFreeBasePort, startDevCluster, stopDevCluster, type DevCluster } from '../src/dev/cluster/lifecycle.js';
+import { createDevScramUser } from '../src/dev/cluster/scram-users.js';
 import { DEFAULT_KAFKA_VERSION, KAFKA_3_VERSION } from '../src/dev/kafka-dist.js';
 
 const {

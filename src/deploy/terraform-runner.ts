@@ -12,11 +12,11 @@
  * again at apply, which passing the same `vars` does). The runner makes plan files 0600; delete
  * them after apply and never log show-json output verbatim.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraformError, UserError } from '../errors.js';
+import { isCommandNotFound, runCommand, trimBlankLines } from '../os/run-command.js';
 import type { Toolchain } from '../toolchain/provider.js';
 
 /** Only what the runner needs from a Toolchain. */
@@ -49,27 +49,8 @@ export interface RunResult {
 const TAIL_LINES = 40;
 export const LOCK_TIMEOUT = '-lock-timeout=30s';
 
-
-/**
- * Replaces every occurrence of each secret (and of its JSON-escaped form, as terraform prints
- * strings quoted) with `***`. Longer secrets are replaced first so a secret that contains
- * another is fully hidden. Empty secrets are ignored.
- */
-export function scrubSecrets(text: string, secrets: Iterable<string>): string {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    if (!s) continue;
-    forms.add(s);
-    const escaped = JSON.stringify(s).slice(1, -1);
-    if (escaped !== s && escaped.length > 0) forms.add(escaped);
-  }
-  if (forms.size === 0) return text;
-  let out = text;
-  for (const f of [...forms].sort((a, b) => b.length - a.length)) {
-    out = out.split(f).join('***');
-  }
-  return out;
-}
+/** Moved to os/run-command.ts with the one spawn helper; re-exported for existing importers. */
+export { scrubSecrets } from '../os/run-command.js';
 
 function secretValues(opts: RunOptions): string[] {
   const vars = opts.vars ?? {};
@@ -88,30 +69,11 @@ function varsEnv(vars: Record<string, string> | undefined): Record<string, strin
   return env;
 }
 
-/** Splits a stream into lines, calling `onLine` for each complete line. */
-function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
-  let buf = '';
-  return {
-    push(chunk) {
-      buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        onLine(buf.slice(0, i).replace(/\r$/, ''));
-        buf = buf.slice(i + 1);
-      }
-    },
-    end() {
-      if (buf.length > 0) onLine(buf.replace(/\r$/, ''));
-      buf = '';
-    },
-  };
-}
-
 /**
  * Runs `terraform <args>` in `dir`. Resolves with the exit code whatever it is; callers decide
  * what is a failure (see `check`). Rejects only when terraform cannot be started.
  */
-export function runTerraform(
+export async function runTerraform(
   dir: string,
   tc: TerraformToolchain,
   args: string[],
@@ -120,64 +82,28 @@ export function runTerraform(
   const secrets = secretValues(opts);
   const env: NodeJS.ProcessEnv = { ...process.env, ...tc.env, ...(opts.env ?? {}), ...varsEnv(opts.vars) };
   const echoStdout = opts.echoStdout ?? true;
-  return new Promise((resolve, reject) => {
-    const child = spawn(tc.terraform.path, args, {
+  try {
+    const r = await runCommand(tc.terraform.path, args, {
       cwd: dir,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      signal: opts.signal,
+      secrets,
+      keepStdout: true,
+      tailLines: TAIL_LINES,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStdoutLine: (line) => {
+        if (echoStdout) opts.onOutput?.(line);
+      },
+      onStderrLine: (line) => opts.onOutput?.(line),
     });
-    let stdout = '';
-    const stdoutTail: string[] = [];
-    const stderrTail: string[] = [];
-    const keep = (tail: string[], line: string) => {
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-    };
-    const out = lineSplitter((line) => {
-      const clean = scrubSecrets(line, secrets);
-      keep(stdoutTail, clean);
-      if (echoStdout) opts.onOutput?.(clean);
-    });
-    const err = lineSplitter((line) => {
-      const clean = scrubSecrets(line, secrets);
-      keep(stderrTail, clean);
-      opts.onOutput?.(clean);
-    });
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      out.push(d);
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') {
-        reject(
-          new UserError(
-            `Cannot run ${tc.terraform.path}: not found.`,
-            'Install Terraform >= 1.5 or set TERRAFORM_BINARY_NAME.',
-          ),
-        );
-      } else if (e.name === 'AbortError') {
-        reject(new UserError(`terraform ${args[0] ?? ''} was cancelled.`));
-      } else {
-        reject(e);
-      }
-    });
-    child.on('close', (code, signal) => {
-      out.end();
-      err.end();
-      const tail = stderrTail.some((l) => l.trim() !== '') ? stderrTail : stdoutTail;
-      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderrTail: trimBlank(tail) });
-    });
-  });
-}
-
-function trimBlank(lines: string[]): string[] {
-  let a = 0;
-  let b = lines.length;
-  while (a < b && lines[a]!.trim() === '') a++;
-  while (b > a && lines[b - 1]!.trim() === '') b--;
-  return lines.slice(a, b);
+    const tail = r.stderrTail.some((l) => l.trim() !== '') ? r.stderrTail : r.stdoutTail;
+    return { exitCode: r.exitCode, stdout: r.stdout, stderrTail: trimBlankLines(tail) };
+  } catch (e) {
+    if (isCommandNotFound(e)) {
+      throw new UserError(`Cannot run ${tc.terraform.path}: not found.`, 'Install Terraform >= 1.5 or set TERRAFORM_BINARY_NAME.');
+    }
+    if ((e as Error).name === 'AbortError') throw new UserError(`terraform ${args[0] ?? ''} was cancelled.`);
+    throw e;
+  }
 }
 
 function commandLine(tc: TerraformToolchain, args: string[]): string {

@@ -1,6 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { acquireFileLock } from '../os/file-lock.js';
+import { runCommandSettled } from '../os/run-command.js';
 import { cacheDir } from '../toolchain/paths.js';
 import { UserError } from '../errors.js';
 import { noProgress, type Progress } from '../progress.js';
@@ -147,7 +149,7 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
   const libDir = join(dir, 'lib');
   if (kafkaJarsPresent(version, cacheDir(env))) return { version, libDir };
 
-  const release = await acquireDirLock(join(dir, '.lock'), progress, `fetching Kafka ${version} jars`);
+  const release = await acquireFileLock(join(dir, '.lock'), `fetching Kafka ${version} jars`, { onProgress: progress });
   try {
     // Another process may have finished the download while we waited for the lock.
     if (kafkaJarsPresent(version, cacheDir(env))) return { version, libDir };
@@ -171,12 +173,13 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
       `-DoutputDirectory=${libDir}`,
       '-DincludeScope=runtime',
     ];
-    const { code, output } = await runCollecting('mvn', args, dir);
+    const r = await runCommandSettled('mvn', args, { cwd: dir });
+    const code = r.exitCode;
     if (code !== 0) {
       rmSync(libDir, { recursive: true, force: true });
       // Maven's boilerplate ("re-run with -e", help links) says nothing about the cause.
-      const tail = output
-        .split('\n')
+      const tail = r.tail
+        .map(stripAnsi)
         .filter((l) => l.trim() !== '' && !/^\[ERROR\]\s*$|re-run Maven|-e switch|-X switch|For more information|cwiki\.apache\.org|^\[ERROR\] \[Help/.test(l))
         .slice(-12)
         .join('\n');
@@ -205,78 +208,7 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
   }
 }
 
-function runCollecting(cmd: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      // Keep memory bounded; only the tail is ever shown.
-      if (output.length > 200_000) output = output.slice(-100_000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (err) => resolve({ code: -1, output: `${output}\n${err.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? -1, output: stripAnsi(output) }));
-  });
-}
-
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '');
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function lockAgeMs(lockDir: string): number {
-  try {
-    return Date.now() - statSync(lockDir).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * A cross-process lock (a directory holding the owner's pid), so that two test files or CLI
- * invocations never run Maven into the same directory at once. A lock left by a dead process is taken over.
- */
-export async function acquireDirLock(lockDir: string, progress: Progress, what: string): Promise<() => void> {
-  const deadline = Date.now() + 15 * 60_000;
-  let announced = false;
-  for (;;) {
-    try {
-      mkdirSync(join(lockDir, '..'), { recursive: true });
-      mkdirSync(lockDir);
-      writeFileSync(join(lockDir, 'pid'), String(process.pid));
-      return () => rmSync(lockDir, { recursive: true, force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let owner = Number.NaN;
-    try {
-      owner = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
-    } catch {
-      // The owner has created the directory but not yet written its pid (or died in between).
-    }
-    const ownerDead = Number.isInteger(owner) && owner > 0 ? !pidAlive(owner) : lockAgeMs(lockDir) > 30_000;
-    if (ownerDead) {
-      rmSync(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new UserError(`Timed out waiting for another kafkaform process to finish ${what}.`, `Remove ${lockDir} if no such process exists.`);
-    }
-    if (!announced) {
-      progress(`Waiting for another kafkaform process (pid ${owner}) to finish ${what}…`);
-      announced = true;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }

@@ -1,6 +1,8 @@
 /** Previous versions of a schema file from git history (`git log` + `git show`). */
-import { execFileSync } from 'node:child_process';
 import { UserError } from '../errors.js';
+import { gitCommitExists, gitFileCommits, gitShowFile } from '../os/git.js';
+
+export { gitTopLevel } from '../os/git.js';
 
 export interface SchemaFileVersion {
   /** 1 = the oldest version of the file in the history of `ref`. */
@@ -9,26 +11,9 @@ export interface SchemaFileVersion {
   text: string;
 }
 
-function git(args: string[], cwd: string): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-}
-
-/** The top directory of the git checkout containing `dir`, or undefined outside git. */
-export function gitTopLevel(dir: string): string | undefined {
-  try {
-    return git(['rev-parse', '--show-toplevel'], dir).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Throws a UserError when `ref` is not a commit in the repository. */
 export function requireGitRef(repoDir: string, ref: string): void {
-  try {
-    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], repoDir);
-  } catch {
-    throw new UserError(`--against ${ref}: no such git ref`, 'use a branch, tag or commit (main, v1.2.0, HEAD~1)');
-  }
+  if (!gitCommitExists(repoDir, ref)) throw new UserError(`--against ${ref}: no such git ref`, 'use a branch, tag or commit (main, v1.2.0, HEAD~1)');
 }
 
 /**
@@ -38,17 +23,12 @@ export function requireGitRef(repoDir: string, ref: string): void {
  */
 export function collectSchemaHistory(repoDir: string, file: string, ref = 'HEAD'): SchemaFileVersion[] {
   const rel = file.split('\\').join('/');
-  let commits: string[];
-  try {
-    commits = git(['log', '--format=%H', ref, '--', rel], repoDir).split('\n').filter(Boolean).reverse();
-  } catch {
-    return [];
-  }
+  const commits = gitFileCommits(repoDir, ref, rel).reverse();
   const out: SchemaFileVersion[] = [];
   for (const commit of commits) {
     let text: string;
     try {
-      text = git(['show', `${commit}:${rel}`], repoDir);
+      text = gitShowFile(repoDir, commit, rel);
     } catch {
       continue;
     }

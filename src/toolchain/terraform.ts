@@ -1,9 +1,8 @@
 /** Locates the Terraform (or OpenTofu) CLI and checks its version. */
-import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { UserError } from '../errors.js';
+import { which } from '../os/executable.js';
+import { joinTail, runCommand } from '../os/run-command.js';
 
 export interface TerraformInfo {
   /** Absolute path of the CLI binary. */
@@ -35,41 +34,6 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-async function isExecutableFile(p: string): Promise<boolean> {
-  try {
-    await access(p, fsConstants.X_OK);
-    return (await stat(p)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Resolves a command name (or path) against PATH like the shell would. */
-export async function which(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  if (name.includes('/')) {
-    const p = isAbsolute(name) ? name : resolve(name);
-    return (await isExecutableFile(p)) ? p : undefined;
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    if (await isExecutableFile(p)) return p;
-  }
-  return undefined;
-}
-
-function capture(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
 /**
  * Finds the Terraform CLI: `TERRAFORM_BINARY_NAME` (a name on PATH or a path; the variable cdktf
  * also honours) if set, otherwise `terraform`, then `tofu`. Requires version >= 1.5.
@@ -91,7 +55,7 @@ export async function findTerraform(env: NodeJS.ProcessEnv = process.env): Promi
     );
   }
 
-  const r = await capture(path, ['version', '-json'], { ...env, CHECKPOINT_DISABLE: '1' });
+  const r = await runCommand(path, ['version', '-json'], { env: { ...env, CHECKPOINT_DISABLE: '1' }, keepStdout: true });
   let version: string | undefined;
   let platform: string | undefined;
   try {
@@ -105,7 +69,7 @@ export async function findTerraform(env: NodeJS.ProcessEnv = process.env): Promi
   }
   if (!version) {
     throw new UserError(
-      `Could not determine the version of ${path} (\`version -json\` exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
+      `Could not determine the version of ${path} (\`version -json\` exit ${r.exitCode}): ${joinTail(r.stderrTail.length > 0 ? r.stderrTail : r.stdoutTail).slice(0, 300)}`,
       INSTALL_HINT,
     );
   }

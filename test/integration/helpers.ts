@@ -2,10 +2,11 @@
  * Shared integration-test helpers: a private real Kafka cluster per test file (free loopback
  * ports, temp data dir, stopped in afterAll) and a private deploy target (temp outdir/state).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreeBasePort, startDevCluster, stopDevCluster, type DevCluster } from '../../src/dev/cluster.js';
+import { devClusterConnection } from '../../src/dev/cluster/admin-connection.js';
+import { findFreeBasePort, startDevCluster, stopDevCluster, type DevCluster } from '../../src/dev/cluster/lifecycle.js';
 import type { Connection } from '../../src/cluster/port.js';
 
 export interface TestCluster {
@@ -22,20 +23,8 @@ export async function startTestCluster(opts: { brokers?: 1 | 3; sasl?: boolean; 
   const basePort = await findFreeBasePort(brokers);
   const name = `it-${process.pid}-${basePort}`;
   const cluster = await startDevCluster({ name, dataDir, brokers, sasl: opts.sasl, tls: opts.tls, basePort, kafkaVersion: opts.kafkaVersion ?? process.env.KAFKAFORM_KAFKA_VERSION });
-  const connection: Connection = {
-    bootstrapServers: cluster.bootstrapServers,
-    sasl: cluster.sasl ? { mechanism: cluster.sasl.mechanism, username: cluster.sasl.username, password: cluster.sasl.password } : undefined,
-    // Mutual TLS with the dev client certificate (the broker also accepts clients without one).
-    tls: cluster.tls
-      ? {
-          enabled: true,
-          ca: readFileSync(cluster.tls.caFile, 'utf8'),
-          cert: readFileSync(cluster.tls.certFile, 'utf8'),
-          key: readFileSync(cluster.tls.keyFile, 'utf8'),
-          rejectUnauthorized: true,
-        }
-      : undefined,
-  };
+  // Mutual TLS with the dev client certificate (the broker also accepts clients without one).
+  const connection = devClusterConnection(cluster);
   return {
     cluster,
     connection,

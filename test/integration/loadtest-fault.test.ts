@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/cluster/kafkajs-adapter.js';
-import { killBroker } from '../../src/dev/cluster.js';
+import { killBroker } from '../../src/dev/cluster/lifecycle.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';

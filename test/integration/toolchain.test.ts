@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  TerraformError,
   terraformApply,
   terraformInit,
   terraformOutput,
@@ -16,6 +15,7 @@ import {
   terraformProvidersSchema,
   terraformShowJson,
 } from '../../src/deploy/terraform-runner.js';
+import { TerraformError } from '../../src/errors.js';
 import { ensureToolchain, KAFKA_PROVIDER, type Toolchain } from '../../src/toolchain/provider.js';
 
 // A cold provider build (empty Go build cache) takes several minutes on a 2-core machine.

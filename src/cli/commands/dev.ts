@@ -1,4 +1,4 @@
-import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster.js';
+import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster/lifecycle.js';
 import { UserError } from '../../errors.js';
 import { EXIT, str, table, type Command } from '../framework.js';
 
