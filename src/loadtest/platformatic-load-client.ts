@@ -6,6 +6,7 @@
  */
 import * as plt from '@platformatic/kafka';
 import type { Connection } from '../cluster/port.js';
+import { platformaticSasl } from '../cluster/sasl.js';
 import { UserError } from '../errors.js';
 import { ClientWarnings, STAMP_HEADER, type ConsumedRecord, type ConsumerOptions, type LoadClient, type LoadConsumer, type LoadProducer, type ProducerOptions } from './load-client.js';
 import { platformaticCompression, sendRerouting, watchCoordinatorHeartbeats } from './platformatic-workarounds.js';
@@ -31,7 +32,7 @@ export class PlatformaticLoadClient implements LoadClient {
         this.warned.note(`retry ${attempt} of ${operationId}: ${String(error?.message ?? error).slice(0, 200)}`);
         return Math.min(2_000, 100 * 2 ** Math.min(attempt, 5));
       },
-      ...(c.sasl ? { sasl: { mechanism: { plain: 'PLAIN', 'scram-sha256': 'SCRAM-SHA-256', 'scram-sha512': 'SCRAM-SHA-512' }[c.sasl.mechanism] as 'PLAIN', username: c.sasl.username, password: c.sasl.password } } : {}),
+      ...(c.sasl ? { sasl: platformaticSasl(c) } : {}),
       ...(c.tls?.enabled ? { tls: { ca: c.tls.ca, cert: c.tls.cert, key: c.tls.key, rejectUnauthorized: c.tls.rejectUnauthorized } } : {}),
     };
   }

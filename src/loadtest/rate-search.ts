@@ -1,8 +1,11 @@
 /**
- * The `--rate max` search as pure rules: where it starts, how long a step lasts, which seconds
- * judge a step, and whether a step was sustainable. The runner only measures and applies them.
+ * The `--rate max` search: pure rules (where it starts, how long a step lasts, which seconds judge
+ * a step, whether a step was sustainable) and MaxRateSearch, which applies them to a run's
+ * accounts. No timers here: the runner's ticker calls tick().
  */
+import { LatencyHistogram } from './histogram.js';
 import type { MaxRateStep } from './report-types.js';
+import type { RunAccounts } from './run-state.js';
 
 /** Each sustainable step doubles the rate: a one-minute search brackets the limit within 2×. */
 export const MAX_RATE_GROWTH = 2;
@@ -68,4 +71,45 @@ export function stepDurationMs(durationMs: number): number {
  */
 export function judgedSeconds(stepStartMs: number, nowMs: number, stepMs: number): { from: number; to: number } {
   return { from: Math.floor(stepStartMs / 1000 + stepMs / 2000), to: Math.floor(nowMs / 1000) };
+}
+
+/** Max-rate search state: the ticker measures each step and applies judgeStep's verdict. */
+export class MaxRateSearch {
+  readonly steps: MaxRateStep[] = [];
+  limitReached = false;
+  sustainable = 0;
+  private stepStartMs = 0;
+  private ackedAtStepStart = 0;
+
+  constructor(
+    private readonly acc: RunAccounts,
+    private readonly stepMs: number,
+    private readonly rule: RateRule = DEFAULT_RATE_RULE,
+  ) {}
+
+  /** Called every second with the time since producing started; returns false once the limit is reached. */
+  tick(elapsedMs: number): boolean {
+    if (elapsedMs - this.stepStartMs < this.stepMs) return true;
+    const { from, to } = judgedSeconds(this.stepStartMs, elapsedMs, this.stepMs);
+    const delay = new LatencyHistogram();
+    for (let s = from; s < to; s++) if (this.acc.buckets.all[s]) delay.add(this.acc.buckets.all[s]!.delay);
+    const acked = this.acc.acknowledged();
+    const verdict = judgeStep(
+      { targetMessagesPerSecond: this.acc.target(), acknowledged: acked - this.ackedAtStepStart, elapsedMs: elapsedMs - this.stepStartMs, publishDelayP99Ms: delay.percentileMs(99), lag: this.acc.lag() },
+      this.rule,
+    );
+    this.steps.push(verdict.step);
+    if (verdict.nextRateFactor !== undefined) {
+      this.sustainable = verdict.step.targetMessagesPerSecond;
+      for (const st of this.acc.topics) {
+        st.sustainableRate = st.rate;
+        st.rate *= verdict.nextRateFactor;
+      }
+    } else {
+      this.limitReached = true;
+    }
+    this.stepStartMs = elapsedMs;
+    this.ackedAtStepStart = acked;
+    return !this.limitReached;
+  }
 }

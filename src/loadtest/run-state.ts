@@ -1,9 +1,11 @@
 /**
- * What a load run accumulates while it runs: per topic (rates, ledger, histograms, byte counts)
- * and per second since producing started. The runner fills these; build-report.ts reads them.
+ * What a load run accumulates while it runs: per topic (rates, ledger, histograms, byte counts),
+ * per second since producing started, and the errors. The runner fills these; build-report.ts reads them.
  */
 import { LatencyHistogram } from './histogram.js';
 import { DeliveryLedger } from './ledger.js';
+import type { ConsumedRecord } from './load-client.js';
+import { decodeRecordValue, nowMs } from './message.js';
 import type { TopicWorkload } from './workload.js';
 
 /** One second of the run: the time-series point before aggregation. */
@@ -56,5 +58,69 @@ export class SecondBuckets {
       this.all.push({ target: 0, sent: 0, acked: 0, consumed: 0, ackedBytes: 0, consumedBytes: 0, errors: 0, lag: 0, publish: new LatencyHistogram(), delay: new LatencyHistogram(), e2e: new LatencyHistogram() });
     }
     return this.all[s]!;
+  }
+}
+
+/** The accounting of one run: topic states, per-second buckets, errors, and what consumers hand back. */
+export class RunAccounts {
+  readonly buckets = new SecondBuckets();
+  readonly errorSamples: string[] = [];
+  errorCount = 0;
+  /** Verification pass: records found then are not live consumption. */
+  reread = false;
+
+  constructor(
+    readonly states: Map<string, TopicState>,
+    private readonly runTag: number,
+  ) {}
+
+  get topics(): TopicState[] {
+    return [...this.states.values()];
+  }
+
+  noteError(e: unknown): void {
+    this.errorCount++;
+    // Aggregate errors (several clients wrap the per-broker causes) carry the useful part inside.
+    const inner = (e as { errors?: unknown[] })?.errors;
+    const detail = Array.isArray(inner) && inner.length ? `: ${inner.map((x) => (x as Error)?.message ?? String(x)).slice(0, 3).join('; ')}` : '';
+    const msg = `${(e as Error)?.message ?? String(e)}${detail}`;
+    if (this.errorSamples.length < 20) this.errorSamples.push(msg.slice(0, 300));
+  }
+
+  readonly onRecords = (records: ConsumedRecord[]): void => {
+    const at = nowMs();
+    for (const r of records) {
+      const st = this.states.get(r.topic);
+      const stamp = decodeRecordValue(r.stamp ?? r.value);
+      if (!st || !stamp || stamp.runTag !== this.runTag) continue;
+      if (st.ledger.markConsumed(stamp.producerId, stamp.sequence, r.partition, r.offset) !== 'first') continue;
+      const b = this.buckets.t0 && !this.reread ? this.buckets.at(at) : undefined;
+      const e2e = at - stamp.sentAtMs;
+      st.e2e.recordMs(e2e);
+      st.consumedBytes += r.value.length;
+      st.firstConsumeAt ??= at;
+      st.lastConsumeAt = at;
+      if (b) {
+        b.consumed++;
+        b.consumedBytes += r.value.length;
+        b.e2e.recordMs(e2e);
+      }
+    }
+  };
+
+  lag(): number {
+    return this.topics.reduce((n, st) => n + st.ledger.lag(), 0);
+  }
+
+  lost(): number {
+    return this.topics.reduce((n, st) => n + st.ledger.summary().lost, 0);
+  }
+
+  target(): number {
+    return this.topics.reduce((n, st) => n + st.rate, 0);
+  }
+
+  acknowledged(): number {
+    return this.topics.reduce((n, st) => n + st.ledger.summary().acknowledged, 0);
   }
 }

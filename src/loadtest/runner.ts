@@ -10,12 +10,12 @@ import type { ClusterPort, Connection } from '../cluster/port.js';
 import { UserError } from '../errors.js';
 import { buildReport, type ReportInput } from './build-report.js';
 import { createLoadClient } from './create-load-client.js';
-import { LatencyHistogram } from './histogram.js';
-import type { ConsumedRecord, LoadClient, LoadConsumer, LoadProducer, LoadRecord } from './load-client.js';
-import { decodeRecordValue, encodeRecordValue, HEADER_BYTES, nowMs } from './message.js';
-import { initialMaxRate, judgedSeconds, judgeStep, stepDurationMs } from './rate-search.js';
-import { MIB, type LoadTestReport, type MaxRateStep } from './report-types.js';
-import { newTopicState, SecondBuckets, type TopicState } from './run-state.js';
+import type { LoadClient, LoadConsumer, LoadProducer } from './load-client.js';
+import { nowMs } from './message.js';
+import { runProducer, type ProducerRun } from './open-loop-producer.js';
+import { DEFAULT_RATE_RULE, initialMaxRate, MaxRateSearch, stepDurationMs } from './rate-search.js';
+import type { LoadTestReport } from './report-types.js';
+import { newTopicState, RunAccounts, type TopicState } from './run-state.js';
 import type { Workload } from './workload.js';
 
 export { MAX_RATE_GROWTH } from './rate-search.js';
@@ -51,10 +51,6 @@ export interface RunLoadOptions {
   maxPublishDelayMs?: number;
 }
 
-const MAX_BATCH_BYTES = 1 * MIB;
-const MAX_BATCH_RECORDS = 2000;
-const MAX_IN_FLIGHT_PER_PRODUCER = 8;
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Resolves `p`, or undefined after `ms` (shutdown must never hang on a dead broker). */
@@ -64,70 +60,6 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined>
     return await Promise.race([p, new Promise<undefined>((r) => (t = setTimeout(() => r(undefined), ms)))]);
   } finally {
     if (t) clearTimeout(t);
-  }
-}
-
-/** The accounting of one run: topic states, per-second buckets, errors, and what consumers hand back. */
-class RunAccounts {
-  readonly buckets = new SecondBuckets();
-  readonly errorSamples: string[] = [];
-  errorCount = 0;
-  /** Verification pass: records found then are not live consumption. */
-  reread = false;
-
-  constructor(
-    readonly states: Map<string, TopicState>,
-    private readonly runTag: number,
-  ) {}
-
-  get topics(): TopicState[] {
-    return [...this.states.values()];
-  }
-
-  noteError(e: unknown): void {
-    this.errorCount++;
-    // Aggregate errors (several clients wrap the per-broker causes) carry the useful part inside.
-    const inner = (e as { errors?: unknown[] })?.errors;
-    const detail = Array.isArray(inner) && inner.length ? `: ${inner.map((x) => (x as Error)?.message ?? String(x)).slice(0, 3).join('; ')}` : '';
-    const msg = `${(e as Error)?.message ?? String(e)}${detail}`;
-    if (this.errorSamples.length < 20) this.errorSamples.push(msg.slice(0, 300));
-  }
-
-  readonly onRecords = (records: ConsumedRecord[]): void => {
-    const at = nowMs();
-    for (const r of records) {
-      const st = this.states.get(r.topic);
-      const stamp = decodeRecordValue(r.stamp ?? r.value);
-      if (!st || !stamp || stamp.runTag !== this.runTag) continue;
-      if (st.ledger.markConsumed(stamp.producerId, stamp.sequence, r.partition, r.offset) !== 'first') continue;
-      const b = this.buckets.t0 && !this.reread ? this.buckets.at(at) : undefined;
-      const e2e = at - stamp.sentAtMs;
-      st.e2e.recordMs(e2e);
-      st.consumedBytes += r.value.length;
-      st.firstConsumeAt ??= at;
-      st.lastConsumeAt = at;
-      if (b) {
-        b.consumed++;
-        b.consumedBytes += r.value.length;
-        b.e2e.recordMs(e2e);
-      }
-    }
-  };
-
-  lag(): number {
-    return this.topics.reduce((n, st) => n + st.ledger.lag(), 0);
-  }
-
-  lost(): number {
-    return this.topics.reduce((n, st) => n + st.ledger.summary().lost, 0);
-  }
-
-  target(): number {
-    return this.topics.reduce((n, st) => n + st.rate, 0);
-  }
-
-  acknowledged(): number {
-    return this.topics.reduce((n, st) => n + st.ledger.summary().acknowledged, 0);
   }
 }
 
@@ -155,122 +87,6 @@ async function openTopics(port: ClusterPort, w: Workload, log: (m: string) => vo
     states.set(t.loadTopic, newTopicState(t, t.partitions));
   }
   return states;
-}
-
-interface ProducerRun {
-  st: TopicState;
-  p: LoadProducer;
-  id: number;
-}
-
-/** One open-loop producer: batches what its schedule says is due, never waits for the previous batch's turn. */
-async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload; runTag: number; endAt: number; stopped: () => boolean; acc: RunAccounts }): Promise<void> {
-  const { w, acc } = ctx;
-  const size = st.w.messageBytes;
-  const perProducerMax = Math.ceil(st.w.maxMessages / w.producers);
-  const batchCap = Math.max(1, Math.min(MAX_BATCH_RECORDS, Math.floor(MAX_BATCH_BYTES / size)));
-  const inFlight = new Set<Promise<void>>();
-  let seq = 0;
-  let next = acc.buckets.t0;
-  let partition = id % st.partitions;
-  while (!ctx.stopped() && seq < perProducerMax) {
-    const now = nowMs();
-    if (now >= ctx.endAt) break;
-    if (next > now) {
-      await sleep(Math.min(next - now, 20));
-      continue;
-    }
-    const interval = (1000 * w.producers) / st.rate;
-    const records: LoadRecord[] = [];
-    const intended: number[] = [];
-    const firstSeq = seq;
-    const sentAt = nowMs();
-    while (next <= now && records.length < batchCap && seq < perProducerMax) {
-      const stamp = { runTag: ctx.runTag, producerId: id, sequence: seq, sentAtMs: sentAt };
-      const payloads = st.w.payloads;
-      const key = Buffer.from(`${id}:${seq}`);
-      records.push(payloads && payloads.length > 0 ? { partition, key, value: payloads[seq % payloads.length]!, stamp: encodeRecordValue(stamp, HEADER_BYTES) } : { partition, key, value: encodeRecordValue(stamp, size) });
-      intended.push(next);
-      st.ledger.markSent(id, seq);
-      seq++;
-      partition = (partition + 1) % st.partitions;
-      next += interval;
-    }
-    const b = acc.buckets.at(sentAt);
-    b.sent += records.length;
-    for (const i of intended) b.delay.recordMs(sentAt - i);
-    while (inFlight.size >= Math.min(MAX_IN_FLIGHT_PER_PRODUCER, p.maxInFlight)) await Promise.race(inFlight);
-    const sending = p
-      .send(st.w.loadTopic, records)
-      .then(
-        () => {
-          const at = nowMs();
-          const lat = at - sentAt;
-          const ab = acc.buckets.at(at);
-          for (let s = firstSeq; s < firstSeq + records.length; s++) st.ledger.markAcknowledged(id, s);
-          for (let i = 0; i < records.length; i++) {
-            st.publish.recordMs(lat);
-            ab.publish.recordMs(lat);
-          }
-          ab.acked += records.length;
-          ab.ackedBytes += records.length * size;
-          st.ackedBytes += records.length * size;
-          st.firstAckAt ??= at;
-          st.lastAckAt = at;
-        },
-        (e) => {
-          for (let s = firstSeq; s < firstSeq + records.length; s++) st.ledger.markFailed(id, s);
-          acc.noteError(e);
-          acc.buckets.at(nowMs()).errors++;
-        },
-      )
-      .finally(() => inFlight.delete(sending));
-    inFlight.add(sending);
-    // Yield so acknowledgements and consumed records get processed between batches.
-    await new Promise<void>((r) => setImmediate(r));
-  }
-  await Promise.allSettled([...inFlight]);
-}
-
-/** Max-rate search state: the ticker measures each step and applies judgeStep's verdict. */
-class MaxRateSearch {
-  readonly steps: MaxRateStep[] = [];
-  limitReached = false;
-  sustainable = 0;
-  private stepStartMs = 0;
-  private ackedAtStepStart = 0;
-
-  constructor(
-    private readonly acc: RunAccounts,
-    private readonly stepMs: number,
-    private readonly maxPublishDelayMs: number,
-  ) {}
-
-  /** Called every second with the time since producing started; returns false once the limit is reached. */
-  tick(elapsedMs: number): boolean {
-    if (elapsedMs - this.stepStartMs < this.stepMs) return true;
-    const { from, to } = judgedSeconds(this.stepStartMs, elapsedMs, this.stepMs);
-    const delay = new LatencyHistogram();
-    for (let s = from; s < to; s++) if (this.acc.buckets.all[s]) delay.add(this.acc.buckets.all[s]!.delay);
-    const acked = this.acc.acknowledged();
-    const verdict = judgeStep(
-      { targetMessagesPerSecond: this.acc.target(), acknowledged: acked - this.ackedAtStepStart, elapsedMs: elapsedMs - this.stepStartMs, publishDelayP99Ms: delay.percentileMs(99), lag: this.acc.lag() },
-      { maxPublishDelayMs: this.maxPublishDelayMs, minAchievedShare: 0.8, minLagAllowance: 1000 },
-    );
-    this.steps.push(verdict.step);
-    if (verdict.nextRateFactor !== undefined) {
-      this.sustainable = verdict.step.targetMessagesPerSecond;
-      for (const st of this.acc.topics) {
-        st.sustainableRate = st.rate;
-        st.rate *= verdict.nextRateFactor;
-      }
-    } else {
-      this.limitReached = true;
-    }
-    this.stepStartMs = elapsedMs;
-    this.ackedAtStepStart = acked;
-    return !this.limitReached;
-  }
 }
 
 /** The default admin path: the kafkajs ClusterPort, retrying for as long as a broker crash takes to settle. */
@@ -332,7 +148,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
 
     // Max-rate search: rates start low and grow while the previous step stayed sustainable.
     if (w.mode === 'max') for (const st of topicStates) st.rate = initialMaxRate(st.w.messagesPerSecond);
-    const search = new MaxRateSearch(acc, stepDurationMs(w.durationMs), opts.maxPublishDelayMs ?? 250);
+    const search = new MaxRateSearch(acc, stepDurationMs(w.durationMs), { ...DEFAULT_RATE_RULE, maxPublishDelayMs: opts.maxPublishDelayMs ?? DEFAULT_RATE_RULE.maxPublishDelayMs });
     let phase: LiveProgress['phase'] = 'producing';
     const ticker = setInterval(() => {
       const now = nowMs();

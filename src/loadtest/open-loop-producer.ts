@@ -1,0 +1,91 @@
+/**
+ * One open-loop load producer: it sends what its schedule says is due, whatever the broker's pace,
+ * so a slow broker shows up as publish delay (no coordinated omission); every record goes through
+ * the ledger (sent, then acknowledged or failed).
+ */
+import type { LoadProducer, LoadRecord } from './load-client.js';
+import { encodeRecordValue, HEADER_BYTES, nowMs } from './message.js';
+import { MIB } from './report-types.js';
+import type { RunAccounts, TopicState } from './run-state.js';
+import type { Workload } from './workload.js';
+
+const MAX_BATCH_BYTES = 1 * MIB;
+const MAX_BATCH_RECORDS = 2000;
+const MAX_IN_FLIGHT_PER_PRODUCER = 8;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface ProducerRun {
+  st: TopicState;
+  p: LoadProducer;
+  id: number;
+}
+
+/** One open-loop producer: batches what its schedule says is due, never waits for the previous batch's turn. */
+export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload; runTag: number; endAt: number; stopped: () => boolean; acc: RunAccounts }): Promise<void> {
+  const { w, acc } = ctx;
+  const size = st.w.messageBytes;
+  const perProducerMax = Math.ceil(st.w.maxMessages / w.producers);
+  const batchCap = Math.max(1, Math.min(MAX_BATCH_RECORDS, Math.floor(MAX_BATCH_BYTES / size)));
+  const inFlight = new Set<Promise<void>>();
+  let seq = 0;
+  let next = acc.buckets.t0;
+  let partition = id % st.partitions;
+  while (!ctx.stopped() && seq < perProducerMax) {
+    const now = nowMs();
+    if (now >= ctx.endAt) break;
+    if (next > now) {
+      await sleep(Math.min(next - now, 20));
+      continue;
+    }
+    const interval = (1000 * w.producers) / st.rate;
+    const records: LoadRecord[] = [];
+    const intended: number[] = [];
+    const firstSeq = seq;
+    const sentAt = nowMs();
+    while (next <= now && records.length < batchCap && seq < perProducerMax) {
+      const stamp = { runTag: ctx.runTag, producerId: id, sequence: seq, sentAtMs: sentAt };
+      const payloads = st.w.payloads;
+      const key = Buffer.from(`${id}:${seq}`);
+      records.push(payloads && payloads.length > 0 ? { partition, key, value: payloads[seq % payloads.length]!, stamp: encodeRecordValue(stamp, HEADER_BYTES) } : { partition, key, value: encodeRecordValue(stamp, size) });
+      intended.push(next);
+      st.ledger.markSent(id, seq);
+      seq++;
+      partition = (partition + 1) % st.partitions;
+      next += interval;
+    }
+    const b = acc.buckets.at(sentAt);
+    b.sent += records.length;
+    for (const i of intended) b.delay.recordMs(sentAt - i);
+    while (inFlight.size >= Math.min(MAX_IN_FLIGHT_PER_PRODUCER, p.maxInFlight)) await Promise.race(inFlight);
+    const sending = p
+      .send(st.w.loadTopic, records)
+      .then(
+        () => {
+          const at = nowMs();
+          const lat = at - sentAt;
+          const ab = acc.buckets.at(at);
+          for (let s = firstSeq; s < firstSeq + records.length; s++) st.ledger.markAcknowledged(id, s);
+          for (let i = 0; i < records.length; i++) {
+            st.publish.recordMs(lat);
+            ab.publish.recordMs(lat);
+          }
+          ab.acked += records.length;
+          ab.ackedBytes += records.length * size;
+          st.ackedBytes += records.length * size;
+          st.firstAckAt ??= at;
+          st.lastAckAt = at;
+        },
+        (e) => {
+          for (let s = firstSeq; s < firstSeq + records.length; s++) st.ledger.markFailed(id, s);
+          acc.noteError(e);
+          acc.buckets.at(nowMs()).errors++;
+        },
+      )
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+    // Yield so acknowledgements and consumed records get processed between batches.
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  await Promise.allSettled([...inFlight]);
+}
