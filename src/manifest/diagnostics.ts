@@ -73,3 +73,14 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   // A one- or two-letter word is "near" everything: only suggest what keeps part of the word.
   return bestD <= limit && bestD < word.length ? best : undefined;
 }
+
+/** What a rule may add to a diagnostic; `key: true` points at the key instead of the value. */
+export interface DiagnosticDetails {
+  found?: string;
+  allowed?: string;
+  hint?: string;
+  key?: boolean;
+}
+
+/** Where rules (and the config walk they share with normalisation) send what they find. */
+export type Report = (severity: Severity, code: string, path: ReadonlyArray<string | number>, message: string, details?: DiagnosticDetails) => void;

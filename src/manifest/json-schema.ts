@@ -1,10 +1,11 @@
 /**
  * The JSON Schema of topics.yaml: the shape (keys, types, enums). Editors use the copy at the
  * repository root (topics.schema.json, kept equal to this by a unit test; `npx tsx scripts/write-schema.ts` rewrites it);
- * ajv uses it as the first validation pass. Cross-field rules live in validate.ts.
+ * ajv uses it as the first validation pass (schema-pass.ts). Cross-field rules live in rules/.
  */
 import { DURATION_PATTERN, SIZE_PATTERN } from '../model/units.js';
 import { TOPIC_CONFIGS } from './topic-configs.js';
+import { ACL_OPERATIONS } from './types.js';
 
 type Schema = Record<string, unknown>;
 
@@ -196,7 +197,7 @@ const acl: Schema = {
       type: 'array',
       minItems: 1,
       items: {
-        enum: ['All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs', 'IdempotentWrite', 'CreateTokens', 'DescribeTokens'],
+        enum: [...ACL_OPERATIONS],
       },
     },
     permission: { enum: ['allow', 'deny'] },

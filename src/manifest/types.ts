@@ -7,20 +7,12 @@
 export type PatternType = 'literal' | 'prefixed';
 export type ResourceType = 'topic' | 'group' | 'cluster' | 'transactionalId' | 'delegationToken' | 'user';
 export type AclPermission = 'allow' | 'deny';
-export type AclOperation =
-  | 'All'
-  | 'Read'
-  | 'Write'
-  | 'Create'
-  | 'Delete'
-  | 'Alter'
-  | 'Describe'
-  | 'ClusterAction'
-  | 'DescribeConfigs'
-  | 'AlterConfigs'
-  | 'IdempotentWrite'
-  | 'CreateTokens'
-  | 'DescribeTokens';
+/** Every ACL operation Kafka knows (the one list: the JSON Schema's enum and the rules use it). */
+export const ACL_OPERATIONS = [
+  'All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs',
+  'IdempotentWrite', 'CreateTokens', 'DescribeTokens',
+] as const;
+export type AclOperation = (typeof ACL_OPERATIONS)[number];
 
 /** One Kafka ACL binding: exactly what the broker stores. */
 export interface AclBinding {

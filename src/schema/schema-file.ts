@@ -1,7 +1,11 @@
-/** Schema files (Avro .avsc, JSON Schema .json): reading, parsing and the normalized form compared in drift. */
+/**
+ * Schema files (Avro .avsc, JSON Schema .json): the only module that parses them (validate, schemas
+ * apply and the load test agree on what a valid file is), reading, and the normalized form compared in drift.
+ */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import avro from 'avsc';
+import { Ajv } from 'ajv';
 import { UserError } from '../errors.js';
 
 export type SchemaFormat = 'avro' | 'json' | 'protobuf';
@@ -18,29 +22,76 @@ export interface SchemaFile {
   parsed: unknown;
 }
 
-/** Format from the file extension, as validate does: .avsc → avro, .json → json, .proto → protobuf. */
+/** Format from the file extension: .avsc → avro, .json → json, .proto → protobuf. */
 export function schemaFormatOf(path: string): SchemaFormat | undefined {
   const ext = extname(path).toLowerCase();
   return ext === '.avsc' ? 'avro' : ext === '.json' ? 'json' : ext === '.proto' ? 'protobuf' : undefined;
 }
 
-/** Parses schema text; throws a UserError naming the file when it is not a valid schema. */
-export function parseSchemaText(text: string, format: SchemaFormat, label: string): unknown {
-  if (format === 'protobuf') return undefined;
+/** What one schema text is: parsed (with the record name subject strategies use), or why not. */
+export type SchemaTextCheck =
+  | { ok: true; parsed: unknown; recordName?: string }
+  | { ok: false; problem: 'json' | 'schema'; message: string };
+
+/**
+ * The one check of a schema file's text, used by `validate` and by every command that registers
+ * or generates from schemas: JSON first, then avsc for Avro and an ajv compile for JSON Schema.
+ * Protobuf is not parsed here (the registry checks it). Pure.
+ */
+export function validateSchemaText(text: string, format: SchemaFormat): SchemaTextCheck {
+  if (format === 'protobuf') return { ok: true, parsed: undefined };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${label} is not valid JSON: ${(e as Error).message}`, 'fix the schema file');
+    return { ok: false, problem: 'json', message: (e as Error).message };
   }
-  if (format === 'avro') {
-    try {
-      avro.Type.forSchema(parsed as avro.Schema);
-    } catch (e) {
-      throw new UserError(`${label} is not a valid Avro schema: ${(e as Error).message}`, 'see https://avro.apache.org/docs/current/specification/');
-    }
+  const message = format === 'avro' ? avroProblem(parsed) : jsonSchemaProblem(parsed);
+  if (message !== undefined) return { ok: false, problem: 'schema', message };
+  const recordName = recordNameOf(parsed, format);
+  return recordName === undefined ? { ok: true, parsed } : { ok: true, parsed, recordName };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RecordNameStrategy's name: an Avro full name (namespace.name), a JSON Schema's title. */
+function recordNameOf(s: unknown, format: 'avro' | 'json'): string | undefined {
+  if (!isObj(s)) return undefined;
+  if (format === 'json') return typeof s.title === 'string' ? s.title : undefined;
+  if (typeof s.name !== 'string') return undefined;
+  return typeof s.namespace === 'string' && !s.name.includes('.') ? `${s.namespace}.${s.name}` : s.name;
+}
+
+function avroProblem(s: unknown): string | undefined {
+  try {
+    avro.Type.forSchema(s as avro.Schema);
+    return undefined;
+  } catch (e) {
+    // avsc reports some malformed shapes (a field without "type") as a TypeError from deep inside.
+    return e instanceof TypeError ? `malformed schema (${e.message})` : (e as Error).message;
   }
-  return parsed;
+}
+
+let schemaAjv: Ajv | undefined;
+function jsonSchemaProblem(s: unknown): string | undefined {
+  if (!isObj(s) && typeof s !== 'boolean') return 'a JSON Schema is an object (or true/false)';
+  // Formats (date-time, …) are the registry's business; ajv must not print warnings into kafkaform's output.
+  schemaAjv ??= new Ajv({ strict: false, allErrors: false, validateSchema: true, validateFormats: false, logger: false });
+  try {
+    schemaAjv.compile(s as object);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+/** Parses schema text; throws a UserError naming the file when it is not a valid schema. */
+export function parseSchemaText(text: string, format: SchemaFormat, label: string): unknown {
+  const r = validateSchemaText(text, format);
+  if (r.ok) return r.parsed;
+  if (r.problem === 'json') throw new UserError(`${label} is not valid JSON: ${r.message}`, 'fix the schema file');
+  if (format === 'avro') throw new UserError(`${label} is not a valid Avro schema: ${r.message}`, 'see https://avro.apache.org/docs/current/specification/');
+  throw new UserError(`${label} is not a valid JSON Schema: ${r.message}`, 'fix the schema file; the registry would reject it');
 }
 
 /** Reads and parses one schema file. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, type Diagnostic } from '../../src/manifest/diagnostics.js';
 import { parseSpecDocument } from '../../src/manifest/document.js';
-import { validateSpec } from '../../src/manifest/validate.js';
+import { diskFiles, validateSpec } from '../../src/manifest/validate.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'manifests');
 
@@ -58,7 +58,7 @@ function matches(d: Diagnostic, e: Expectation): boolean {
 function validateFixture(folder: string, name: string) {
   const file = join(ROOT, folder, name);
   const text = readFileSync(file, 'utf8');
-  return { text, result: validateSpec(parseSpecDocument(text, file)) };
+  return { text, result: validateSpec(parseSpecDocument(text, file), { files: diskFiles }) };
 }
 
 const yamlFiles = (folder: string) => readdirSync(join(ROOT, folder)).filter((f) => f.endsWith('.yaml')).sort();

@@ -5,6 +5,8 @@
  */
 import { didYouMean, type Diagnostic } from '../diagnostics.js';
 import type { BackendSpec } from '../types.js';
+import { formatPath, type PathSegment } from '../document.js';
+import type { Rule } from './rule.js';
 
 export const BACKEND_TYPES = ['local', 's3', 'gcs', 'remote'] as const;
 
@@ -117,3 +119,12 @@ function exampleFor(type: BackendSpec['type']): string {
       return '';
   }
 }
+
+/** The backend rule: a top-level backend is checked once per environment; identical diagnostics are merged by the caller. */
+export const backendRule: Rule = ({ doc, normalized, push }) => {
+  const { spec, layers } = normalized;
+  if (!spec.backend) return;
+  const path: PathSegment[] = layers.overlay.backend !== undefined ? [...layers.overlayPath, 'backend'] : ['backend'];
+  const pos = doc.positionOf(path);
+  for (const d of validateBackend(spec.backend, { file: doc.file, line: pos.line, column: pos.column, path: formatPath(path) })) push(d);
+};
