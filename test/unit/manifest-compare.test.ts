@@ -4,6 +4,7 @@ import { compareSpecs, computeLiveBaseline } from '../../src/manifest/compare.js
 import { parseSpecDocument } from '../../src/manifest/document.js';
 import { requireEnvironment, validateSpec } from '../../src/manifest/validate.js';
 import type { ResolvedSpec } from '../../src/manifest/types.js';
+import type { TopicFacts } from '../../src/safety/topic-facts.js';
 
 function resolved(yaml: string): { spec: ResolvedSpec; positionOf: ReturnType<typeof parseSpecDocument>['positionOf'] } {
   const doc = parseSpecDocument(`version: 1\n${yaml}`, '/virtual/topics.yaml');
@@ -101,7 +102,7 @@ describe('compareSpecs', () => {
 describe('computeLiveBaseline', () => {
   it('takes only declared topics from the cluster, so unmanaged topics are never deletions', () => {
     const next = resolved('topics:\n  orders: { partitions: 3, retention: 1d }\n  fresh: {}\n');
-    const live = [
+    const live: TopicFacts[] = [
       { name: 'orders', partitions: 6, replicationFactor: 1, config: { 'retention.ms': String(7 * 86_400_000) } },
       { name: 'someone-elses', partitions: 1, replicationFactor: 1, config: {} },
     ];
