@@ -1,25 +1,16 @@
 /**
  * Bindings of the Mongey/kafka 0.13.1 Terraform provider: the provider block and the four
- * resources kafkaform writes, with only the attributes it sets. Hand-written on the CDK base
- * classes (through ./cdk.js) rather than generated: the prebuilt @cdktf-providers package is
- * compiled against cdktf and crashes under cdktn, and five small classes are less to keep honest
- * than a generator plus its output. Attribute names are the provider's; synthesizeAttributes
- * lists them in the order the generated bindings did, so the Terraform JSON stays byte-identical.
- * A new attribute means one field here (the integration tests apply it with the real provider).
+ * resources kafkaform writes, with only the attributes it sets. Hand-written rather than
+ * generated: the prebuilt @cdktf-providers package is compiled against cdktf and crashes under
+ * cdktn, and five small mappings are less to keep honest than a generator plus its output.
+ * Attribute names are the provider's, listed in the order the generated bindings used, so the
+ * Terraform JSON stays byte-identical. A new attribute is one field here (the integration tests
+ * apply these resources with the real provider).
  */
-import type { Construct } from 'constructs';
-import { TerraformProvider, TerraformResource, type IResolvable, type TerraformProviderGeneratorMetadata, type TerraformResourceLifecycle } from './cdk.js';
+import type { IResolvable } from './cdk.js';
+import { providerBinding, resourceBinding, type ProviderRef, type ResourceMeta } from './provider-binding.js';
 
-export const KAFKA_TF_PROVIDER = { source: 'Mongey/kafka', version: '0.13.1' } as const;
-
-// required_providers takes the version constraint from here (and `source` from the provider).
-const metadata: TerraformProviderGeneratorMetadata = { providerName: 'kafka', providerVersion: KAFKA_TF_PROVIDER.version, providerVersionConstraint: KAFKA_TF_PROVIDER.version };
-
-/** Meta-arguments kafkaform sets on a resource. */
-interface ResourceMeta {
-  provider?: TerraformProvider;
-  lifecycle?: TerraformResourceLifecycle;
-}
+export const KAFKA_TF_PROVIDER: ProviderRef = { name: 'kafka', source: 'Mongey/kafka', version: '0.13.1' };
 
 export interface KafkaProviderConfig {
   bootstrapServers: string[];
@@ -35,31 +26,19 @@ export interface KafkaProviderConfig {
 }
 
 /** The `kafka` provider block. */
-export class KafkaProvider extends TerraformProvider {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: KafkaProviderConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'kafka', terraformGeneratorMetadata: metadata, terraformProviderSource: KAFKA_TF_PROVIDER.source });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    const c = this.config;
-    return {
-      bootstrap_servers: c.bootstrapServers,
-      ca_cert_file: c.caCertFile,
-      client_cert_file: c.clientCertFile,
-      client_key_file: c.clientKeyFile,
-      kafka_version: c.kafkaVersion,
-      sasl_mechanism: c.saslMechanism,
-      sasl_password: c.saslPassword,
-      sasl_username: c.saslUsername,
-      skip_tls_verify: c.skipTlsVerify,
-      tls_enabled: c.tlsEnabled,
-    };
-  }
-}
+export const KafkaProvider = providerBinding<KafkaProviderConfig>(KAFKA_TF_PROVIDER, (c) => ({
+  bootstrap_servers: c.bootstrapServers,
+  ca_cert_file: c.caCertFile,
+  client_cert_file: c.clientCertFile,
+  client_key_file: c.clientKeyFile,
+  kafka_version: c.kafkaVersion,
+  sasl_mechanism: c.saslMechanism,
+  sasl_password: c.saslPassword,
+  sasl_username: c.saslUsername,
+  skip_tls_verify: c.skipTlsVerify,
+  tls_enabled: c.tlsEnabled,
+}));
+export type KafkaProvider = InstanceType<typeof KafkaProvider>;
 
 export interface TopicConfig extends ResourceMeta {
   name: string;
@@ -69,20 +48,8 @@ export interface TopicConfig extends ResourceMeta {
 }
 
 /** `kafka_topic`. */
-export class Topic extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: TopicConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'kafka_topic', terraformGeneratorMetadata: metadata, provider: config.provider, lifecycle: config.lifecycle });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    const c = this.config;
-    return { config: c.config, name: c.name, partitions: c.partitions, replication_factor: c.replicationFactor };
-  }
-}
+export const Topic = resourceBinding<TopicConfig>(KAFKA_TF_PROVIDER, 'kafka_topic', (c) => ({ config: c.config, name: c.name, partitions: c.partitions, replication_factor: c.replicationFactor }));
+export type Topic = InstanceType<typeof Topic>;
 
 export interface AclConfig extends ResourceMeta {
   aclPrincipal: string;
@@ -95,28 +62,16 @@ export interface AclConfig extends ResourceMeta {
 }
 
 /** `kafka_acl`. */
-export class Acl extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: AclConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'kafka_acl', terraformGeneratorMetadata: metadata, provider: config.provider, lifecycle: config.lifecycle });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    const c = this.config;
-    return {
-      acl_host: c.aclHost,
-      acl_operation: c.aclOperation,
-      acl_permission_type: c.aclPermissionType,
-      acl_principal: c.aclPrincipal,
-      resource_name: c.resourceName,
-      resource_pattern_type_filter: c.resourcePatternTypeFilter,
-      resource_type: c.resourceType,
-    };
-  }
-}
+export const Acl = resourceBinding<AclConfig>(KAFKA_TF_PROVIDER, 'kafka_acl', (c) => ({
+  acl_host: c.aclHost,
+  acl_operation: c.aclOperation,
+  acl_permission_type: c.aclPermissionType,
+  acl_principal: c.aclPrincipal,
+  resource_name: c.resourceName,
+  resource_pattern_type_filter: c.resourcePatternTypeFilter,
+  resource_type: c.resourceType,
+}));
+export type Acl = InstanceType<typeof Acl>;
 
 export interface QuotaConfig extends ResourceMeta {
   entityType: 'user' | 'client-id';
@@ -126,20 +81,8 @@ export interface QuotaConfig extends ResourceMeta {
 }
 
 /** `kafka_quota`. */
-export class Quota extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: QuotaConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'kafka_quota', terraformGeneratorMetadata: metadata, provider: config.provider, lifecycle: config.lifecycle });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    const c = this.config;
-    return { config: c.config, entity_name: c.entityName, entity_type: c.entityType };
-  }
-}
+export const Quota = resourceBinding<QuotaConfig>(KAFKA_TF_PROVIDER, 'kafka_quota', (c) => ({ config: c.config, entity_name: c.entityName, entity_type: c.entityType }));
+export type Quota = InstanceType<typeof Quota>;
 
 export interface UserScramCredentialConfig extends ResourceMeta {
   username: string;
@@ -154,33 +97,12 @@ export interface UserScramCredentialConfig extends ResourceMeta {
 }
 
 /** `kafka_user_scram_credential`. */
-export class UserScramCredential extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: UserScramCredentialConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'kafka_user_scram_credential', terraformGeneratorMetadata: metadata, provider: config.provider, lifecycle: config.lifecycle });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    const c = this.config;
-    return {
-      password: c.password,
-      password_wo: this.writeOnly(c.passwordWo),
-      password_wo_version: c.passwordWoVersion,
-      scram_iterations: c.scramIterations,
-      scram_mechanism: c.scramMechanism,
-      username: c.username,
-    };
-  }
-
-  /**
-   * cdktn checks write-only attributes against the App's `targetVersions` context (as its
-   * generated bindings do through markWriteOnlyAttribute); cdktf has no such check and no method.
-   */
-  private writeOnly(value: string | undefined): unknown {
-    const mark = (this as unknown as { markWriteOnlyAttribute?: (v: unknown) => unknown }).markWriteOnlyAttribute;
-    return typeof mark === 'function' ? mark.call(this, value) : value;
-  }
-}
+export const UserScramCredential = resourceBinding<UserScramCredentialConfig>(KAFKA_TF_PROVIDER, 'kafka_user_scram_credential', (c, writeOnly) => ({
+  password: c.password,
+  password_wo: writeOnly(c.passwordWo),
+  password_wo_version: c.passwordWoVersion,
+  scram_iterations: c.scramIterations,
+  scram_mechanism: c.scramMechanism,
+  username: c.username,
+}));
+export type UserScramCredential = InstanceType<typeof UserScramCredential>;

@@ -1,18 +1,18 @@
 /**
  * Schema subjects as Terraform resources of the cultureamp/schemaregistry provider, for teams
- * that apply subjects through Terraform. Generic constructs (no generated bindings exist for this
- * provider). Opt-in: `addSchemaSubjects` is only called when the caller asks for it, because the
- * provider must be obtainable from the Terraform registry or a mirror at `terraform init`.
+ * that apply subjects through Terraform. Hand-written bindings (provider-binding.ts): no generated
+ * ones exist for this provider. Opt-in: `addSchemaSubjects` is only called when the caller asks
+ * for it, because the provider must be obtainable from the Terraform registry or a mirror at
+ * `terraform init`.
  * The registry password is a sensitive (and, with write-only secrets, ephemeral) variable.
  */
-import { TerraformProvider, TerraformResource, TerraformVariable, type TerraformProviderGeneratorMetadata } from './cdk.js';
 import type { Construct } from 'constructs';
+import { TerraformVariable, type TerraformProvider } from './cdk.js';
+import { providerBinding, resourceBinding, type ProviderRef } from './provider-binding.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../schema/subjects.js';
 
-export const SCHEMA_REGISTRY_TF_PROVIDER = { source: 'cultureamp/schemaregistry', version: '1.3.1' } as const;
-
-const metadata: TerraformProviderGeneratorMetadata = { providerName: 'schemaregistry', providerVersion: SCHEMA_REGISTRY_TF_PROVIDER.version, providerVersionConstraint: SCHEMA_REGISTRY_TF_PROVIDER.version };
+export const SCHEMA_REGISTRY_TF_PROVIDER: ProviderRef = { name: 'schemaregistry', source: 'cultureamp/schemaregistry', version: '1.3.1' };
 
 export interface SchemaRegistryProviderConfig {
   schemaRegistryUrl: string;
@@ -21,19 +21,8 @@ export interface SchemaRegistryProviderConfig {
 }
 
 /** The `schemaregistry` provider block (required_providers gets source + version from the metadata). */
-export class SchemaRegistryProvider extends TerraformProvider {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: SchemaRegistryProviderConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'schemaregistry', terraformGeneratorMetadata: metadata, terraformProviderSource: SCHEMA_REGISTRY_TF_PROVIDER.source });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { schema_registry_url: this.config.schemaRegistryUrl, username: this.config.username, password: this.config.password };
-  }
-}
+export const SchemaRegistryProvider = providerBinding<SchemaRegistryProviderConfig>(SCHEMA_REGISTRY_TF_PROVIDER, (c) => ({ schema_registry_url: c.schemaRegistryUrl, username: c.username, password: c.password }));
+export type SchemaRegistryProvider = InstanceType<typeof SchemaRegistryProvider>;
 
 export interface SchemaRegistrySchemaConfig {
   subject: string;
@@ -44,19 +33,8 @@ export interface SchemaRegistrySchemaConfig {
 }
 
 /** One `schemaregistry_schema`: a subject, its schema and its compatibility level. */
-export class SchemaRegistrySchema extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: SchemaRegistrySchemaConfig,
-  ) {
-    super(scope, id, { terraformResourceType: 'schemaregistry_schema', terraformGeneratorMetadata: metadata, provider: config.provider });
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { subject: this.config.subject, schema: this.config.schema, schema_type: this.config.schemaType, compatibility_level: this.config.compatibilityLevel };
-  }
-}
+export const SchemaRegistrySchema = resourceBinding<SchemaRegistrySchemaConfig>(SCHEMA_REGISTRY_TF_PROVIDER, 'schemaregistry_schema', (c) => ({ subject: c.subject, schema: c.schema, schema_type: c.schemaType, compatibility_level: c.compatibilityLevel }));
+export type SchemaRegistrySchema = InstanceType<typeof SchemaRegistrySchema>;
 
 export interface AddSchemaSubjectsOptions {
   /** Default of the `schema_registry_url` variable (override with TF_VAR_schema_registry_url). */

@@ -51,7 +51,7 @@ describe.each(Object.entries(manifests))('cdktf and cdktn synthesize the same Te
     const b = await synthWith('cdktn', file, writeOnlySecrets);
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [env, doc] of a) expect(comparable(b.get(env)!, 'cdktn'), env).toBe(comparable(doc, 'cdktf'));
-  });
+  }, 60_000); // loads both CDK packages afresh: seconds on a busy 2-core machine
 });
 
 describe('the write-only password under cdktn', () => {
