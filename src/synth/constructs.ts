@@ -1,7 +1,8 @@
 /**
- * Intent-level constructs over the Mongey/kafka bindings (kafka-bindings.ts). Resource addresses are
- * derived from the resource itself (topic name, ACL binding), never from list positions, so
- * inserting one ACL never replaces the others and plans map back to kafkaform resources.
+ * Intent-level constructs over the Mongey/kafka bindings (kafka-bindings.ts). Resource
+ * addresses are derived from the resource itself (topic name, ACL binding), never from list
+ * positions, so inserting one ACL never replaces the others and plans map back to kafkaform
+ * resources.
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';

@@ -4,7 +4,7 @@
  * once as is, once with src/synth/cdk.ts replaced by cdktn. topics.yaml has no SCRAM users or
  * quotas, so the synth fixture (users with write-only passwords, a quota) runs too.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,5 +64,21 @@ describe('the write-only password under cdktn', () => {
     const provider = new KafkaProvider(stack, 'kafka', { bootstrapServers: ['127.0.0.1:9092'] });
     new UserScramCredential(stack, 'user', { username: 'u', scramMechanism: 'SCRAM-SHA-512', passwordWo: '${var.pw}', provider });
     expect(() => app.synth()).toThrow(/write-only attributes requires terraform >=1.11.0/);
+  });
+});
+
+describe('the CDK package is imported in one place', () => {
+  it('only src/synth/cdk.ts (and this test) name cdktf or cdktn in an import', () => {
+    const allowed = new Set(['src/synth/cdk.ts', 'test/unit/cdk-portability.test.ts']);
+    const offenders: string[] = [];
+    for (const dir of ['src', 'stacks', 'test', 'bench', 'scripts']) {
+      for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !/\.[cm]?[jt]s$/.test(entry.name)) continue;
+        const path = join(entry.parentPath, entry.name).slice(root.length + 1);
+        if (allowed.has(path)) continue;
+        if (/(from|import\()\s*['"](cdktf|cdktn|@cdktf-providers\/[^'"]+)['"]/.test(readFileSync(join(root, path), 'utf8'))) offenders.push(path);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
