@@ -1,6 +1,6 @@
 /** Renderers for the load-test report: text, Markdown, and a self-contained HTML page with inline SVG charts. Pure. */
 import type { LatencySummary, PercentilePoint } from './histogram.js';
-import type { LoadTestReport } from './report-types.js';
+import type { LoadTestReport, TimeSeriesPoint } from './report-types.js';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
 
@@ -172,35 +172,24 @@ function percentileSeries(name: string, color: string, pts: PercentilePoint[]): 
   return { name, color, points: pts.filter((p) => p.percentile < 100).map((p) => [nines(p.percentile), p.valueMs]) };
 }
 
-export function renderHtml(r: LoadTestReport): string {
+/** A chart over the run's seconds: one series per [name, colour, value of the second]. */
+function timeChart(r: LoadTestReport, id: string, title: string, yLabel: string, series: Array<[string, string, (p: TimeSeriesPoint) => number]>): string {
   const ts = r.timeSeries;
   const last = Math.max(1, ts.length - 1);
-  const throughput = renderLineChart({
-    id: 'chart-throughput',
-    title: 'Throughput over time (messages/s)',
-    yLabel: 'messages/s',
-    xMin: 0,
-    xMax: last,
-    xTicks: timeTicks(last),
-    series: [
-      { name: 'target', color: '#999999', points: ts.map((p) => [p.second, p.targetMessagesPerSecond]) },
-      { name: 'acknowledged', color: '#1f77b4', points: ts.map((p) => [p.second, p.acknowledgedPerSecond]) },
-      { name: 'consumed', color: '#2ca02c', points: ts.map((p) => [p.second, p.consumedPerSecond]) },
-    ],
-  });
-  const latency = renderLineChart({
-    id: 'chart-latency',
-    title: 'Latency over time (p99 per second, ms)',
-    yLabel: 'ms',
-    xMin: 0,
-    xMax: last,
-    xTicks: timeTicks(last),
-    series: [
-      { name: 'publish p99', color: '#1f77b4', points: ts.map((p) => [p.second, p.publishP99Ms]) },
-      { name: 'publish delay p99', color: '#ff7f0e', points: ts.map((p) => [p.second, p.publishDelayP99Ms]) },
-      { name: 'end-to-end p99', color: '#2ca02c', points: ts.map((p) => [p.second, p.endToEndP99Ms]) },
-    ],
-  });
+  return renderLineChart({ id, title, yLabel, xMin: 0, xMax: last, xTicks: timeTicks(last), series: series.map(([name, color, value]) => ({ name, color, points: ts.map((p) => [p.second, value(p)]) })) });
+}
+
+export function renderHtml(r: LoadTestReport): string {
+  const throughput = timeChart(r, 'chart-throughput', 'Throughput over time (messages/s)', 'messages/s', [
+    ['target', '#999999', (p) => p.targetMessagesPerSecond],
+    ['acknowledged', '#1f77b4', (p) => p.acknowledgedPerSecond],
+    ['consumed', '#2ca02c', (p) => p.consumedPerSecond],
+  ]);
+  const latency = timeChart(r, 'chart-latency', 'Latency over time (p99 per second, ms)', 'ms', [
+    ['publish p99', '#1f77b4', (p) => p.publishP99Ms],
+    ['publish delay p99', '#ff7f0e', (p) => p.publishDelayP99Ms],
+    ['end-to-end p99', '#2ca02c', (p) => p.endToEndP99Ms],
+  ]);
   const curve = renderLineChart({
     id: 'chart-percentiles',
     title: 'Latency by percentile (ms)',
@@ -217,18 +206,10 @@ export function renderHtml(r: LoadTestReport): string {
     ],
     series: [percentileSeries('publish', '#1f77b4', r.latencyPercentilesMs.publish), percentileSeries('end-to-end', '#2ca02c', r.latencyPercentilesMs.endToEnd)],
   });
-  const lag = renderLineChart({
-    id: 'chart-lag',
-    title: 'Consumer lag and errors over time',
-    yLabel: 'records',
-    xMin: 0,
-    xMax: last,
-    xTicks: timeTicks(last),
-    series: [
-      { name: 'lag', color: '#9467bd', points: ts.map((p) => [p.second, p.lag]) },
-      { name: 'errors', color: '#d62728', points: ts.map((p) => [p.second, p.errors]) },
-    ],
-  });
+  const lag = timeChart(r, 'chart-lag', 'Consumer lag and errors over time', 'records', [
+    ['lag', '#9467bd', (p) => p.lag],
+    ['errors', '#d62728', (p) => p.errors],
+  ]);
   const m = r.messages;
   const lat = (name: string, l: LatencySummary) => `<tr><th>${name}</th><td>${ms(l.p50)}</td><td>${ms(l.p95)}</td><td>${ms(l.p99)}</td><td>${ms(l.p999)}</td><td>${ms(l.max)}</td></tr>`;
   const ok = m.lost === 0 && m.duplicated === 0;
