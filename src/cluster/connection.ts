@@ -1,16 +1,39 @@
 /**
  * Where kafkaform connects, decided in one place for every command:
  * --bootstrap-servers > KAFKAFORM_BOOTSTRAP_SERVERS > the environment's cluster > the embedded
- * local cluster (started when needed). Credentials: flags/env > spec (passwordFrom) > embedded admin.
+ * local cluster (started when needed, by a starter the caller injects: src/dev's ensureDevCluster).
+ * Credentials: flags/env > spec (passwordFrom) > embedded admin.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ensureDevCluster, type DevCluster } from '../dev/cluster.js';
 import { resolveSecret } from '../secrets/resolve.js';
-import type { ResolvedSpec } from '../manifest/types.js';
+import type { ConnectionSpec, ResolvedCluster } from '../manifest/types.js';
 import { UserError } from '../errors.js';
 import { type Progress } from '../progress.js';
 import type { Connection } from './port.js';
+
+/** What connection resolution needs of a local embedded cluster (src/dev's DevCluster is one). */
+export interface EmbeddedCluster {
+  bootstrapServers: string[];
+  /** Where the cluster keeps its data (deploy keeps the embedded cluster's Terraform state there). */
+  dataDir: string;
+  /** The admin credentials, when the cluster was started with SASL. */
+  sasl?: { mechanism: NonNullable<Connection['sasl']>['mechanism']; username: string; password: string };
+  /** PEM files (CA, client certificate and key), when the cluster was started with TLS. */
+  tls?: { caFile: string; certFile: string; keyFile: string };
+}
+
+/** Finds the running embedded cluster or starts one (a new one gets `brokers` nodes). */
+export type EmbeddedClusterStarter = (want: { brokers?: 3; kafkaVersion?: string; onProgress?: Progress }) => Promise<EmbeddedCluster>;
+
+/** What to connect to: a resolved spec is one; `import`, which has no topics.yaml yet, builds one from flags alone. */
+export interface ConnectionTarget {
+  /** Relative TLS and `file:` secret paths resolve against this file's directory. */
+  file: string;
+  /** Named in the error when nothing says where to connect. */
+  environment: string;
+  cluster: Pick<ResolvedCluster, 'bootstrapServers' | 'brokers'> & { connection: Pick<ConnectionSpec, 'sasl' | 'tls'> };
+}
 
 export interface ConnectionFlags {
   bootstrapServers?: string;
@@ -26,7 +49,7 @@ export interface ConnectionFlags {
 export interface ResolvedConnection {
   connection: Connection;
   source: 'flag' | 'env' | 'spec' | 'embedded';
-  embedded?: DevCluster;
+  embedded?: EmbeddedCluster;
   /** File paths for terraform (the provider reads files itself). */
   tlsFiles?: { caFile?: string; certFile?: string; keyFile?: string };
   /** Every secret value in play, for redaction. */
@@ -51,18 +74,22 @@ export function parseServers(list: string): string[] {
 
 export interface ResolveConnectionOptions {
   env?: NodeJS.ProcessEnv;
-  /** Start the embedded cluster when the environment names no servers (deploy, main job). */
-  startEmbedded?: boolean;
+  /** Starts the embedded cluster when nothing names servers; without it, that is an error (validate --live). */
+  embedded?: EmbeddedClusterStarter;
   onProgress?: Progress;
 }
 
-export async function resolveConnection(spec: ResolvedSpec, flags: ConnectionFlags, opts: ResolveConnectionOptions = {}): Promise<ResolvedConnection> {
+/**
+ * Decides the connection for a target. An I/O edge: it reads the TLS files and `passwordFrom`
+ * secrets, and may start the embedded cluster through `opts.embedded`.
+ */
+export async function resolveConnection(spec: ConnectionTarget, flags: ConnectionFlags, opts: ResolveConnectionOptions = {}): Promise<ResolvedConnection> {
   const env = opts.env ?? process.env;
   const baseDir = dirname(spec.file);
   const secrets: string[] = [];
   let source: ResolvedConnection['source'];
   let servers: string[];
-  let embedded: DevCluster | undefined;
+  let embedded: EmbeddedCluster | undefined;
   if (flags.bootstrapServers) {
     servers = parseServers(flags.bootstrapServers);
     source = 'flag';
@@ -74,14 +101,14 @@ export async function resolveConnection(spec: ResolvedSpec, flags: ConnectionFla
     source = 'spec';
   } else {
     source = 'embedded';
-    if (opts.startEmbedded === false) {
+    if (!opts.embedded) {
       throw new UserError(
         `environment "${spec.environment}" names no bootstrap servers`,
         'pass --bootstrap-servers, set KAFKAFORM_BOOTSTRAP_SERVERS, or run `kafkaform dev up` and deploy once to use the embedded cluster',
       );
     }
     // A running embedded cluster is used as it is; a new one gets 3 brokers only when the spec asks for 3.
-    embedded = await ensureDevCluster({ brokers: spec.cluster.brokers === 3 ? 3 : undefined, onProgress: opts.onProgress, kafkaVersion: env.KAFKAFORM_KAFKA_VERSION || undefined });
+    embedded = await opts.embedded({ brokers: spec.cluster.brokers === 3 ? 3 : undefined, onProgress: opts.onProgress, kafkaVersion: env.KAFKAFORM_KAFKA_VERSION || undefined });
     servers = embedded.bootstrapServers;
   }
   const connection: Connection = { bootstrapServers: servers };

@@ -1,4 +1,5 @@
 import { resolveConnection } from '../../cluster/connection.js';
+import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
 import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
@@ -47,7 +48,7 @@ export const driftCommand: Command = {
       throw new UserError(`${file} is not valid: drift needs a valid spec`, `run \`kafkaform validate -f ${file}\``);
     }
     const spec = requireEnvironment(result, str(args.env));
-    const rc = await resolveConnection(spec, connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
+    const rc = await resolveConnection(spec, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')} (${spec.cluster.name}, ${spec.environment})`);
     const started = Date.now();
     const registry = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']) });

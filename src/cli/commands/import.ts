@@ -1,30 +1,15 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
+import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState, DEFAULT_COLLECT_TIMEOUT_MS } from '../../cluster/collect.js';
 import { computeImport } from '../../import/compute-import.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { parseSpecDocument } from '../../manifest/document.js';
-import type { ResolvedSpec } from '../../manifest/types.js';
 import { validateSpec } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, str, type Command } from '../framework.js';
 import { parseTimeoutSeconds } from './drift.js';
-
-/** Just enough of a spec to resolve where to connect (import has no topics.yaml to read). */
-function connectionOnlySpec(file: string, environment: string): ResolvedSpec {
-  return {
-    file,
-    environment,
-    cluster: { name: 'imported', bootstrapServers: [], kafkaMajor: 4, connection: { bootstrapServers: [] } },
-    policy: { maxPartitions: 1000, minReplicationFactor: 1, allowTopicDeletion: false, managedPrefixes: [''], requireSchemaDocs: false },
-    topics: [],
-    services: [],
-    acls: [],
-    users: [],
-    quotas: [],
-  };
-}
 
 export const importCommand: Command = {
   name: 'import',
@@ -53,7 +38,9 @@ export const importCommand: Command = {
     const env = str(args.env);
     const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_COLLECT_TIMEOUT_MS);
     const major = String(args['kafka-version'] ?? '4').startsWith('3') ? 3 : 4;
-    const rc = await resolveConnection(connectionOnlySpec(out, env ?? 'default'), connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
+    // There is no topics.yaml to read yet: the flags (or the environment variables, or the embedded cluster) say where to connect.
+    const target = { file: out, environment: env ?? 'default', cluster: { bootstrapServers: [], connection: {} } };
+    const rc = await resolveConnection(target, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')}`);
     const state = await collectLiveState(rc.connection, { timeoutMs });
     const r = computeImport(state, { clusterName: str(args.name) ?? 'imported', bootstrapServers: rc.connection.bootstrapServers, environment: env, kafkaMajor: major });

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolveConnection } from '../../cluster/connection.js';
+import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { renderReport, type ReportFormat } from '../../loadtest/render-report.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { runLoad, type LiveProgress } from '../../loadtest/runner.js';
@@ -61,7 +62,7 @@ export async function runLoadtestFromArgs(args: CommandContext['args'], io: Io, 
     const withSchema = attachSchemaPayloads(workload, spec);
     if (withSchema.length > 0) io.progress(`values generated from the value schema of ${withSchema.join(', ')}`);
   }
-  const rc = await resolveConnection(spec, connectionFlags(args), { startEmbedded: true, onProgress: io.progress });
+  const rc = await resolveConnection(spec, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
   io.progress(
     `load test ${workload.runId}: ${workload.topics.map((t) => `${t.loadTopic} @ ${workload.mode === 'max' ? 'max' : `${t.messagesPerSecond} msg/s`} × ${t.messageBytes} B`).join(', ')} for ${workload.durationMs / 1000}s on ${rc.connection.bootstrapServers.join(',')}`,
   );

@@ -61,7 +61,7 @@ export const validateCommand: Command = {
     if ((args.live === true || flags.bootstrapServers !== undefined) && !hasErrors(result.diagnostics)) {
       const spec = requireEnvironment(result, env);
       io.progress(`reading the live cluster of ${spec.environment}`);
-      const conn = await resolveConnection(spec, flags, { startEmbedded: false });
+      const conn = await resolveConnection(spec, flags);
       const state = await collectLiveState(conn.connection);
       result.diagnostics.push(
         ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${conn.connection.bootstrapServers.join(',')})`, brokerDefaults: state.brokerDefaults }),
