@@ -1,9 +1,10 @@
 /**
- * Where the schema registry is: `schemaRegistry: { url, username, passwordFrom }` in topics.yaml
- * (top level, overridden per environment), then KAFKAFORM_SCHEMA_REGISTRY_URL / _USERNAME, then
- * command-line flags. ResolvedSpec does not carry it yet, so it is read from the raw document.
+ * Where the schema registry is: the environment's resolved `schemaRegistry` (ResolvedSpec, merged
+ * top level + overlay by normalisation), then KAFKAFORM_SCHEMA_REGISTRY_URL / _USERNAME, then
+ * command-line flags; and a client for it.
  */
 import { dirname } from 'node:path';
+import type { ResolvedSpec, SchemaRegistrySpec } from '../manifest/types.js';
 import { resolveSecret } from '../secrets/resolve.js';
 import { UserError } from '../errors.js';
 import { SchemaRegistryClient } from './registry-client.js';
@@ -15,26 +16,24 @@ export interface RegistrySettings {
   passwordFrom?: string;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+const str = (v: string | undefined) => (v !== undefined && v !== '' ? v : undefined);
 
-/** Merges the document's settings for `environment` with the environment variables and flags. Pure. */
+/** Layers the environment variables and flags over the manifest's settings. Pure. */
 export function computeRegistrySettings(
-  documentValue: unknown,
-  environment: string,
-  overrides: { url?: string; username?: string } = {},
-  env: NodeJS.ProcessEnv = process.env,
+  declared: SchemaRegistrySpec | undefined,
+  overrides: { url?: string; username?: string },
+  env: NodeJS.ProcessEnv,
 ): RegistrySettings | undefined {
-  const doc = isObj(documentValue) ? documentValue : {};
-  const top = isObj(doc.schemaRegistry) ? doc.schemaRegistry : {};
-  const envs = isObj(doc.environments) ? doc.environments : {};
-  const overlay = isObj(envs[environment]) && isObj((envs[environment] as Obj).schemaRegistry) ? ((envs[environment] as Obj).schemaRegistry as Obj) : {};
-  const merged = { ...top, ...overlay };
-  const url = overrides.url ?? str(env.KAFKAFORM_SCHEMA_REGISTRY_URL) ?? str(merged.url);
+  const url = overrides.url ?? str(env.KAFKAFORM_SCHEMA_REGISTRY_URL) ?? str(declared?.url);
   if (!url) return undefined;
-  const username = overrides.username ?? str(env.KAFKAFORM_SCHEMA_REGISTRY_USERNAME) ?? str(merged.username);
-  return { url, ...(username ? { username } : {}), ...(str(merged.passwordFrom) ? { passwordFrom: str(merged.passwordFrom) } : {}) };
+  const username = overrides.username ?? str(env.KAFKAFORM_SCHEMA_REGISTRY_USERNAME) ?? str(declared?.username);
+  const passwordFrom = str(declared?.passwordFrom);
+  return { url, ...(username ? { username } : {}), ...(passwordFrom ? { passwordFrom } : {}) };
+}
+
+/** The registry settings of a resolved spec, with this process's environment variables and the flags. */
+export function readRegistrySettings(spec: ResolvedSpec, overrides: { url?: string; username?: string } = {}, env: NodeJS.ProcessEnv = process.env): RegistrySettings | undefined {
+  return computeRegistrySettings(spec.schemaRegistry, overrides, env);
 }
 
 /** A client for the settings; the password comes from KAFKAFORM_SCHEMA_REGISTRY_PASSWORD or passwordFrom. */

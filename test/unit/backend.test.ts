@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBackendFromEnv, requireValidBackend, resolveBackend } from '../../src/synth/backend.js';
 import { validateBackend } from '../../src/manifest/rules/backend.js';
 import { synthStacks } from '../../src/synth/stack.js';
-import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
+import { requireEnvironment } from '../../src/manifest/validate.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
 import type { BackendSpec } from '../../src/manifest/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkaform-backend-'));
@@ -80,9 +81,8 @@ describe('readBackendFromEnv', () => {
 describe('synthesized backend block', () => {
   function synthBackend(backendYaml: string, envBackendYaml = ''): unknown {
     const sub = mkdtempSync(join(dir, 'p-'));
-    const file = join(sub, 'topics.yaml');
-    writeFileSync(
-      file,
+    // Only the synthesized stack goes to disk; topics.yaml stays in memory.
+    const r = specFromYaml(
       `version: 1
 cluster: { name: shop, bootstrapServers: ['127.0.0.1:9092'], brokers: 1 }
 defaults: { partitions: 1, replicationFactor: 1 }
@@ -93,8 +93,8 @@ ${envBackendYaml || '    cluster: { brokers: 1 }'}
 topics:
   orders: {}
 `,
-    );
-    const r = readManifest(file);
+      join(sub, 'topics.yaml'),
+    ).validate();
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const spec = requireEnvironment(r, 'prod');
     const outdir = join(sub, 'cdktf.out');

@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSUMPTIONS, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/plan.js';
 import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
+import { resolvedSpec } from '../helpers/spec-builder.js';
 
 const MB = 1_000_000;
 
 function spec(topics: ResolvedTopic[], brokers = 3): ResolvedSpec {
-  return {
+  return resolvedSpec({
     file: '/x/topics.yaml',
     environment: 'prod',
     cluster: { name: 'shop', bootstrapServers: ['k:9092'], brokers, kafkaMajor: 4, connection: { bootstrapServers: ['k:9092'] } },
-    policy: { maxPartitions: 1000, minReplicationFactor: 1, allowTopicDeletion: false, managedPrefixes: [''], requireSchemaDocs: false },
     topics,
-    services: [],
-    acls: [],
-    users: [],
-    quotas: [],
-  };
+  });
 }
 
 const DAY = 86_400_000;

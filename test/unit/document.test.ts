@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpecDocument } from '../../src/manifest/document.js';
-import { validateSpec } from '../../src/manifest/validate.js';
 import { renderDiagnostic } from '../../src/manifest/diagnostics.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
 
-const check = (text: string) => validateSpec(parseSpecDocument(text, 'topics.yaml'), { skipFileChecks: true });
+const check = (text: string) => specFromYaml(text, 'topics.yaml').validate({ skipFileChecks: true });
 
 describe('loading topics.yaml with positions', () => {
   it('points at the key of an unknown field, with a did-you-mean', () => {

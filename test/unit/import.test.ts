@@ -4,9 +4,8 @@ import { deriveServiceAcls } from '../../src/acl/derive.js';
 import type { ClusterState } from '../../src/cluster/port.js';
 import { computeDrift } from '../../src/drift/compute-drift.js';
 import { computeImport, importConfigValue } from '../../src/import/compute-import.js';
-import { parseSpecDocument } from '../../src/manifest/document.js';
 import type { AclBinding, ResolvedService } from '../../src/manifest/types.js';
-import { validateSpec } from '../../src/manifest/validate.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
 
 const strip = (acls: ReturnType<typeof deriveServiceAcls>): AclBinding[] => acls.map(({ origin: _o, ...a }) => a);
 const svc = (over: Partial<ResolvedService>): ResolvedService => ({ name: 'x', principal: 'User:x', produces: [], consumes: [], host: '*', ...over });
@@ -40,7 +39,7 @@ function cluster(): ClusterState {
 
 function importAndValidate(state: ClusterState, environment?: string) {
   const r = computeImport(state, { clusterName: 'shop', bootstrapServers: ['127.0.0.1:9092'], environment });
-  const v = validateSpec(parseSpecDocument(r.text, '/virtual/topics.yaml'), { skipFileChecks: true });
+  const v = specFromYaml(r.text).validate({ skipFileChecks: true });
   return { r, v, doc: parse(r.text) as Record<string, any> };
 }
 

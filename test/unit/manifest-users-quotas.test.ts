@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSpecDocument } from '../../src/manifest/document.js';
-import { requireEnvironment, validateSpec } from '../../src/manifest/validate.js';
+import { requireEnvironment } from '../../src/manifest/validate.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
 import { synthStacks, userPasswordVariable } from '../../src/synth/stack.js';
 
-const validate = (yaml: string) => validateSpec(parseSpecDocument(`version: 1\n${yaml}`, join(tmpdir(), 'topics.yaml')), { skipFileChecks: true });
+const validate = (yaml: string) => specFromYaml(`version: 1\n${yaml}`).validate({ skipFileChecks: true });
 
 describe('users', () => {
   it('passwordVersion defaults to 1 and is kept when given', () => {

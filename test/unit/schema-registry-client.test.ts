@@ -1,7 +1,6 @@
-/** Registry settings from topics.yaml and the REST client's requests (a recording fetch: no network). */
+/** The registry REST client's requests (a recording fetch: no network); settings are in registry-settings.test.ts. */
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistryClient } from '../../src/schema/registry-client.js';
-import { computeRegistrySettings, createRegistryClient } from '../../src/schema/registry-settings.js';
 import { UserError } from '../../src/errors.js';
 
 function recordingFetch(responses: Record<string, { status: number; body: unknown }>) {
@@ -14,25 +13,6 @@ function recordingFetch(responses: Record<string, { status: number; body: unknow
   }) as unknown as typeof fetch;
   return { f, calls };
 }
-
-describe('computeRegistrySettings', () => {
-  const doc = { schemaRegistry: { url: 'http://top:8081', username: 'svc', passwordFrom: 'env:SR_PW' }, environments: { prod: { schemaRegistry: { url: 'https://prod:8081' } } } };
-  it('merges the environment overlay over the top level', () => {
-    expect(computeRegistrySettings(doc, 'prod', {}, {})).toEqual({ url: 'https://prod:8081', username: 'svc', passwordFrom: 'env:SR_PW' });
-    expect(computeRegistrySettings(doc, 'dev', {}, {})?.url).toBe('http://top:8081');
-  });
-  it('lets the environment variable and the flag override the file', () => {
-    expect(computeRegistrySettings(doc, 'dev', {}, { KAFKAFORM_SCHEMA_REGISTRY_URL: 'http://env:1' })?.url).toBe('http://env:1');
-    expect(computeRegistrySettings(doc, 'dev', { url: 'http://flag:2' }, { KAFKAFORM_SCHEMA_REGISTRY_URL: 'http://env:1' })?.url).toBe('http://flag:2');
-  });
-  it('is undefined when nothing configures a registry', () => {
-    expect(computeRegistrySettings({ version: 1 }, 'dev', {}, {})).toBeUndefined();
-  });
-  it('resolves the password from passwordFrom, and names only the reference when it is missing', () => {
-    expect(() => createRegistryClient({ url: 'http://x:1', username: 'svc', passwordFrom: 'env:SR_PW' }, '/tmp/topics.yaml', {})).toThrow(/SR_PW is not set/);
-    expect(createRegistryClient({ url: 'http://x:1', username: 'svc', passwordFrom: 'env:SR_PW' }, '/tmp/topics.yaml', { SR_PW: 'pw' })).toBeInstanceOf(SchemaRegistryClient);
-  });
-});
 
 describe('SchemaRegistryClient', () => {
   it('sends basic auth, the registry content type, and JSON schemaType only for non-Avro', async () => {

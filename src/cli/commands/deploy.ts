@@ -5,7 +5,7 @@ import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
 import { readManifest, requireEnvironment, type ValidationResult } from '../../manifest/validate.js';
 import { applySchemaSubjects, type ApplySchemaResult } from '../../schema/apply-subjects.js';
-import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import { createRegistryClient, readRegistrySettings } from '../../schema/registry-settings.js';
 import type { ResolvedSpec } from '../../manifest/types.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { UserError } from '../../errors.js';
@@ -109,7 +109,7 @@ export const deployCommand: Command = {
  */
 async function applySubjectsAfterDeploy(spec: ResolvedSpec, result: ValidationResult, args: CommandContext['args'], io: Io): Promise<{ registry: string; result: ApplySchemaResult } | undefined> {
   if (spec.schemaRegistry?.manageWith === 'terraform') return undefined;
-  const settings = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']) });
+  const settings = readRegistrySettings(spec, { url: str(args['registry-url']) });
   if (!settings) return undefined;
   const client = createRegistryClient(settings, spec.file);
   const auto = args['auto-approve'] === true;

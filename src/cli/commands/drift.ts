@@ -2,7 +2,7 @@ import { resolveConnection } from '../../cluster/connection.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
-import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import { createRegistryClient, readRegistrySettings } from '../../schema/registry-settings.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';
@@ -51,7 +51,7 @@ export const driftCommand: Command = {
     const rc = await resolveConnection(spec, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')} (${spec.cluster.name}, ${spec.environment})`);
     const started = Date.now();
-    const registry = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']) });
+    const registry = readRegistrySettings(spec, { url: str(args['registry-url']) });
     const report = await collectDrift(spec, rc.connection, { timeoutMs, schemaRegistry: registry ? createRegistryClient(registry, spec.file) : undefined });
     io.progress(`read ${report.checked.liveTopics} topic(s) and ${report.checked.liveAcls} ACL(s) in ${((Date.now() - started) / 1000).toFixed(2)}s`);
     io.stdout(renderDrift(report, format, io.paint));

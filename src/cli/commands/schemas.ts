@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { applySchemaSubjects, hasSchemaChanges, type SchemaChange } from '../../schema/apply-subjects.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../schema/subjects.js';
 import { collectRegistryState, effectiveCompatibility } from '../../schema/registry-state.js';
-import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import { createRegistryClient, readRegistrySettings } from '../../schema/registry-settings.js';
 import { computeSchemaDrift } from '../../schema/schema-drift.js';
 import { gitTopLevel } from '../../schema/history.js';
 import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
@@ -22,7 +22,7 @@ function load(args: CommandContext['args']) {
   const file = str(args.file)!;
   const result = readManifest(file);
   const spec = requireEnvironment(result, str(args.env));
-  const settings = computeRegistrySettings(result.document.value, spec.environment, { url: str(args['registry-url']), username: str(args['registry-username']) });
+  const settings = readRegistrySettings(spec, { url: str(args['registry-url']), username: str(args['registry-username']) });
   return { file, spec, document: result.document, settings };
 }
 

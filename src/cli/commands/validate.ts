@@ -3,7 +3,7 @@ import { resolveConnection } from '../../cluster/connection.js';
 import { collectLiveState } from '../../cluster/collect.js';
 import { compareSpecs, computeLiveBaseline } from '../../manifest/compare.js';
 import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
-import { computeRegistrySettings, createRegistryClient } from '../../schema/registry-settings.js';
+import { createRegistryClient, readRegistrySettings } from '../../schema/registry-settings.js';
 import { collectRegistryState } from '../../schema/registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../schema/subjects.js';
 import { hasErrors, renderDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
@@ -49,7 +49,7 @@ export const validateCommand: Command = {
       // The file itself is valid here (checked above), so its environment's spec exists even if --against found errors.
       const spec = result.specs.get(env ?? (result.environments.includes('dev') ? 'dev' : result.environments[0]!));
       if (spec) result.diagnostics.push(...validateSchemaChanges(spec, { against, document: result.document }));
-      const settings = spec && computeRegistrySettings(result.document.value, spec.environment);
+      const settings = spec && readRegistrySettings(spec);
       if (spec && settings) {
         io.progress(`reading registered schema versions from ${settings.url}`);
         const state = await collectRegistryState(createRegistryClient(settings, spec.file), computeDeclaredSubjects(spec).map((d) => d.subject));
