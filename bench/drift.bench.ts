@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectDrift } from '../src/drift/collect-drift.js';
-import { deployStack, planStack } from '../src/deploy/deploy.js';
+import { deployStack, planStack, terraformRunOptions } from '../src/deploy/deploy.js';
 import { terraformPlan } from '../src/deploy/terraform-runner.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { readManifest, requireEnvironment } from '../src/manifest/validate.js';
@@ -80,7 +80,7 @@ async function main() {
     const p = await planStack({ spec, outdir: join(project, 'cdktf.out'), stateDir: project, connection: { bootstrapServers: servers } });
     if (p.hasChanges) throw new Error(`terraform sees ${p.changes.length} change(s) after deploy`);
     t = Date.now();
-    const plan = await terraformPlan(p.stackDir, p.toolchain, { vars: p.vars, sensitiveVars: p.secretVars });
+    const plan = await terraformPlan(p.stackDir, p.toolchain, terraformRunOptions(p));
     const planMs = Date.now() - t;
     if (plan.exitCode !== 0) throw new Error('terraform plan reported changes');
 

@@ -6,21 +6,23 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { connectionVariables, resolveConnection, type ConnectionFlags, type ResolvedConnection } from '../cluster/connection.js';
+import { connectionVariables, resolveConnection, type ConnectionFlags, type EmbeddedClusterStarter, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
-import { computePartitionDecreases, computePlan, type KafkaformPlan, type LiveTopicFacts } from '../plan/risk.js';
+import { computePartitionDecreases, computePlan, type KafkaformPlan } from '../plan/risk.js';
+import { computeTopicDefaults, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
 import { collectDrift } from '../drift/collect-drift.js';
-import { collectLiveState } from '../cluster/collect.js';
+import { collectLiveState, type ClusterPortFactory } from '../cluster/collect.js';
 import { summarizeDrift } from '../drift/render-drift.js';
 import type { Connection } from '../cluster/port.js';
 import { requireValidBackend, resolveBackend } from '../synth/backend.js';
 import { resolveSecret } from '../secrets/resolve.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { synthStacks, userPasswordVariable } from '../synth/stack.js';
-import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
+import type { Toolchain } from '../toolchain/provider.js';
 import { noProgress, type Progress } from '../progress.js';
 import { TerraformError, UserError } from '../errors.js';
-import { isTransientProviderError, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './terraform-runner.js';
+import { isTransientProviderError, type RunOptions } from './terraform-runner.js';
+import { realTerraform, type TerraformPort } from './terraform-port.js';
 
 /** Checks after apply that the cluster matches the spec (default: kafkaform's drift check). */
 export type VerifyDeploy = (spec: ResolvedSpec, connection: Connection) => Promise<{ inSync: boolean; summary: string }>;
@@ -45,6 +47,12 @@ export interface DeployOptions {
   env?: NodeJS.ProcessEnv;
   onProgress?: Progress;
   onTerraformOutput?: (line: string) => void;
+  /** Starts the embedded cluster when nothing names servers (the CLI injects src/dev's); without it, that is an error. */
+  embedded?: EmbeddedClusterStarter;
+  /** Where the ClusterPort of the live pre-check and the default post-apply check comes from (default: kafkajs). */
+  ports?: ClusterPortFactory;
+  /** terraform and its toolchain (default: the real binary). */
+  terraform?: TerraformPort;
 }
 
 export interface StackPlan {
@@ -58,12 +66,12 @@ export interface StackPlan {
   /** False when the saved plan must not be applied (blocked before terraform, or planned without prevent_destroy to show what is forbidden). */
   applicable: boolean;
   /** Declared topics as the live cluster has them now. */
-  live: LiveTopicFacts[];
+  live: TopicFacts[];
+  /** What an unset config was taken to be (the broker's values when it could be read). */
+  defaults: TopicDefaults;
   plan: unknown;
   connection: ResolvedConnection;
   toolchain: Toolchain;
-  vars: Record<string, string>;
-  secretVars: string[];
 }
 
 export interface DeployResult extends StackPlan {
@@ -72,19 +80,33 @@ export interface DeployResult extends StackPlan {
   verification?: { inSync: boolean; summary: string };
 }
 
+/**
+ * The resolved secrets a plan's terraform runs need (TF_VAR_* values), held beside the plan value
+ * rather than in it: a StackPlan or DeployResult can be rendered or serialized without leaking them.
+ */
+const terraformRuns = new WeakMap<StackPlan, Pick<RunOptions, 'vars' | 'sensitiveVars'>>();
+
+/** The variables (secrets included) to run terraform again on a plan's stack, e.g. a re-plan. */
+export function terraformRunOptions(p: StackPlan): Pick<RunOptions, 'vars' | 'sensitiveVars'> {
+  const run = terraformRuns.get(p);
+  if (!run) throw new UserError('this plan was not made by planStack, so its terraform variables are unknown', 'plan it with planStack');
+  return run;
+}
+
 /** Default post-apply check: kafkaform's drift check against the live cluster. */
-export const verifyWithDrift: VerifyDeploy = async (spec, connection) => {
-  const report = await collectDrift(spec, connection);
+export const verifyWithDrift = async (spec: ResolvedSpec, connection: Connection, ports?: ClusterPortFactory): Promise<{ inSync: boolean; summary: string }> => {
+  const report = await collectDrift(spec, connection, { ports });
   return { inSync: report.inSync, summary: summarizeDrift(report) };
 };
 
-/** Reads partitions and configs of the declared topics that exist on the cluster (bounded in time). */
-export async function readLiveTopics(spec: ResolvedSpec, connection: Connection): Promise<LiveTopicFacts[]> {
+/** Reads the declared topics that exist on the cluster, and the broker's defaults (bounded in time). */
+export async function readLiveTopics(spec: ResolvedSpec, connection: Connection, ports?: ClusterPortFactory): Promise<{ live: TopicFacts[]; defaults: TopicDefaults }> {
   const declared = new Set(spec.topics.map((t) => t.name));
-  const state = await collectLiveState(connection);
-  return state.topics
+  const state = await collectLiveState(connection, { ports });
+  const live = state.topics
     .filter((t) => declared.has(t.name))
     .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config }));
+  return { live, defaults: computeTopicDefaults(state.brokerDefaults) };
 }
 
 /** True when terraform refused because a prevent_destroy resource would be destroyed. */
@@ -97,6 +119,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const progress = opts.onProgress ?? noProgress;
   const spec = opts.spec;
   const env = opts.env ?? process.env;
+  const terraform = opts.terraform ?? realTerraform;
   const baseDir = dirname(spec.file);
   const outdir = resolve(opts.outdir ?? resolve(baseDir, 'cdktf.out'));
   // KAFKAFORM_BACKEND / KAFKAFORM_BACKEND_CONFIG win over topics.yaml (CI keeps state elsewhere).
@@ -106,8 +129,8 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
 
   progress('checking terraform and the Kafka provider');
   const registryViaTerraform = spec.schemaRegistry?.manageWith === 'terraform';
-  const toolchain = await ensureToolchain({ onProgress: progress, schemaRegistry: registryViaTerraform });
-  const connection = await resolveConnection(spec, opts.connection ?? {}, { env, startEmbedded: true, onProgress: progress });
+  const toolchain = await terraform.toolchain({ onProgress: progress, schemaRegistry: registryViaTerraform });
+  const connection = await resolveConnection(spec, opts.connection ?? {}, { env, embedded: opts.embedded, onProgress: progress });
   progress(`target: ${connection.connection.bootstrapServers.join(',')} (${connection.source === 'embedded' ? 'embedded local cluster' : connection.source})`);
   const stateDir = resolve(opts.stateDir ?? computeStateDir(spec, connection, backend));
   mkdirSync(stateDir, { recursive: true });
@@ -132,26 +155,28 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   // Partition decreases are caught here, against the live cluster: terraform would plan a
   // replace, and prevent_destroy would then fail the plan with an error that does not say why.
   progress('reading the declared topics on the cluster');
-  const live = await readLiveTopics(spec, connection.connection);
+  const { live, defaults } = await readLiveTopics(spec, connection.connection, opts.ports);
   const errors = computePartitionDecreases(spec, live);
 
   progress(`synthesizing stack ${spec.environment}`);
   const writeOnlySecrets = toolchain.terraform.supportsWriteOnly;
   const dirs = synthStacks([stackSpec], { outdir, stateDir, writeOnlySecrets });
   const stackDir = dirs.get(spec.environment)!;
-  const run = { vars, sensitiveVars: secretVars, onOutput: opts.onTerraformOutput };
-  const base = { stackDir, connection, toolchain, vars, secretVars, live };
+  const secrets = { vars, sensitiveVars: secretVars };
+  const run = { ...secrets, onOutput: opts.onTerraformOutput };
+  const base = { stackDir, connection, toolchain, live, defaults };
+  const planned = (p: StackPlan): StackPlan => (terraformRuns.set(p, secrets), p);
   if (errors.length > 0) {
-    const kafkaformPlan = computePlan({ spec, changes: [], live, errors });
-    return { ...base, planFile: '', hasChanges: false, changes: [], plan: undefined, kafkaformPlan, applicable: false };
+    const kafkaformPlan = computePlan({ spec, changes: [], live, defaults, errors });
+    return planned({ ...base, planFile: '', hasChanges: false, changes: [], plan: undefined, kafkaformPlan, applicable: false });
   }
 
   progress('terraform init');
-  await terraformInit(stackDir, toolchain, run);
+  await terraform.init(stackDir, toolchain, run);
   progress('terraform plan');
-  let planned: { exitCode: 0 | 2; planFile: string; dir: string; applicable: boolean };
+  let saved: { exitCode: 0 | 2; planFile: string; dir: string; applicable: boolean };
   try {
-    planned = { ...(await terraformPlan(stackDir, toolchain, run)), dir: stackDir, applicable: true };
+    saved = { ...(await terraform.plan(stackDir, toolchain, run)), dir: stackDir, applicable: true };
   } catch (e) {
     if (!isPreventDestroyError(e)) throw e;
     // The real stack refuses to destroy topics. To show *what* it refuses (with everything else
@@ -161,21 +186,21 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     const shadowOut = resolve(outdir, '.kafkaform-plan-only');
     const shadow = synthStacks([{ ...stackSpec, policy: { ...stackSpec.policy, allowTopicDeletion: true } }], { outdir: shadowOut, stateDir, writeOnlySecrets });
     const shadowDir = shadow.get(spec.environment)!;
-    await terraformInit(shadowDir, toolchain, run);
-    planned = { ...(await terraformPlan(shadowDir, toolchain, run)), dir: shadowDir, applicable: false };
+    await terraform.init(shadowDir, toolchain, run);
+    saved = { ...(await terraform.plan(shadowDir, toolchain, run)), dir: shadowDir, applicable: false };
   }
-  const plan = await terraformShowJson(planned.dir, toolchain, planned.planFile, run);
+  const plan = await terraform.show(saved.dir, toolchain, saved.planFile, run);
   const changes = computePlanChanges(plan);
-  const kafkaformPlan = computePlan({ spec, changes, live });
-  return {
+  const kafkaformPlan = computePlan({ spec, changes, live, defaults });
+  return planned({
     ...base,
-    planFile: planned.planFile,
-    hasChanges: planned.exitCode === 2,
+    planFile: saved.planFile,
+    hasChanges: saved.exitCode === 2,
     changes,
     plan,
     kafkaformPlan,
-    applicable: planned.applicable && kafkaformPlan.violations.length === 0,
-  };
+    applicable: saved.applicable && kafkaformPlan.violations.length === 0,
+  });
 }
 
 /** Plans, checks the policy, confirms, and applies the saved plan. */
@@ -203,7 +228,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   await applyWithRetry(p, opts, progress);
   if (opts.verify === false) return { ...p, applied: true };
   progress('verifying: drift check against the cluster');
-  const verification = await (opts.verify ?? verifyWithDrift)(opts.spec, p.connection.connection);
+  const verification = await (opts.verify ?? ((spec, c) => verifyWithDrift(spec, c, opts.ports)))(opts.spec, p.connection.connection);
   if (!verification.inSync) {
     throw new UserError(
       `applied, but the cluster is not in sync with ${opts.spec.file}: ${verification.summary}`,
@@ -232,18 +257,19 @@ export function computeStateDir(spec: ResolvedSpec, connection: Pick<ResolvedCon
  * the plan already approved (the remainder of a partly applied plan); anything else is an error.
  */
 async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progress): Promise<void> {
-  const run = { vars: p.vars, sensitiveVars: p.secretVars, onOutput: opts.onTerraformOutput };
+  const terraform = opts.terraform ?? realTerraform;
+  const run = { ...terraformRunOptions(p), onOutput: opts.onTerraformOutput };
   try {
-    await terraformApply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
+    await terraform.apply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
     return;
   } catch (e) {
     if (!(e instanceof TerraformError) || !isTransientProviderError(e.outputTail)) throw e;
   }
   progress('transient provider connection error during apply: planning the remainder again');
-  const again = await terraformPlan(p.stackDir, p.toolchain, run);
+  const again = await terraform.plan(p.stackDir, p.toolchain, run);
   if (again.exitCode === 0) return;
   const approved = new Set(p.changes.map((c) => `${c.address}|${c.action}`));
-  const remaining = computePlanChanges(await terraformShowJson(p.stackDir, p.toolchain, again.planFile, run));
+  const remaining = computePlanChanges(await terraform.show(p.stackDir, p.toolchain, again.planFile, run));
   const unexpected = remaining.filter((c) => !approved.has(`${c.address}|${c.action}`));
   if (unexpected.length > 0) {
     throw new UserError(
@@ -251,5 +277,5 @@ async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progr
       'run kafkaform plan to review, then deploy again',
     );
   }
-  await terraformApply(p.stackDir, p.toolchain, { planFile: again.planFile, ...run });
+  await terraform.apply(p.stackDir, p.toolchain, { planFile: again.planFile, ...run });
 }

@@ -1,6 +1,7 @@
 import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../cluster/collect.js';
 import { deployStack } from '../../deploy/deploy.js';
+import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
 import { readManifest, requireEnvironment, type ValidationResult } from '../../manifest/validate.js';
@@ -43,6 +44,7 @@ export const deployCommand: Command = {
       outdir: str(args.out),
       stateDir: str(args['state-dir']),
       connection: connectionFlags(args),
+      embedded: ensureDevCluster,
       autoApprove: args['auto-approve'] === true,
       // The plan goes to stderr with --json so stdout stays one JSON document.
       onPlan: (plan) => (args.json ? io.stderr : io.stdout)(renderPlanText(plan, { paint: io.paint })),

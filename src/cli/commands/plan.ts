@@ -1,5 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { planStack } from '../../deploy/deploy.js';
+import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
 import { planExitCode, type KafkaformPlan } from '../../plan/risk.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
@@ -70,6 +71,7 @@ export const planCommand: Command = {
       outdir: str(args['synth-dir']),
       stateDir: str(args['state-dir']),
       connection: connectionFlags(args),
+      embedded: ensureDevCluster,
       onProgress: io.progress,
     });
     const plan = p.kafkaformPlan;

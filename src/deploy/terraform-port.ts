@@ -1,0 +1,27 @@
+/**
+ * What deploy needs of terraform, as a port: the toolchain, init, plan, show and apply. The real
+ * one runs the binary through terraform-runner.ts; unit tests of planStack pass a scripted one.
+ */
+import type { Progress } from '../progress.js';
+import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
+import { terraformApply, terraformInit, terraformPlan, terraformShowJson, type ApplyOptions, type PlanOptions, type PlanResult, type RunOptions } from './terraform-runner.js';
+
+export interface TerraformPort {
+  /** Finds (or installs) terraform and the Kafka provider. */
+  toolchain(opts: { onProgress?: Progress; schemaRegistry?: boolean }): Promise<Toolchain>;
+  init(dir: string, tc: Toolchain, opts: RunOptions): Promise<void>;
+  /** Saves a plan file; exitCode 2 when there are changes. */
+  plan(dir: string, tc: Toolchain, opts: PlanOptions): Promise<PlanResult>;
+  /** The saved plan as terraform's JSON. */
+  show(dir: string, tc: Toolchain, planFile: string, opts: RunOptions): Promise<unknown>;
+  apply(dir: string, tc: Toolchain, opts: ApplyOptions): Promise<void>;
+}
+
+/** The real terraform binary. */
+export const realTerraform: TerraformPort = {
+  toolchain: (opts) => ensureToolchain(opts),
+  init: (dir, tc, opts) => terraformInit(dir, tc, opts),
+  plan: (dir, tc, opts) => terraformPlan(dir, tc, opts),
+  show: (dir, tc, planFile, opts) => terraformShowJson(dir, tc, planFile, opts),
+  apply: (dir, tc, opts) => terraformApply(dir, tc, opts),
+};
