@@ -7,7 +7,6 @@
  *
  * Not part of `npm test`: it saturates the machine for a minute.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { KafkajsClusterPort } from '../src/cluster/kafkajs-adapter.js';
 import type { Connection } from '../src/cluster/port.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { ensureKafkaJars, javaExecutable } from '../src/dev/kafka-dist.js';
+import { runCommand } from '../src/os/run-command.js';
 import { createLoadClient, type LoadClientName } from '../src/loadtest/create-load-client.js';
 import { runLoad } from '../src/loadtest/runner.js';
 import type { Workload } from '../src/loadtest/workload.js';
@@ -40,7 +40,7 @@ try {
   // 1. Kafka's own producer perf test.
   const { libDir } = await ensureKafkaJars({ version: cluster.kafkaVersion });
   console.log(`kafka-producer-perf-test: ${RECORDS} records of ${SIZE} B, acks=all…`);
-  const java = spawnSync(
+  const java = await runCommand(
     javaExecutable(),
     [
       '-Xmx512m',
@@ -60,11 +60,11 @@ try {
       'acks=all',
       'enable.idempotence=true',
     ],
-    { encoding: 'utf8', timeout: 300_000 },
+    { timeoutMs: 300_000, keepStdout: true },
   );
   const last = java.stdout.trim().split('\n').pop() ?? '';
   const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(last);
-  if (java.status !== 0 || !m) throw new Error(`ProducerPerformance failed (${java.status}):\n${java.stdout}\n${java.stderr}`);
+  if (java.exitCode !== 0 || !m) throw new Error(`ProducerPerformance failed (${java.exitCode}):\n${java.tail.join('\n')}`);
   const javaRate = Number(m[1]);
   console.log(`  ${last}`);
 

@@ -3,11 +3,11 @@
  * validate and synthesize in under 15 s and 1.5 GB peak memory. Each phase runs in its own child
  * process so its peak RSS is its own. Run: npx tsx bench/validate-synth.bench.ts
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../src/os/run-command.js';
 
 const TOPICS = 10_000;
 const SERVICES = 2_000;
@@ -99,14 +99,16 @@ async function parent(): Promise<void> {
     writeFileSync(file, generateSpec());
     console.log(`spec: ${TOPICS} topics, ${SERVICES} services, ${RAW_ACLS} raw ACLs (${(statSync(file).size / 1024 / 1024).toFixed(1)} MB of YAML)`);
     const self = fileURLToPath(import.meta.url);
-    const run = (phase: string) => {
+    const run = async (phase: string) => {
       const t0 = performance.now();
-      const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--phase', phase, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+      const r = await runCommand(process.execPath, ['--import', 'tsx', self, '--phase', phase, file], { keepStdout: true, onStderrLine: (l) => console.error(l) });
+      if (r.exitCode !== 0) throw new Error(`the ${phase} phase failed (exit code ${r.exitCode})`);
+      const out = r.stdout;
       return { ...(JSON.parse(out) as { validateS: number; synthS: number; validateCpuS: number; synthCpuS: number; maxRssMb: number; topics: number; acls: number; services: number }), wallS: (performance.now() - t0) / 1000 };
     };
-    const v = run('validate');
+    const v = await run('validate');
     console.log(`validate: ${v.validateS.toFixed(2)} s wall, ${v.validateCpuS.toFixed(2)} s CPU, peak RSS ${v.maxRssMb.toFixed(0)} MB (process wall ${v.wallS.toFixed(2)} s) → ${v.topics} topics incl. dead letters, ${v.services} services, ${v.acls} ACLs`);
-    const s = run('synth');
+    const s = await run('synth');
     console.log(`synth:    ${s.synthS.toFixed(2)} s wall, ${s.synthCpuS.toFixed(2)} s CPU (after a validate of ${s.validateS.toFixed(2)} s), peak RSS ${s.maxRssMb.toFixed(0)} MB (process wall ${s.wallS.toFixed(2)} s)`);
     const total = v.validateS + s.synthS;
     const totalCpu = v.validateCpuS + s.synthCpuS;

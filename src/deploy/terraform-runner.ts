@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraformError, UserError } from '../errors.js';
+import { sleep } from '../os/process.js';
 import { isCommandNotFound, runCommand, trimBlankLines } from '../os/run-command.js';
 import type { Toolchain } from '../toolchain/provider.js';
 
@@ -186,7 +187,7 @@ export async function terraformPlan(dir: string, tc: TerraformToolchain, opts: P
   // A plan only reads, so a transient provider connection failure is safe to retry.
   for (let attempt = 1; attempt <= PLAN_RETRIES && r.exitCode === 1 && isTransientProviderError(r.stderrTail); attempt++) {
     opts.onOutput?.(`(transient provider connection error; planning again, attempt ${attempt + 1})`);
-    await new Promise((res) => setTimeout(res, 1000 * attempt));
+    await sleep(1000 * attempt);
     r = await runTerraform(dir, tc, args, opts);
   }
   // The plan file holds the values of non-ephemeral variables (secrets too) in plain text and
