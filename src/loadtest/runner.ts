@@ -18,8 +18,6 @@ import type { LoadTestReport } from './report-types.js';
 import { newTopicState, RunAccounts, type TopicState } from './run-state.js';
 import type { Workload } from './workload.js';
 
-export { MAX_RATE_GROWTH } from './rate-search.js';
-
 export interface LiveProgress {
   elapsedSeconds: number;
   remainingSeconds: number;
@@ -94,49 +92,114 @@ function defaultClusterPort(conn: Connection): ClusterPort {
   return new KafkajsClusterPort({ ...conn, clientId: conn.clientId ?? 'kafkaform-loadtest-admin', retries: conn.retries ?? 12 });
 }
 
+/** What the phases of one run share; `producers`, `consumers` and `created` are what cleanup must undo. */
+interface Run {
+  w: Workload;
+  opts: RunLoadOptions;
+  client: LoadClient;
+  port: ClusterPort;
+  log: (m: string) => void;
+  producers: LoadProducer[];
+  consumers: LoadConsumer[];
+  created: string[];
+}
+
+/** Consumers first, so the whole run is read back. */
+async function startConsumers(run: Run, acc: RunAccounts): Promise<void> {
+  const { w } = run;
+  run.log(`starting ${w.consumers * acc.topics.length} consumer(s)`);
+  await Promise.all(
+    acc.topics.flatMap((st) =>
+      Array.from({ length: w.consumers }, async (_, i) => {
+        const c = run.client.createConsumer({ clientId: `kafkaform-loadtest-${w.runId}-c${i}`, groupId: `kafkaform-loadtest-${st.w.topic}-${w.runId}`, topics: [st.w.loadTopic], fromBeginning: !w.useExisting });
+        run.consumers.push(c);
+        await c.start(acc.onRecords);
+      }),
+    ),
+  );
+}
+
+/** `workload.producers` connected producers per topic, with run-wide ids (the stamp's producer id). */
+async function startProducers(run: Run, acc: RunAccounts): Promise<ProducerRun[]> {
+  const { w } = run;
+  run.log(`starting ${w.producers * acc.topics.length} producer(s)`);
+  const runs: ProducerRun[] = [];
+  for (const st of acc.topics) {
+    for (let i = 0; i < w.producers; i++) {
+      const id = runs.length;
+      const p = run.client.createProducer({ clientId: `kafkaform-loadtest-${w.runId}-p${id}`, acks: w.acks, compression: w.compression, idempotent: w.idempotent });
+      run.producers.push(p);
+      runs.push({ st, p, id });
+    }
+  }
+  await Promise.all(run.producers.map((p) => p.connect()));
+  return runs;
+}
+
+/** Waits (bounded) until every acknowledged record was consumed; true when none is missing. */
+async function drain(run: Run, acc: RunAccounts): Promise<boolean> {
+  run.log('producers stopped; waiting for consumers to catch up');
+  const drainDeadline = nowMs() + (run.opts.drainTimeoutMs ?? 45_000);
+  while (acc.lag() > 0 && nowMs() < drainDeadline) await sleep(100);
+  // A short grace period catches late duplicates (redelivery after a rebalance).
+  await sleep(500);
+  return acc.lost() === 0;
+}
+
+/**
+ * When the live consumers missed acknowledged records: re-reads the topics from the beginning with
+ * a fresh group. What it finds was in the log all along (a consumer problem, missedByConsumers);
+ * only what it cannot find is truly lost. Returns how many it found.
+ */
+async function verify(run: Run, acc: RunAccounts): Promise<number> {
+  const { w } = run;
+  const before = acc.lost();
+  run.log(`${before} acknowledged record(s) not consumed; re-reading the topics from the beginning to check the log`);
+  acc.reread = true;
+  const verifiers = acc.topics.map((st) =>
+    run.client.createConsumer({ clientId: `kafkaform-loadtest-${w.runId}-verify`, groupId: `kafkaform-loadtest-${st.w.topic}-${w.runId}-verify`, topics: [st.w.loadTopic], fromBeginning: true }),
+  );
+  run.consumers.push(...verifiers);
+  const verifyTimeoutMs = run.opts.verifyTimeoutMs ?? 30_000;
+  await withTimeout(Promise.all(verifiers.map((v) => v.start(acc.onRecords))), verifyTimeoutMs).catch((e) => acc.noteError(e));
+  const verifyDeadline = nowMs() + verifyTimeoutMs;
+  while (acc.lost() > 0 && nowMs() < verifyDeadline) await sleep(250);
+  return before - acc.lost();
+}
+
+/** Disconnects every client and deletes the run's temporary topics; always runs, bounded in time. Returns the deleted topics. */
+async function cleanUp(run: Run): Promise<string[]> {
+  await Promise.all(run.producers.map((p) => withTimeout(p.disconnect().catch(() => undefined), 10_000)));
+  await Promise.all(run.consumers.map((c) => withTimeout(c.disconnect().catch(() => undefined), 15_000)));
+  const deleted: string[] = [];
+  if (!run.w.keepTopics) {
+    for (const name of run.created) {
+      try {
+        await withTimeout(run.port.deleteTopic(name), 30_000);
+        deleted.push(name);
+      } catch (e) {
+        run.log(`could not delete ${name}: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (!run.opts.clusterPort) await run.port.close();
+  return deleted;
+}
+
 /** Runs the workload against the cluster and returns the report. */
 export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
   const w = opts.workload;
-  const log = opts.onLog ?? (() => {});
   const client = opts.client ?? createLoadClient(opts.connection);
-  const port = opts.clusterPort ?? defaultClusterPort(opts.connection);
+  const run: Run = { w, opts, client, port: opts.clusterPort ?? defaultClusterPort(opts.connection), log: opts.onLog ?? (() => {}), producers: [], consumers: [], created: [] };
   const runTag = Number.parseInt(w.runId.slice(0, 8).padEnd(8, '0'), 16) >>> 0 || 1;
   const startedAt = new Date().toISOString();
-  const created: string[] = [];
-  const deleted: string[] = [];
-  const producers: LoadProducer[] = [];
-  const consumers: LoadConsumer[] = [];
   let outcome: Omit<ReportInput, 'deleted'>;
+  let deleted: string[];
 
   try {
-    // 1. Topics.
-    const acc = new RunAccounts(await openTopics(port, w, log, created), runTag);
-    const topicStates = acc.topics;
-
-    // 2. Consumers first, so the whole run is read back.
-    log(`starting ${w.consumers * topicStates.length} consumer(s)`);
-    await Promise.all(
-      topicStates.flatMap((st) =>
-        Array.from({ length: w.consumers }, async (_, i) => {
-          const c = client.createConsumer({ clientId: `kafkaform-loadtest-${w.runId}-c${i}`, groupId: `kafkaform-loadtest-${st.w.topic}-${w.runId}`, topics: [st.w.loadTopic], fromBeginning: !w.useExisting });
-          consumers.push(c);
-          await c.start(acc.onRecords);
-        }),
-      ),
-    );
-
-    // 3. Producers.
-    log(`starting ${w.producers * topicStates.length} producer(s)`);
-    const runs: ProducerRun[] = [];
-    for (const st of topicStates) {
-      for (let i = 0; i < w.producers; i++) {
-        const id = runs.length;
-        const p = client.createProducer({ clientId: `kafkaform-loadtest-${w.runId}-p${id}`, acks: w.acks, compression: w.compression, idempotent: w.idempotent });
-        producers.push(p);
-        runs.push({ st, p, id });
-      }
-    }
-    await Promise.all(producers.map((p) => p.connect()));
+    const acc = new RunAccounts(await openTopics(run.port, w, run.log, run.created), runTag);
+    await startConsumers(run, acc);
+    const producers = await startProducers(run, acc);
 
     let stopped = false;
     const stop = () => {
@@ -147,7 +210,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     const endAt = t0 + w.durationMs;
 
     // Max-rate search: rates start low and grow while the previous step stayed sustainable.
-    if (w.mode === 'max') for (const st of topicStates) st.rate = initialMaxRate(st.w.messagesPerSecond);
+    if (w.mode === 'max') for (const st of acc.topics) st.rate = initialMaxRate(st.w.messagesPerSecond);
     const search = new MaxRateSearch(acc, stepDurationMs(w.durationMs), { ...DEFAULT_RATE_RULE, maxPublishDelayMs: opts.maxPublishDelayMs ?? DEFAULT_RATE_RULE.maxPublishDelayMs });
     let phase: LiveProgress['phase'] = 'producing';
     const ticker = setInterval(() => {
@@ -171,38 +234,12 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     for (let s = 0; s * 1000 < w.durationMs; s++) acc.buckets.at(t0 + s * 1000).target = acc.target();
 
     try {
-      await Promise.all(runs.map((r) => runProducer(r, { w, runTag, endAt, stopped: () => stopped, acc })));
+      await Promise.all(producers.map((r) => runProducer(r, { w, runTag, endAt, stopped: () => stopped, acc })));
       const durationSeconds = Math.max(0.001, (Math.min(nowMs(), endAt) - t0) / 1000);
-
-      // 4. Drain: wait until every acknowledged record was consumed (bounded).
       phase = 'draining';
-      log('producers stopped; waiting for consumers to catch up');
-      const drainDeadline = nowMs() + (opts.drainTimeoutMs ?? 45_000);
-      while (acc.lag() > 0 && nowMs() < drainDeadline) await sleep(100);
-      // A short grace period catches late duplicates (redelivery after a rebalance).
-      await sleep(500);
-      const drained = acc.lost() === 0;
+      const drained = await drain(run, acc);
       clearInterval(ticker);
-
-      // 5. Verification: when the live consumers missed acknowledged records, re-read the topics
-      // from the beginning with a fresh group. What it finds was in the log all along (a consumer
-      // problem, reported as missedByConsumers); only what it cannot find is truly lost.
-      let missedByConsumers = 0;
-      if (!drained) {
-        const before = acc.lost();
-        log(`${before} acknowledged record(s) not consumed; re-reading the topics from the beginning to check the log`);
-        acc.reread = true;
-        const verifiers = topicStates.map((st) =>
-          client.createConsumer({ clientId: `kafkaform-loadtest-${w.runId}-verify`, groupId: `kafkaform-loadtest-${st.w.topic}-${w.runId}-verify`, topics: [st.w.loadTopic], fromBeginning: true }),
-        );
-        consumers.push(...verifiers);
-        const verifyTimeoutMs = opts.verifyTimeoutMs ?? 30_000;
-        await withTimeout(Promise.all(verifiers.map((v) => v.start(acc.onRecords))), verifyTimeoutMs).catch((e) => acc.noteError(e));
-        const verifyDeadline = nowMs() + verifyTimeoutMs;
-        while (acc.lost() > 0 && nowMs() < verifyDeadline) await sleep(250);
-        missedByConsumers = before - acc.lost();
-      }
-
+      const missedByConsumers = drained ? 0 : await verify(run, acc);
       outcome = {
         workload: w,
         cluster: { ...opts.cluster, bootstrapServers: opts.connection.bootstrapServers },
@@ -210,7 +247,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
         startedAt,
         finishedAt: new Date().toISOString(),
         durationSeconds,
-        topicStates,
+        topicStates: acc.topics,
         buckets: acc.buckets.all,
         errorCount: acc.errorCount,
         errorSamples: acc.errorSamples,
@@ -223,20 +260,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
       opts.signal?.removeEventListener('abort', stop);
     }
   } finally {
-    // 6. Cleanup, always, bounded in time.
-    await Promise.all(producers.map((p) => withTimeout(p.disconnect().catch(() => undefined), 10_000)));
-    await Promise.all(consumers.map((c) => withTimeout(c.disconnect().catch(() => undefined), 15_000)));
-    if (!w.keepTopics) {
-      for (const name of created) {
-        try {
-          await withTimeout(port.deleteTopic(name), 30_000);
-          deleted.push(name);
-        } catch (e) {
-          log(`could not delete ${name}: ${(e as Error).message}`);
-        }
-      }
-    }
-    if (!opts.clusterPort) await port.close();
+    deleted = await cleanUp(run);
   }
   return buildReport({ ...outcome, deleted });
 }
