@@ -6,7 +6,7 @@ import { classifyKafkajsError } from './classify-error.js';
 import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 import { kafkajsSasl } from './sasl.js';
-import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeTopicDefaults } from './topic-defaults.js';
+import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeBrokerTopicDefaults } from './topic-defaults.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -101,7 +101,7 @@ export class KafkajsClusterPort implements ClusterPort {
     );
     const brokerConfig: Record<string, string | null> = {};
     for (const r of res.resources) for (const e of r.configEntries) brokerConfig[e.configName] = e.configValue;
-    return computeTopicDefaults(brokerConfig);
+    return computeBrokerTopicDefaults(brokerConfig);
   }
 
   async listTopics(): Promise<string[]> {

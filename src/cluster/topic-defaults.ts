@@ -33,11 +33,11 @@ const SYNONYMS: Record<string, Array<[brokerConfig: string, factor?: number]>> =
   'local.retention.bytes': [['log.local.retention.bytes']],
 };
 
-/** The broker config names computeTopicDefaults reads (what an adapter must ask the broker for). */
+/** The broker config names computeBrokerTopicDefaults reads (what an adapter must ask the broker for). */
 export const BROKER_CONFIGS_FOR_TOPIC_DEFAULTS: readonly string[] = [...new Set(Object.values(SYNONYMS).flatMap((s) => s.map(([n]) => n)))];
 
 /** Topic-config defaults from a broker's effective configs (null or absent = not set on the broker). */
-export function computeTopicDefaults(brokerConfig: Readonly<Record<string, string | null | undefined>>): Record<string, string> {
+export function computeBrokerTopicDefaults(brokerConfig: Readonly<Record<string, string | null | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [topicConfig, synonyms] of Object.entries(SYNONYMS)) {
     for (const [name, factor] of synonyms) {

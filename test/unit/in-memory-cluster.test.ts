@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
 import { KafkaProtocolError } from '../../src/cluster/protocol-error.js';
-import { computeTopicDefaults } from '../../src/cluster/topic-defaults.js';
+import { computeBrokerTopicDefaults } from '../../src/cluster/topic-defaults.js';
 import { ClusterError, InternalError } from '../../src/errors.js';
 import type { AclBinding } from '../../src/manifest/types.js';
 
@@ -136,22 +136,22 @@ describe('InMemoryClusterPort', () => {
   });
 });
 
-describe('computeTopicDefaults', () => {
+describe('computeBrokerTopicDefaults', () => {
   it('takes log.retention.ms when the broker sets it', () => {
-    expect(computeTopicDefaults({ 'log.retention.ms': '3600000', 'log.retention.hours': '168' })['retention.ms']).toBe('3600000');
+    expect(computeBrokerTopicDefaults({ 'log.retention.ms': '3600000', 'log.retention.hours': '168' })['retention.ms']).toBe('3600000');
   });
 
   it('falls back to minutes, then hours, in milliseconds (Kafka’s precedence)', () => {
-    expect(computeTopicDefaults({ 'log.retention.ms': null, 'log.retention.minutes': '30', 'log.retention.hours': '168' })['retention.ms']).toBe('1800000');
-    expect(computeTopicDefaults({ 'log.retention.ms': null, 'log.retention.minutes': null, 'log.retention.hours': '168' })['retention.ms']).toBe('604800000');
+    expect(computeBrokerTopicDefaults({ 'log.retention.ms': null, 'log.retention.minutes': '30', 'log.retention.hours': '168' })['retention.ms']).toBe('1800000');
+    expect(computeBrokerTopicDefaults({ 'log.retention.ms': null, 'log.retention.minutes': null, 'log.retention.hours': '168' })['retention.ms']).toBe('604800000');
   });
 
   it('keeps -1 (forever) as -1', () => {
-    expect(computeTopicDefaults({ 'log.retention.hours': '-1' })['retention.ms']).toBe('-1');
+    expect(computeBrokerTopicDefaults({ 'log.retention.hours': '-1' })['retention.ms']).toBe('-1');
   });
 
   it('maps broker names to topic names and leaves out what the broker does not report', () => {
-    expect(computeTopicDefaults({ 'log.cleanup.policy': 'delete', 'message.max.bytes': '1048588', 'min.insync.replicas': '2' })).toEqual({
+    expect(computeBrokerTopicDefaults({ 'log.cleanup.policy': 'delete', 'message.max.bytes': '1048588', 'min.insync.replicas': '2' })).toEqual({
       'cleanup.policy': 'delete',
       'max.message.bytes': '1048588',
       'min.insync.replicas': '2',

@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryClusterPort, type InMemoryClusterOptions } from '../../src/cluster/in-memory-cluster.js';
+import { deployStack, planStack, terraformRunOptions, type DeployOptions } from '../../src/deploy/deploy.js';
+import type { TerraformPort } from '../../src/deploy/terraform-port.js';
+import { TerraformError, UserError } from '../../src/errors.js';
+import type { Toolchain } from '../../src/toolchain/provider.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
+
+const SPEC = `
+version: 1
+cluster: { name: shop, bootstrapServers: ['127.0.0.1:9092'], brokers: 1 }
+defaults: { partitions: 3, replicationFactor: 1 }
+topics:
+  orders: { retention: 7d }
+  payments: {}
+users:
+  app: { mechanism: SCRAM-SHA-512, passwordFrom: env:APP_PASSWORD }
+`;
+
+const PASSWORD = 's3cret-app-password';
+
+const TOOLCHAIN: Toolchain = {
+  terraform: { path: '/nonexistent/terraform', version: '1.11.4', flavor: 'terraform', platform: 'linux_amd64', supportsWriteOnly: true },
+  providerSource: 'registry',
+  cliConfigFile: undefined,
+  providers: [],
+  env: {},
+};
+
+/** A `terraform show -json` resource change, as terraform prints it. */
+const topicChange = (actions: string[], before: Record<string, unknown> | null, after: Record<string, unknown> | null) => ({
+  address: `kafka_topic.topic_${String((after ?? before)!.name)}`,
+  type: 'kafka_topic',
+  change: { actions, before, after },
+});
+const topic = (name: string, partitions: number, config: Record<string, string> = {}) => ({ name, partitions, replication_factor: 1, config });
+
+/**
+ * A scripted terraform: records every call, plans what the test says. `protectedDelete` makes the
+ * real stack's plan fail the way prevent_destroy does, so planStack plans its unguarded copy.
+ */
+function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?: boolean } = {}) {
+  const calls: Array<{ op: string; dir: string; vars?: Record<string, string> }> = [];
+  const port: TerraformPort = {
+    toolchain: async () => TOOLCHAIN,
+    init: async (dir, _tc, o) => void calls.push({ op: 'init', dir, vars: o.vars }),
+    plan: async (dir, _tc, o) => {
+      calls.push({ op: 'plan', dir, vars: o.vars });
+      if (opts.protectedDelete && !dir.includes('.kafkaform-plan-only')) {
+        throw new TerraformError('terraform plan', 1, ['Error: Instance cannot be destroyed', 'Resource kafka_topic.topic_payments has lifecycle.prevent_destroy set']);
+      }
+      return { exitCode: resourceChanges.length > 0 ? 2 : 0, planFile: join(dir, 'kafkaform.tfplan') };
+    },
+    show: async (dir) => (calls.push({ op: 'show', dir }), { format_version: '1.2', resource_changes: resourceChanges }),
+    apply: async (dir, _tc, o) => void calls.push({ op: `apply ${o.planFile}`, dir, vars: o.vars }),
+  };
+  return { port, calls, ops: () => calls.map((c) => c.op) };
+}
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'kafkaform-deploy-plan-'));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+function options(cluster: InMemoryClusterOptions, terraform: TerraformPort, over: Partial<DeployOptions> = {}): DeployOptions {
+  return {
+    spec: specFromYaml(SPEC).resolve(),
+    outdir: join(work, 'cdktf.out'),
+    stateDir: join(work, 'state'),
+    env: { APP_PASSWORD: PASSWORD },
+    ports: () => new InMemoryClusterPort(cluster),
+    terraform,
+    ...over,
+  };
+}
+
+describe('planStack', () => {
+  it('finds a partition decrease against the live cluster before terraform runs', async () => {
+    const tf = scriptedTerraform([]);
+    const p = await planStack(options({ topics: [{ name: 'orders', partitions: 6, replicationFactor: 1 }] }, tf.port));
+    expect(p.kafkaformPlan.errors).toHaveLength(1);
+    expect(p.kafkaformPlan.errors[0]).toMatchObject({ code: 'partition-decrease', resource: 'topic orders' });
+    expect(p.kafkaformPlan.errors[0]!.message).toMatch(/6 → 3|6.*3/);
+    expect(p.applicable).toBe(false);
+    expect(tf.ops()).toEqual([]);
+    expect(p.live).toEqual([{ name: 'orders', partitions: 6, replicationFactor: 1, config: {} }]);
+  });
+
+  it('reports no changes when terraform plans none, and the plan is applicable', async () => {
+    const tf = scriptedTerraform([]);
+    const p = await planStack(options({ topics: [{ name: 'orders', partitions: 3, replicationFactor: 1, config: { 'retention.ms': '604800000' } }, { name: 'payments', partitions: 3, replicationFactor: 1 }] }, tf.port));
+    expect(p.hasChanges).toBe(false);
+    expect(p.changes).toEqual([]);
+    expect(p.kafkaformPlan.summary).toMatchObject({ destructive: 0, risky: 0, safe: 0 });
+    expect(p.applicable).toBe(true);
+    expect(tf.ops()).toEqual(['init', 'plan', 'show']);
+  });
+
+  it('labels planned creates safe on an empty cluster', async () => {
+    const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3)), topicChange(['create'], null, topic('payments', 3))]);
+    const p = await planStack(options({}, tf.port));
+    expect(p.hasChanges).toBe(true);
+    expect(p.kafkaformPlan.changes.map((c) => [c.name, c.action, c.risk])).toEqual([
+      ['orders', 'create', 'safe'],
+      ['payments', 'create', 'safe'],
+    ]);
+    expect(p.applicable).toBe(true);
+  });
+
+  it('turns a deletion prevent_destroy refuses into a policy violation, planned on an unguarded copy that is never applicable', async () => {
+    const tf = scriptedTerraform([topicChange(['delete'], topic('payments', 3), null)], { protectedDelete: true });
+    const p = await planStack(options({ topics: [{ name: 'payments', partitions: 3, replicationFactor: 1 }] }, tf.port));
+    expect(p.kafkaformPlan.violations.map((v) => [v.change, v.policyKey])).toEqual([['delete topic payments', 'policy.allowTopicDeletion']]);
+    expect(p.applicable).toBe(false);
+    expect(tf.ops()).toEqual(['init', 'plan', 'init', 'plan', 'show']);
+    expect(tf.calls[2]!.dir).toMatch(/\.kafkaform-plan-only/);
+  });
+
+  it('takes an unset retention to be the broker’s value when the cluster reports it', async () => {
+    const tf = scriptedTerraform([]);
+    const p = await planStack(options({ topicDefaults: { 'retention.ms': '86400000' } }, tf.port));
+    expect(p.defaults).toEqual({ retentionMs: 86_400_000, source: 'broker' });
+    const q = await planStack(options({}, scriptedTerraform([]).port));
+    expect(q.defaults.source).toBe('kafka-default');
+  });
+
+  it('keeps the resolved secrets out of the plan value, but gives them to terraform', async () => {
+    const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
+    const p = await planStack(options({}, tf.port));
+    expect(JSON.stringify(p.kafkaformPlan)).not.toContain(PASSWORD);
+    expect(Object.values(p).some((v) => JSON.stringify(v ?? null).includes(PASSWORD))).toBe(false);
+    expect(Object.values(terraformRunOptions(p).vars ?? {})).toContain(PASSWORD);
+    expect(tf.calls.find((c) => c.op === 'plan')!.vars).toEqual(terraformRunOptions(p).vars);
+  });
+
+  it('without servers and without an embedded-cluster starter, says where to connect', async () => {
+    const spec = specFromYaml(SPEC.replace("bootstrapServers: ['127.0.0.1:9092'], ", '')).resolve();
+    await expect(planStack(options({}, scriptedTerraform([]).port, { spec }))).rejects.toThrow(/names no bootstrap servers/);
+  });
+
+  it('starts the embedded cluster through the injected starter, asking for 3 brokers only when the spec says 3', async () => {
+    const spec = specFromYaml(SPEC.replace("bootstrapServers: ['127.0.0.1:9092'], ", '')).resolve();
+    const asked: unknown[] = [];
+    const p = await planStack(
+      options({}, scriptedTerraform([]).port, {
+        spec,
+        embedded: async (want) => (asked.push(want.brokers), { bootstrapServers: ['127.0.0.1:29092'], dataDir: join(work, 'embedded') }),
+      }),
+    );
+    expect(asked).toEqual([undefined]);
+    expect(p.connection.source).toBe('embedded');
+    expect(p.connection.connection.bootstrapServers).toEqual(['127.0.0.1:29092']);
+  });
+});
+
+describe('deployStack', () => {
+  it('applies the saved plan with the secrets, and returns a result without them', async () => {
+    const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
+    const r = await deployStack(options({}, tf.port, { autoApprove: true, verify: false }));
+    expect(r.applied).toBe(true);
+    const apply = tf.calls.find((c) => c.op.startsWith('apply'))!;
+    expect(apply.op).toBe(`apply ${join(apply.dir, 'kafkaform.tfplan')}`);
+    expect(Object.values(apply.vars ?? {})).toContain(PASSWORD);
+    expect(JSON.stringify(r)).not.toContain(PASSWORD);
+  });
+
+  it('refuses a partition decrease without running terraform', async () => {
+    const tf = scriptedTerraform([]);
+    await expect(deployStack(options({ topics: [{ name: 'orders', partitions: 6, replicationFactor: 1 }] }, tf.port, { autoApprove: true }))).rejects.toBeInstanceOf(UserError);
+    expect(tf.ops()).toEqual([]);
+  });
+
+  it('verifies after apply through the same injected ClusterPort factory', async () => {
+    const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
+    // The scripted terraform changes nothing, so the in-memory cluster lacks the topics: the check must say so.
+    await expect(deployStack(options({}, tf.port, { autoApprove: true }))).rejects.toThrow(/applied, but the cluster is not in sync/);
+  });
+});
