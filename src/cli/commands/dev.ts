@@ -1,6 +1,12 @@
 import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster/lifecycle.js';
 import { UserError } from '../../errors.js';
-import { EXIT, str, table, type Command } from '../framework.js';
+import { EXIT, str, table, type Command, type OptionDef } from '../framework.js';
+
+/** --name and --json: every dev subcommand takes them. */
+const CLUSTER_OPTIONS: Record<string, OptionDef> = {
+  name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
+  json: { type: 'boolean', description: 'Print the result as JSON' },
+};
 
 const devUp: Command = {
   name: 'up',
@@ -14,8 +20,7 @@ const devUp: Command = {
     tls: { type: 'boolean', description: 'TLS on the client listener: a self-signed CA, broker and client certificates are generated once (needs openssl)' },
     'kafka-version': { type: 'string', value: 'V', description: 'Kafka version (also KAFKAFORM_KAFKA_VERSION)' },
     'base-port': { type: 'string', value: 'N', description: 'Client port of the first broker', default: '29092' },
-    name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
+    ...CLUSTER_OPTIONS,
   },
   async run({ args, io }) {
     const brokers = str(args.brokers);
@@ -53,10 +58,7 @@ const devStatus: Command = {
   usage: 'dev status [--name NAME] [--json]',
   description: 'Exit codes: 0 running, 1 not running or partly down.',
   examples: ['kafkaform dev status', 'kafkaform dev status --json'],
-  options: {
-    name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
-  },
+  options: CLUSTER_OPTIONS,
   async run({ args, io }) {
     const s = await devClusterStatus({ name: str(args.name) });
     if (!s) {
@@ -80,9 +82,8 @@ const devDown: Command = {
   usage: 'dev down [--name NAME] [--purge] [--json]',
   examples: ['kafkaform dev down', 'kafkaform dev down --purge'],
   options: {
-    name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
+    ...CLUSTER_OPTIONS,
     purge: { type: 'boolean', description: 'Delete the cluster data directory too' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args, io }) {
     const r = await stopDevCluster({ name: str(args.name), purge: args.purge === true, onProgress: io.progress });
