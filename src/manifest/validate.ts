@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticDetails, type Severity } from './diagnostics.js';
-import { formatPath, readSpecDocument, type PathSegment, type SpecDocument } from './document.js';
+import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic, type Report } from './diagnostics.js';
+import { formatPath, readSpecDocument, type SpecDocument } from './document.js';
 import type { FileSource } from './file-source.js';
 import { normalizeEnvironment } from './normalize.js';
 import { rules, type RuleContext } from './rules/index.js';
@@ -19,6 +19,7 @@ import { UserError } from '../errors.js';
 export { DEFAULT_MAX_PARTITIONS } from './normalize.js';
 export { DEFAULT_DLQ_RETENTION } from './normalize-topics.js';
 export { mergeOverlay } from './written.js';
+
 export const DEFAULT_ENVIRONMENT = 'default';
 
 export interface ValidationResult {
@@ -124,13 +125,13 @@ function finish(r: ValidationResult): ValidationResult {
 function ruleContext(
   doc: SpecDocument, written: WrittenManifest, normalized: RuleContext['normalized'], files: FileSource | undefined, schemas: RuleContext['schemas'], out: Diagnostic[],
 ): RuleContext {
-  const report = (severity: Severity, code: string, path: readonly PathSegment[], message: string, details: DiagnosticDetails = {}): void => {
+  const report: Report = (severity, code, path, message, details = {}) => {
     const { key, ...rest } = details;
     const pos = doc.positionOf(path, { key });
     out.push({ severity, code, file: doc.file, line: pos.line, column: pos.column, path: formatPath(path), message, ...rest });
   };
   return {
-    doc, written, normalized, files, schemas,
+    doc, written, normalized, files, schemas, report,
     error: (code, path, message, details) => report('error', code, path, message, details),
     warn: (code, path, message, details) => report('warning', code, path, message, details),
     push: (d) => out.push(d),

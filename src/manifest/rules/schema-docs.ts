@@ -1,7 +1,7 @@
 /** policy.requireSchemaDocs: every field of a referenced Avro / JSON schema says what it means. */
-import { isObj, isStr, mapping, type WrittenTopic } from '../written.js';
+import { isObj, isStr } from '../written.js';
 import { schemaFormatOf } from '../../schema/schema-file.js';
-import type { Rule } from './rule.js';
+import { writtenSchemaBlocks, type Rule } from './rule.js';
 
 type Obj = Record<string, unknown>;
 
@@ -29,12 +29,10 @@ function undocumented(schema: unknown, format: 'avro' | 'json'): string[] {
   return missing;
 }
 
-export const schemaDocsRule: Rule = ({ written, normalized, schemas, error }) => {
+export const schemaDocsRule: Rule = (ctx) => {
+  const { normalized, schemas, error } = ctx;
   if (!normalized.spec.policy.requireSchemaDocs || !schemas) return;
-  const topics = mapping<Record<string, WrittenTopic | null>>(written.topics);
-  for (const topic of normalized.spec.topics) {
-    const s = topic.deadLetterOf === undefined ? mapping<WrittenTopic>(topics[topic.name]).schema : undefined;
-    if (!isObj(s)) continue;
+  for (const { topic, schema: s } of writtenSchemaBlocks(ctx)) {
     for (const part of ['key', 'value'] as const) {
       const file = s[part];
       const format = isStr(file) ? schemaFormatOf(file) : undefined;
@@ -43,7 +41,7 @@ export const schemaDocsRule: Rule = ({ written, normalized, schemas, error }) =>
       if (state.kind !== 'checked' || !state.check.ok) continue;
       const missing = undocumented(state.check.parsed, format);
       if (missing.length === 0) continue;
-      error('schema-docs', ['topics', topic.name, 'schema', part], `${file}: ${missing.length} field(s) without documentation: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`, {
+      error('schema-docs', ['topics', topic, 'schema', part], `${file}: ${missing.length} field(s) without documentation: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`, {
         hint: format === 'avro' ? 'add "doc" to each field (policy.requireSchemaDocs)' : 'add "description" to each property (policy.requireSchemaDocs)',
       });
     }

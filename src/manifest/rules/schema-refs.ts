@@ -1,15 +1,13 @@
 /** Schema references: each names a file of a known format that exists and parses (the registry would reject it otherwise). */
 import { schemaFormatOf } from '../../schema/schema-file.js';
 import { extname } from 'node:path';
-import { isObj, isStr, mapping, type WrittenTopic } from '../written.js';
-import type { Rule } from './rule.js';
+import { isStr } from '../written.js';
+import { writtenSchemaBlocks, type Rule } from './rule.js';
 
-export const schemaRefsRule: Rule = ({ doc, written, normalized, schemas, error }) => {
-  const topics = mapping<Record<string, WrittenTopic | null>>(written.topics);
-  for (const topic of normalized.spec.topics) {
-    const s = topic.deadLetterOf === undefined ? mapping<WrittenTopic>(topics[topic.name]).schema : undefined;
-    if (!isObj(s)) continue;
-    const path = ['topics', topic.name, 'schema'];
+export const schemaRefsRule: Rule = (ctx) => {
+  const { doc, schemas, error } = ctx;
+  for (const { topic, schema: s } of writtenSchemaBlocks(ctx)) {
+    const path = ['topics', topic, 'schema'];
     if (s.key === undefined && s.value === undefined) {
       error('schema-empty', path, 'schema names neither key nor value', { key: true, found: 'no key, no value', allowed: 'key: <file>, value: <file>, or both', hint: 'add value: schemas/<file>.avsc' });
     }

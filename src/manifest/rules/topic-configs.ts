@@ -2,9 +2,8 @@
 import { resolveTopicConfig } from '../normalize-topics.js';
 import type { Rule } from './rule.js';
 
-export const topicConfigsRule: Rule = ({ normalized, error, warn }) => {
+export const topicConfigsRule: Rule = ({ normalized, report }) => {
   const major = normalized.spec.cluster.kafkaMajor;
-  const report = (severity: 'error' | 'warning', ...rest: Parameters<typeof error>) => (severity === 'error' ? error : warn)(...rest);
   for (const topic of normalized.spec.topics) {
     if (topic.deadLetterOf !== undefined) continue;
     resolveTopicConfig(normalized.topicSources.get(topic.name)!.layers, major, report);
