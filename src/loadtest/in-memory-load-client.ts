@@ -5,6 +5,7 @@
  * acknowledgement, a record written twice, acknowledged but never written, or missed by the first
  * group that reads it) so the ledger's lost/duplicate accounting is exercised without a broker.
  */
+import { sleep } from '../os/process.js';
 import type { ConsumedRecord, ConsumerOptions, LoadClient, LoadConsumer, LoadProducer, LoadRecord, ProducerOptions } from './load-client.js';
 
 /** Faults to inject. Batches and records are numbered from 0 in the order the client saw them. */
@@ -42,8 +43,6 @@ interface Group {
   startAt: Map<string, number>;
   members: Member[];
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** An in-process LoadClient: logs, consumer groups and injectable faults. */
 export class InMemoryLoadClient implements LoadClient {

@@ -3,6 +3,7 @@
  * so a slow broker shows up as publish delay (no coordinated omission); every record goes through
  * the ledger (sent, then acknowledged or failed).
  */
+import { sleep } from '../os/process.js';
 import type { LoadProducer, LoadRecord } from './load-client.js';
 import { encodeRecordValue, HEADER_BYTES, nowMs } from './message.js';
 import { MIB } from './report-types.js';
@@ -12,8 +13,6 @@ import type { Workload } from './workload.js';
 const MAX_BATCH_BYTES = 1 * MIB;
 const MAX_BATCH_RECORDS = 2000;
 const MAX_IN_FLIGHT_PER_PRODUCER = 8;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ProducerRun {
   st: TopicState;

@@ -8,10 +8,9 @@ import * as plt from '@platformatic/kafka';
 import type { Connection } from '../cluster/port.js';
 import { platformaticSasl } from '../cluster/sasl.js';
 import { UserError } from '../errors.js';
+import { sleep } from '../os/process.js';
 import { ClientWarnings, STAMP_HEADER, type ConsumedRecord, type ConsumerOptions, type LoadClient, type LoadConsumer, type LoadProducer, type ProducerOptions } from './load-client.js';
 import { platformaticCompression, sendRerouting, watchCoordinatorHeartbeats } from './platformatic-workarounds.js';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Producers and consumers over @platformatic/kafka; every client retry counts as a warning. */
 export class PlatformaticLoadClient implements LoadClient {

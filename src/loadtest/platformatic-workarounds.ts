@@ -4,6 +4,7 @@
  * Only platformatic-load-client.ts uses these.
  */
 import * as plt from '@platformatic/kafka';
+import { sleep } from '../os/process.js';
 import type { Compression } from './load-client.js';
 import { runtimeHasZstd } from './workload.js';
 
@@ -69,7 +70,7 @@ export async function sendRerouting<R extends { partition: number }>(
       if (Date.now() > deadline || !isRetriable(e)) throw e;
       io.warn(`re-sending ${pending.length} record(s) after: ${String((e as Error).message).slice(0, 150)}`);
       io.clearMetadata();
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 }

@@ -8,6 +8,7 @@
 import { KafkajsClusterPort } from '../cluster/kafkajs-adapter.js';
 import type { ClusterPort, Connection } from '../cluster/port.js';
 import { UserError } from '../errors.js';
+import { sleep } from '../os/process.js';
 import { buildReport, type ReportInput } from './build-report.js';
 import { createLoadClient } from './create-load-client.js';
 import type { LoadClient, LoadConsumer, LoadProducer } from './load-client.js';
@@ -48,8 +49,6 @@ export interface RunLoadOptions {
   /** Max-rate search: publish delay p99 above this makes a step unsustainable. Default 250 ms. */
   maxPublishDelayMs?: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Resolves `p`, or undefined after `ms` (shutdown must never hang on a dead broker). */
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
