@@ -105,3 +105,26 @@ describe('valid fixtures', () => {
     });
   }
 });
+
+describe('every rule has its fixtures', () => {
+  // validateBackend's `backend-type` cannot come from a file: the schema pass rejects an unknown type first (backend.test.ts covers it).
+  const NOT_FROM_A_FILE = new Set(['backend-type']);
+  const SRC = join(import.meta.dirname, '..', '..', 'src', 'manifest');
+  const sources = [...readdirSync(join(SRC, 'rules')).map((f) => join(SRC, 'rules', f)), join(SRC, 'normalize-topics.ts')];
+  const codes = new Set(
+    sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/(?:\b(?:error|warn|report)\(\s*(?:'(?:error|warning)',\s*)?|\bcode: )'([a-z][a-z-]+)'/g)].map((m) => m[1]!)),
+  );
+  const expected = new Set(yamlFiles('invalid').flatMap((f) => parseExpectations(readFileSync(join(ROOT, 'invalid', f), 'utf8')).map((e) => e.equals.code)));
+
+  it('finds the codes the rules report', () => {
+    expect(codes.size).toBeGreaterThan(30);
+    expect(codes).toContain('sugar-conflict');
+    for (const code of NOT_FROM_A_FILE) expect(codes).toContain(code);
+  });
+
+  for (const code of [...codes].filter((c) => !NOT_FROM_A_FILE.has(c)).sort()) {
+    it(code, () => {
+      expect(expected.has(code), `no fixture under test/fixtures/manifests/invalid expects code=${code}`).toBe(true);
+    });
+  }
+});
