@@ -92,7 +92,7 @@ function normalizePolicy(layers: EnvironmentLayers): Policy {
 }
 
 /** The service's role: declared, else streams with applicationId, else producer/consumer when only one list is set. */
-export function inferServiceType(s: Partial<WrittenService>, produces: readonly string[], consumes: readonly string[]): ServiceType | undefined {
+function inferServiceType(s: Partial<WrittenService>, produces: readonly string[], consumes: readonly string[]): ServiceType | undefined {
   // A `type: null` (rejected by the schema pass) stays as written: nothing is inferred over it.
   const declared = s.type !== undefined ? s.type : isStr(s.applicationId) ? 'streams' : undefined;
   if (declared !== undefined) return declared;
@@ -134,6 +134,7 @@ export interface RawAclView {
   operations: Array<{ op: AclOperation; index: number }>;
 }
 
+/** Reads one raw `acls:` entry the way both normalisation and the raw-acls rule need it. */
 export function viewRawAcl(raw: unknown): RawAclView | undefined {
   const a = mapping<WrittenAcl>(raw);
   const res = mapping<NonNullable<WrittenAcl['resource']>>(a.resource);
@@ -175,7 +176,7 @@ function normalizeUser(name: string, u: Partial<WrittenUser>): ResolvedUser | un
 }
 
 /** A quota's entity: exactly one of user / clientId, else undefined (the quotas rule says why). */
-export function quotaEntity(q: Partial<WrittenQuota>): { user?: string; clientId?: string } | undefined {
+function quotaEntity(q: Partial<WrittenQuota>): { user?: string; clientId?: string } | undefined {
   const user = isStr(q.user) ? q.user : undefined;
   const clientId = isStr(q.clientId) ? q.clientId : undefined;
   return !user === !clientId ? undefined : { user, clientId };

@@ -14,7 +14,11 @@ export const quotasRule: Rule = ({ written, normalized, error }) => {
     const user = isStr(q.user) ? q.user : undefined;
     const clientId = isStr(q.clientId) ? q.clientId : undefined;
     if (!user && !clientId) {
-      error('quota-entity', qPath, 'a quota needs user or clientId', { found: 'neither', allowed: "user: <name> | clientId: <id> ('<default>' for the default entity)", hint: "use '<default>' for the default entity" });
+      error('quota-entity', qPath, 'a quota needs user or clientId', {
+        found: 'neither',
+        allowed: "user: <name> | clientId: <id> ('<default>' for the default entity)",
+        hint: "use '<default>' for the default entity",
+      });
       return;
     }
     if (user && clientId) {
@@ -34,10 +38,18 @@ export const quotasRule: Rule = ({ written, normalized, error }) => {
     }
     // A limit written in a wrong form is reported by the schema pass; only a quota without any limit key is empty.
     if (q.producerByteRate === undefined && q.consumerByteRate === undefined && q.requestPercentage === undefined) {
-      error('quota-empty', qPath, 'the quota sets no limit', { found: 'no limit', allowed: 'producerByteRate, consumerByteRate, requestPercentage', hint: 'add e.g. producerByteRate: 10MiB' });
+      error('quota-empty', qPath, 'the quota sets no limit', {
+        found: 'no limit',
+        allowed: 'producerByteRate, consumerByteRate, requestPercentage',
+        hint: 'add e.g. producerByteRate: 10MiB',
+      });
     }
     const key = `${user ?? ''}|${clientId ?? ''}`;
-    if (quotaKeys.has(key)) error('duplicate-quota', qPath, 'a second quota for the same user/client-id', { found: user ? `user ${user}` : `clientId ${clientId}`, allowed: 'one quota per entity', hint: 'merge the two entries' });
+    if (quotaKeys.has(key)) error('duplicate-quota', qPath, 'a second quota for the same user/client-id', {
+      found: user ? `user ${user}` : `clientId ${clientId}`,
+      allowed: 'one quota per entity',
+      hint: 'merge the two entries',
+    });
     quotaKeys.add(key);
   });
 };

@@ -1,5 +1,5 @@
 /** Services: the topics they name exist, and the fields they set fit their role (roles derive the ACLs). */
-import { didYouMean } from '../diagnostics.js';
+import { didYouMean, type DiagnosticDetails } from '../diagnostics.js';
 import type { PathSegment } from '../document.js';
 import { isStr, mapping, type WrittenService } from '../written.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -39,13 +39,42 @@ function checkTopicLists(ctx: RuleContext, name: string, sPath: PathSegment[], l
 
 /** Fields that belong to another role than the declared (or applicationId-implied) one. */
 function checkRoleFields(ctx: RuleContext, sPath: PathSegment[], s: Partial<WrittenService>, produces: boolean, consumes: boolean): void {
+  const mismatch = (field: string, message: string, details: DiagnosticDetails) => ctx.error('role-mismatch', [...sPath, field], message, details);
   const declared = s.type;
-  if (declared === 'consumer' && produces) ctx.error('role-mismatch', [...sPath, 'produces'], `a consumer service cannot produce`, { found: 'type: consumer with produces', allowed: 'consumes, group', hint: 'remove produces, or drop `type: consumer` (roles are inferred from produces/consumes)' });
-  if (declared === 'producer' && consumes) ctx.error('role-mismatch', [...sPath, 'consumes'], `a producer service cannot consume`, { found: 'type: producer with consumes', allowed: 'produces, transactionalId', hint: 'remove consumes, or drop `type: producer` (roles are inferred from produces/consumes)' });
+  if (declared === 'consumer' && produces) {
+    mismatch('produces', 'a consumer service cannot produce', {
+      found: 'type: consumer with produces', allowed: 'consumes, group', hint: 'remove produces, or drop `type: consumer` (roles are inferred from produces/consumes)',
+    });
+  }
+  if (declared === 'producer' && consumes) {
+    mismatch('consumes', 'a producer service cannot consume', {
+      found: 'type: producer with consumes', allowed: 'produces, transactionalId', hint: 'remove consumes, or drop `type: producer` (roles are inferred from produces/consumes)',
+    });
+  }
   const type = declared !== undefined ? declared : isStr(s.applicationId) ? 'streams' : undefined;
-  if (type === 'streams' && !isStr(s.applicationId)) ctx.error('streams-application-id', sPath, 'a streams service needs applicationId', { key: true, found: 'no applicationId', allowed: 'applicationId: <application.id>', hint: 'add applicationId: <the application.id of the Kafka Streams app>' });
-  if (type !== undefined && type !== 'streams' && isStr(s.applicationId)) ctx.error('role-mismatch', [...sPath, 'applicationId'], `applicationId is for streams services, this one is ${type}`, { found: `type: ${type}`, allowed: 'type: streams', hint: 'set type: streams or remove applicationId' });
-  if (type !== 'streams' && s.exactlyOnce !== undefined) ctx.error('role-mismatch', [...sPath, 'exactlyOnce'], 'exactlyOnce is for streams services', { found: `type: ${type ?? 'inferred ' + (produces ? 'producer' : 'consumer')}`, allowed: 'type: streams', hint: 'use transactionalId for a transactional producer' });
-  if (type !== 'connect' && s.internalTopicPrefix !== undefined) ctx.error('role-mismatch', [...sPath, 'internalTopicPrefix'], 'internalTopicPrefix is for connect services', { found: `type: ${type ?? 'inferred'}`, allowed: 'type: connect' });
-  if (type === 'consumer' && s.transactionalId !== undefined) ctx.error('role-mismatch', [...sPath, 'transactionalId'], 'a consumer service has no transactional id', { found: 'type: consumer with transactionalId', allowed: 'transactionalId on producer services', hint: 'transactional ids belong to producers' });
+  if (type === 'streams' && !isStr(s.applicationId)) {
+    ctx.error('streams-application-id', sPath, 'a streams service needs applicationId', {
+      key: true, found: 'no applicationId', allowed: 'applicationId: <application.id>', hint: 'add applicationId: <the application.id of the Kafka Streams app>',
+    });
+  }
+  if (type !== undefined && type !== 'streams' && isStr(s.applicationId)) {
+    mismatch('applicationId', `applicationId is for streams services, this one is ${type}`, {
+      found: `type: ${type}`,
+      allowed: 'type: streams',
+      hint: 'set type: streams or remove applicationId',
+    });
+  }
+  if (type !== 'streams' && s.exactlyOnce !== undefined) {
+    mismatch('exactlyOnce', 'exactlyOnce is for streams services', {
+      found: `type: ${type ?? 'inferred ' + (produces ? 'producer' : 'consumer')}`, allowed: 'type: streams', hint: 'use transactionalId for a transactional producer',
+    });
+  }
+  if (type !== 'connect' && s.internalTopicPrefix !== undefined) {
+    mismatch('internalTopicPrefix', 'internalTopicPrefix is for connect services', { found: `type: ${type ?? 'inferred'}`, allowed: 'type: connect' });
+  }
+  if (type === 'consumer' && s.transactionalId !== undefined) {
+    mismatch('transactionalId', 'a consumer service has no transactional id', {
+      found: 'type: consumer with transactionalId', allowed: 'transactionalId on producer services', hint: 'transactional ids belong to producers',
+    });
+  }
 }

@@ -9,7 +9,9 @@ export const usersRule: Rule = ({ doc, normalized, files, warn }) => {
     // The file is read at deploy time; a missing file now is a warning, not an error.
     const path = u.passwordFrom.slice(5);
     if (!files.exists(resolve(dirname(doc.file), path))) {
-      warn('secret-file-missing', ['users', u.name, 'passwordFrom'], `password file ${path} does not exist (yet)`, { hint: 'it must exist when kafkaform deploy runs' });
+      warn('secret-file-missing', ['users', u.name, 'passwordFrom'], `password file ${path} does not exist (yet)`, {
+        hint: 'it must exist when kafkaform deploy runs',
+      });
     }
   }
 };
