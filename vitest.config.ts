@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          tags: [{ name: 'kafkajs-compat', description: 'what kafkajs can do against a real broker (the README table)' }],
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 300_000,
