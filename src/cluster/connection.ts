@@ -52,8 +52,6 @@ export interface ResolvedConnection {
   embedded?: EmbeddedCluster;
   /** File paths for terraform (the provider reads files itself). */
   tlsFiles?: { caFile?: string; certFile?: string; keyFile?: string };
-  /** Every secret value in play, for redaction. */
-  secrets: string[];
 }
 
 const SASL_MECHANISMS = ['plain', 'scram-sha256', 'scram-sha512'] as const;
@@ -86,7 +84,6 @@ export interface ResolveConnectionOptions {
 export async function resolveConnection(spec: ConnectionTarget, flags: ConnectionFlags, opts: ResolveConnectionOptions = {}): Promise<ResolvedConnection> {
   const env = opts.env ?? process.env;
   const baseDir = dirname(spec.file);
-  const secrets: string[] = [];
   let source: ResolvedConnection['source'];
   let servers: string[];
   let embedded: EmbeddedCluster | undefined;
@@ -123,15 +120,12 @@ export async function resolveConnection(spec: ConnectionTarget, flags: Connectio
     const password = env.KAFKAFORM_SASL_PASSWORD;
     if (!password) throw new UserError(`SASL user ${user} given but KAFKAFORM_SASL_PASSWORD is not set`, 'export KAFKAFORM_SASL_PASSWORD=… (passwords are never taken as flags)');
     connection.sasl = { mechanism: (mech as SaslMechanism | undefined) ?? 'scram-sha512', username: user, password };
-    secrets.push(password);
   } else if (spec.cluster.connection.sasl && source !== 'embedded') {
     const s = spec.cluster.connection.sasl;
     const password = resolveSecret(s.passwordFrom, 'cluster.sasl.passwordFrom', baseDir, env);
     connection.sasl = { mechanism: (mech as SaslMechanism | undefined) ?? s.mechanism, username: s.username, password };
-    secrets.push(password);
   } else if (embedded?.sasl) {
     connection.sasl = { mechanism: embedded.sasl.mechanism, username: embedded.sasl.username, password: embedded.sasl.password };
-    secrets.push(embedded.sasl.password);
   }
 
   // TLS
@@ -164,7 +158,7 @@ export async function resolveConnection(spec: ConnectionTarget, flags: Connectio
       ),
     };
   }
-  return { connection, source, embedded, tlsFiles, secrets };
+  return { connection, source, embedded, tlsFiles };
 }
 
 /** Terraform variables for a resolved connection (TF_VAR_* at deploy time). */

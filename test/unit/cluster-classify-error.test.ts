@@ -4,7 +4,18 @@ import { classifyKafkajsError } from '../../src/cluster/classify-error.js';
 import { KafkaProtocolError } from '../../src/cluster/protocol-error.js';
 import { ClusterError, UserError } from '../../src/errors.js';
 
-const { KafkaJSConnectionError, KafkaJSSASLAuthenticationError, KafkaJSProtocolError, KafkaJSCreateTopicError, KafkaJSAggregateError, KafkaJSNumberOfRetriesExceeded, KafkaJSRequestTimeoutError } = kafkajs;
+// kafkajs' own error classes (its typings declare only some of them, with narrower constructors).
+const { KafkaJSConnectionError, KafkaJSSASLAuthenticationError, KafkaJSProtocolError, KafkaJSCreateTopicError, KafkaJSAggregateError, KafkaJSNumberOfRetriesExceeded, KafkaJSRequestTimeoutError } =
+  kafkajs as unknown as Record<
+    | 'KafkaJSConnectionError'
+    | 'KafkaJSSASLAuthenticationError'
+    | 'KafkaJSProtocolError'
+    | 'KafkaJSCreateTopicError'
+    | 'KafkaJSAggregateError'
+    | 'KafkaJSNumberOfRetriesExceeded'
+    | 'KafkaJSRequestTimeoutError',
+    new (...args: unknown[]) => Error
+  >;
 
 const plain = { bootstrapServers: ['127.0.0.1:9092'] };
 const tls = { bootstrapServers: ['kafka:9093'], tls: { enabled: true, rejectUnauthorized: true } };
