@@ -2,7 +2,8 @@
  * Least-privilege ACLs derived from service roles. The README's role table is generated from
  * ROLE_TABLE and a unit test checks derivation against it, so docs and code cannot drift apart.
  */
-import type { AclBinding, AclOperation, PatternType, ResolvedAcl, ResolvedService, ResourceType } from '../manifest/types.js';
+import type { AclBinding, AclOperation, PatternType, ResolvedAcl, ResourceType } from '../model/acl-binding.js';
+import type { ServiceRole } from './service-role.js';
 
 export const CLUSTER_RESOURCE = 'kafka-cluster';
 
@@ -41,7 +42,7 @@ export const ROLE_TABLE: readonly RoleRule[] = [
 type Add = (resourceType: ResourceType, name: string, patternType: PatternType, ops: AclOperation[]) => void;
 
 /** Derives the ACL bindings of one service. `dlqTopics` names the topics that have a dead-letter topic. */
-export function deriveServiceAcls(svc: ResolvedService, dlqTopics: ReadonlySet<string> = new Set()): ResolvedAcl[] {
+export function deriveServiceAcls(svc: ServiceRole, dlqTopics: ReadonlySet<string> = new Set()): ResolvedAcl[] {
   const out: ResolvedAcl[] = [];
   const add: Add = (resourceType, resourceName, patternType, ops) => {
     for (const operation of ops) {

@@ -3,10 +3,10 @@ import { collectLiveState, DEFAULT_COLLECT_TIMEOUT_MS, type CollectOptions } fro
 import type { Connection } from '../cluster/port.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { computeDrift, type DriftItem, type DriftReport } from './compute-drift.js';
-import type { SchemaRegistryClient } from '../schema/registry-client.js';
-import { collectRegistryState } from '../schema/registry-state.js';
-import { computeSchemaDrift } from '../schema/schema-drift.js';
-import { computeDeclaredSubjects, readSpecSchemas } from '../schema/subjects.js';
+import type { SchemaRegistryClient } from '../registry/registry-client.js';
+import { collectRegistryState } from '../registry/registry-state.js';
+import { computeSchemaDrift } from '../registry/schema-drift.js';
+import { computeDeclaredSubjects, readSpecSchemas } from '../registry/subjects.js';
 
 export const DEFAULT_DRIFT_TIMEOUT_MS = DEFAULT_COLLECT_TIMEOUT_MS;
 

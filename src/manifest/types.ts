@@ -4,53 +4,22 @@
  * environment overlay and converted to Kafka's units; nothing here needs the YAML again.
  */
 
-export type PatternType = 'literal' | 'prefixed';
-export type ResourceType = 'topic' | 'group' | 'cluster' | 'transactionalId' | 'delegationToken' | 'user';
-export type AclPermission = 'allow' | 'deny';
-/** Every ACL operation Kafka knows (the one list: the JSON Schema's enum and the rules use it). */
-export const ACL_OPERATIONS = [
-  'All', 'Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'DescribeConfigs', 'AlterConfigs',
-  'IdempotentWrite', 'CreateTokens', 'DescribeTokens',
-] as const;
-export type AclOperation = (typeof ACL_OPERATIONS)[number];
+export {
+  ACL_OPERATIONS,
+  type AclBinding,
+  type AclOperation,
+  type AclOrigin,
+  type AclPermission,
+  type PatternType,
+  type ResolvedAcl,
+  type ResourceType,
+} from '../model/acl-binding.js';
+export type { ServiceType } from '../acl/service-role.js';
+import type { AclBinding, ResolvedAcl } from '../model/acl-binding.js';
+import type { ServiceRole } from '../acl/service-role.js';
 
-/** One Kafka ACL binding: exactly what the broker stores. */
-export interface AclBinding {
-  principal: string; // User:name
-  host: string; // '*' by default
-  operation: AclOperation;
-  permission: AclPermission;
-  resourceType: ResourceType;
-  resourceName: string; // 'kafka-cluster' for the cluster resource
-  patternType: PatternType;
-}
-
-/** Where a binding came from: a service role, or an entry of the raw `acls` list. */
-export interface AclOrigin {
-  kind: 'service' | 'raw';
-  name: string; // service name, or `acls[3]`
-}
-
-export interface ResolvedAcl extends AclBinding {
-  origin: AclOrigin;
-}
-
-export type ServiceType = 'producer' | 'consumer' | 'streams' | 'connect';
-
-export interface ResolvedService {
-  name: string;
-  /** Declared, or inferred: streams with applicationId; producer/consumer when only one list is set. */
-  type?: ServiceType;
-  principal: string;
-  produces: string[];
-  consumes: string[];
-  group?: string; // consumer group (literal unless it ends with '-' or '*')
-  transactionalId?: string; // prefixed when it ends with '-' or '*'
-  applicationId?: string; // streams
-  exactlyOnce?: boolean; // streams
-  internalTopicPrefix?: string; // connect
-  host: string;
-}
+/** A service of one environment, resolved: exactly what ACL derivation needs. */
+export type ResolvedService = ServiceRole;
 
 export interface SchemaRef {
   subject: string;

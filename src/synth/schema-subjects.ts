@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { TerraformVariable, type TerraformProvider } from './cdk.js';
 import { providerBinding, resourceBinding, type ProviderRef } from './provider-binding.js';
 import type { ResolvedSpec } from '../manifest/types.js';
-import { computeDeclaredSubjects, readSpecSchemas } from '../schema/subjects.js';
+import { computeDeclaredSubjects, readSpecSchemas } from '../registry/subjects.js';
 
 export const SCHEMA_REGISTRY_TF_PROVIDER: ProviderRef = { name: 'schemaregistry', source: 'cultureamp/schemaregistry', version: '1.3.1' };
 

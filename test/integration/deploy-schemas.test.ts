@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { startSchemaRegistry, type RunningSchemaRegistry } from '../../src/dev/schema-registry.js';
-import { SchemaRegistryClient } from '../../src/schema/registry-client.js';
+import { SchemaRegistryClient } from '../../src/registry/registry-client.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');

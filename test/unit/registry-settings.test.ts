@@ -1,7 +1,7 @@
 /** Registry settings: the manifest's (resolved per environment by normalisation), then environment variables, then flags. */
 import { describe, expect, it } from 'vitest';
-import { SchemaRegistryClient } from '../../src/schema/registry-client.js';
-import { computeRegistrySettings, createRegistryClient, readRegistrySettings } from '../../src/schema/registry-settings.js';
+import { SchemaRegistryClient } from '../../src/registry/registry-client.js';
+import { computeRegistrySettings, createRegistryClient, readRegistrySettings } from '../../src/registry/registry-settings.js';
 import { specBuilder } from '../helpers/spec-builder.js';
 
 describe('computeRegistrySettings', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectSchemaHistory } from '../../src/schema/history.js';
-import { validateSchemaChanges } from '../../src/schema/validate-changes.js';
+import { validateSchemaChanges } from '../../src/registry/validate-changes.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -1,6 +1,6 @@
 /** The registry REST client's requests (a recording fetch: no network); settings are in registry-settings.test.ts. */
 import { describe, expect, it } from 'vitest';
-import { SchemaRegistryClient } from '../../src/schema/registry-client.js';
+import { SchemaRegistryClient } from '../../src/registry/registry-client.js';
 import { UserError } from '../../src/errors.js';
 
 function recordingFetch(responses: Record<string, { status: number; body: unknown }>) {

@@ -4,11 +4,11 @@ import { App, TerraformStack, Testing } from '../../src/synth/cdk.js';
 import { describe, expect, it } from 'vitest';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { addSchemaSubjects } from '../../src/synth/schema-subjects.js';
-import { computeDeclaredSubjects, readSpecSchemas } from '../../src/schema/subjects.js';
-import { computeSchemaDrift } from '../../src/schema/schema-drift.js';
-import { computeSchemaPlan, hasSchemaChanges } from '../../src/schema/apply-subjects.js';
-import { validateSchemasAgainstRegistry } from '../../src/schema/validate-changes.js';
-import type { RegistryState } from '../../src/schema/registry-state.js';
+import { computeDeclaredSubjects, readSpecSchemas } from '../../src/registry/subjects.js';
+import { computeSchemaDrift } from '../../src/registry/schema-drift.js';
+import { computeSchemaPlan, hasSchemaChanges } from '../../src/registry/apply-subjects.js';
+import { validateSchemasAgainstRegistry } from '../../src/registry/validate-changes.js';
+import type { RegistryState } from '../../src/registry/registry-state.js';
 
 const spec = requireEnvironment(readManifest(join(import.meta.dirname, '..', '..', 'topics.yaml')), 'dev');
 const schemas = readSpecSchemas(spec);

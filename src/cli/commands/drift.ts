@@ -2,7 +2,7 @@ import { resolveConnection } from '../../cluster/connection.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
-import { createRegistryClient, readRegistrySettings } from '../../schema/registry-settings.js';
+import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { applySchemaSubjects, hasSchemaChanges, type SchemaChange } from '../../schema/apply-subjects.js';
-import { computeDeclaredSubjects, readSpecSchemas } from '../../schema/subjects.js';
-import { collectRegistryState, effectiveCompatibility } from '../../schema/registry-state.js';
-import { createRegistryClient, readRegistrySettings } from '../../schema/registry-settings.js';
-import { computeSchemaDrift } from '../../schema/schema-drift.js';
+import { applySchemaSubjects, hasSchemaChanges, type SchemaChange } from '../../registry/apply-subjects.js';
+import { computeDeclaredSubjects, readSpecSchemas } from '../../registry/subjects.js';
+import { collectRegistryState, effectiveCompatibility } from '../../registry/registry-state.js';
+import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
+import { computeSchemaDrift } from '../../registry/schema-drift.js';
 import { gitTopLevel } from '../../schema/history.js';
-import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../schema/validate-changes.js';
+import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../registry/validate-changes.js';
 import { hasErrors, renderDiagnostic, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
 import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import type { ResolvedSpec } from '../../manifest/types.js';

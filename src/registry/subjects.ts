@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ResolvedSpec } from '../manifest/types.js';
-import { normalizeSchemaText, REGISTRY_SCHEMA_TYPE, type SchemaFormat } from './schema-file.js';
+import { normalizeSchemaText, REGISTRY_SCHEMA_TYPE, type SchemaFormat } from '../schema/schema-file.js';
 
 export interface DeclaredSubject {
   subject: string;

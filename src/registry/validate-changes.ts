@@ -8,8 +8,8 @@ import type { Diagnostic } from '../manifest/diagnostics.js';
 import { readSpecDocument, type SpecDocument } from '../manifest/document.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { UserError } from '../errors.js';
-import { checkCompatibility, type PreviousVersion } from './compatibility.js';
-import { collectSchemaHistory, gitTopLevel, requireGitRef } from './history.js';
+import { checkCompatibility, type PreviousVersion } from '../schema/compatibility.js';
+import { collectSchemaHistory, gitTopLevel, requireGitRef } from '../schema/history.js';
 import type { RegistryState } from './registry-state.js';
 import { computeDeclaredSubjects, sameSchema, type DeclaredSubject } from './subjects.js';
 
