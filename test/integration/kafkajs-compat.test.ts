@@ -10,6 +10,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka as KafkaClient, KafkaConfig, SASLOptions } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectClusterState } from '../../src/cluster/collect.js';
 import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
 import { KafkajsClusterPort, kafkajsConfig } from '../../src/cluster/kafkajs-adapter.js';
 import type { ClusterPort } from '../../src/cluster/port.js';
@@ -301,6 +302,42 @@ describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: 
     } finally {
       await real.close();
     }
+  });
+
+  it('reads the whole cluster as a principal without DescribeConfigs on the cluster, leaving out only the broker defaults', async () => {
+    await createDevScramUser(tc.cluster, 'compat-reader', 'compat-reader-secret');
+    const grant = (resourceType: number, resourceName: string, pattern: number, operation: number) => ({
+      resourceType,
+      resourceName,
+      resourcePatternType: pattern,
+      principal: 'User:compat-reader',
+      host: '*',
+      operation,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+    await admin.createAcls({
+      acl: [
+        grant(AclResourceTypes.CLUSTER, 'kafka-cluster', ResourcePatternTypes.LITERAL, AclOperationTypes.DESCRIBE),
+        grant(AclResourceTypes.TOPIC, 'compat.', ResourcePatternTypes.PREFIXED, AclOperationTypes.DESCRIBE),
+        grant(AclResourceTypes.TOPIC, 'compat.', ResourcePatternTypes.PREFIXED, AclOperationTypes.DESCRIBE_CONFIGS),
+      ],
+    });
+    const reader = { bootstrapServers: tc.connection.bootstrapServers, sasl: { mechanism: 'scram-sha512' as const, username: 'compat-reader', password: 'compat-reader-secret' } };
+    const read = async () => {
+      const port = new KafkajsClusterPort(reader);
+      try {
+        return await collectClusterState(port);
+      } finally {
+        await port.close();
+      }
+    };
+    // ACLs reach the broker's authorizer a moment after createAcls returns.
+    const state = await eventually(
+      () => read().catch(() => undefined),
+      (s) => (s?.topics.length ?? 0) > 0,
+    );
+    expect(state?.topics.map((t) => t.name)).toContain(TOPIC);
+    expect(state?.brokerDefaults).toBeUndefined();
   });
 
   it('reads the broker’s topic-config defaults (retention.ms from log.retention.hours=168)', async () => {
