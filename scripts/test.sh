@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -x scripts/install-chromium.sh ] && bash scripts/install-chromium.sh
 [ -x scripts/install-actionlint.sh ] && bash scripts/install-actionlint.sh
-npx tsc -p tsconfig.json --noEmit
+npx tsc -p tsconfig.json   # type-checks src, stacks, test, bench and scripts (no emit)
 npx vitest run --project unit "$@"
 npx vitest run --project integration "$@"

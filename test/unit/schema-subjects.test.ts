@@ -51,7 +51,7 @@ describe('addSchemaSubjects', () => {
     const shipping = resources.find((r) => r.subject === 'shipping.dispatched-value')!;
     expect(shipping.schema_type).toBe('JSON');
     expect(shipping.compatibility_level).toBe('BACKWARD');
-    expect(JSON.parse(shipping.schema)).toEqual(JSON.parse(schemas.get('schemas/shipping.dispatched.json')!));
+    expect(JSON.parse(shipping.schema ?? '')).toEqual(JSON.parse(schemas.get('schemas/shipping.dispatched.json')!));
   });
 });
 
