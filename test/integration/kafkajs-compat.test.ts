@@ -291,6 +291,8 @@ describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: 
     ['the same partition count', (p: ClusterPort) => p.createPartitions('compat.port', 2), 'INVALID_PARTITIONS'],
     ['a replication factor above the broker count', (p: ClusterPort) => p.createTopic({ name: 'compat.rf', partitions: 1, replicationFactor: 3 }), 'INVALID_REPLICATION_FACTOR'],
     ['an unknown topic config', (p: ClusterPort) => p.createTopic({ name: 'compat.bad-config', partitions: 1, replicationFactor: 1, config: { 'retention.weeks': '1' } }), 'INVALID_CONFIG'],
+    ['describing a topic that does not exist', (p: ClusterPort) => p.describeTopics(['compat.nope']), 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ['deleting a topic that does not exist', (p: ClusterPort) => p.deleteTopic('compat.nope'), 'UNKNOWN_TOPIC_OR_PARTITION'],
   ])('both refuse %s with the same Kafka error', async (_, op, code) => {
     const real = new KafkajsClusterPort({ ...tc.connection, retries: 0 });
     const twin = new InMemoryClusterPort();
