@@ -209,6 +209,6 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is exactly what ANSI colour codes start with
   return text.replace(/\x1b\[[0-9;]*m/g, '');
 }

@@ -77,7 +77,9 @@ export class InMemoryLoadClient implements LoadClient {
         const ordinals = records.map(() => this.records++);
         const delay = typeof this.faults.ackDelayMs === 'function' ? this.faults.ackDelayMs(batch) : (this.faults.ackDelayMs ?? 0);
         if (delay > 0) await sleep(delay);
-        records.forEach((r, i) => this.append(topic, r, ordinals[i]!));
+        records.forEach((r, i) => {
+          this.append(topic, r, ordinals[i]!);
+        });
         this.schedulePump();
         if (this.faults.dropAck?.(batch)) throw new Error(`acknowledgement of batch ${batch} lost (injected fault)`);
       },

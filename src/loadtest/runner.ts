@@ -205,7 +205,8 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
       stopped = true;
     };
     opts.signal?.addEventListener('abort', stop, { once: true });
-    const t0 = (acc.buckets.t0 = nowMs());
+    const t0 = nowMs();
+    acc.buckets.t0 = t0;
     const endAt = t0 + w.durationMs;
 
     // Max-rate search: rates start low and grow while the previous step stayed sustainable.

@@ -38,7 +38,7 @@ export function normalizeEnvironment(root: WrittenManifest, env: string, file: s
   const services = Object.entries(mapping<Record<string, WrittenService>>(root.services)).flatMap(([name, s]) => normalizeService(name, mapping(s)) ?? []);
   const dlqSources = new Set(topics.flatMap((t) => (t.deadLetterOf ? [t.deadLetterOf] : [])));
   const acls: ResolvedAcl[] = services.flatMap((svc) => deriveServiceAcls(svc, dlqSources));
-  list<WrittenAcl>(root.acls).forEach((raw, i) => acls.push(...normalizeRawAcl(raw, i)));
+  for (const [i, raw] of list<WrittenAcl>(root.acls).entries()) acls.push(...normalizeRawAcl(raw, i));
   const users = Object.entries(mapping<Record<string, WrittenUser>>(root.users)).flatMap(([name, u]) => normalizeUser(name, mapping(u)) ?? []);
   const quotas = list<WrittenQuota>(root.quotas).flatMap((q) => normalizeQuota(mapping(q)) ?? []);
   const spec: ResolvedSpec = {

@@ -15,7 +15,7 @@ export {
   type ResourceType,
 } from '../model/acl-binding.js';
 export type { ServiceType } from '../acl/service-role.js';
-import type { AclBinding, ResolvedAcl } from '../model/acl-binding.js';
+import type { ResolvedAcl } from '../model/acl-binding.js';
 import type { ServiceRole } from '../acl/service-role.js';
 
 /** A service of one environment, resolved: exactly what ACL derivation needs. */

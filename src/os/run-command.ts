@@ -85,8 +85,7 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
   return {
     push(chunk) {
       buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
         onLine(buf.slice(0, i).replace(/\r$/, ''));
         buf = buf.slice(i + 1);
       }

@@ -41,7 +41,7 @@ function readText(spec: ResolvedSpec, file: string): string | undefined {
 
 /** Checks one new schema text against previous versions; diagnostics say file, level, what broke. */
 function checkOne(spec: ResolvedSpec, doc: SpecDocument | undefined, d: DeclaredSubject, level: string, text: string, previous: PreviousVersion[]): Diagnostic[] {
-  let r;
+  let r: ReturnType<typeof checkCompatibility>;
   try {
     r = checkCompatibility(level, text, previous, d.format);
   } catch (e) {

@@ -3,7 +3,7 @@
  * Avro values are serialized with avsc (`toBuffer`), JSON values are checked with ajv.
  * Free-text strings are the padding: constrained ones (enum, format, pattern, length bounds) are not.
  */
-import avro from 'avsc';
+import type avro from 'avsc';
 import { Ajv } from 'ajv';
 import { avroType } from './compat-avro.js';
 

@@ -26,7 +26,7 @@ import { pidRunning, waitUntil } from '../../src/os/process.js';
 import { UserError } from '../../src/errors.js';
 import { kafkajsConfig } from '../../src/cluster/kafkajs-adapter.js';
 
-const { Kafka, logLevel } = kafkajs;
+const { Kafka } = kafkajs;
 const TEST_TIMEOUT = { timeout: 180_000 };
 const kafkaVersion = process.env.KAFKAFORM_KAFKA_VERSION || undefined;
 

@@ -18,7 +18,7 @@ function listTs(dir: string): string[] {
 }
 
 /** Every module specifier a file imports or re-exports, static, type-only or dynamic. */
-export function importSpecifiers(text: string): string[] {
+function importSpecifiers(text: string): string[] {
   const out: string[] = [];
   const re = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of text.matchAll(re)) out.push((m[1] ?? m[2])!);

@@ -68,7 +68,7 @@ describe('renderServerProperties', () => {
     expect(p['offsets.topic.replication.factor']).toBe(rf);
     expect(p['transaction.state.log.min.isr']).toBe(minIsr);
     expect(p['node.id']).toBe(String(brokers));
-    expect(p['listeners']).toBe(`CLIENT://127.0.0.1:${29091 + brokers},CONTROLLER://127.0.0.1:${29191 + brokers}`);
+    expect(p.listeners).toBe(`CLIENT://127.0.0.1:${29091 + brokers},CONTROLLER://127.0.0.1:${29191 + brokers}`);
     expect(p['auto.create.topics.enable']).toBe('false');
   });
 

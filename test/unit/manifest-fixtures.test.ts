@@ -24,7 +24,7 @@ interface Expectation {
 }
 
 /** Parses the `# expect:` lines of a fixture. */
-export function parseExpectations(text: string): Expectation[] {
+function parseExpectations(text: string): Expectation[] {
   const out: Expectation[] = [];
   for (const line of text.split('\n')) {
     const m = /^#\s*expect:\s*(.*)$/.exec(line);

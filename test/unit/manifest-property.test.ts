@@ -30,7 +30,7 @@ const JUNK: unknown[] = [
 const JUNK_KEYS = ['partitons', 'x', '', ' ', 'config', 'topics', 'retention.ms', '__proto__', 'constructor', 'a.b', '0', 'deadLetter', 'type', '<default>'];
 
 function nodes(v: unknown, out: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = []) {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push({ parent: v, key: i }), nodes(x, out)));
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) (out.push({ parent: v, key: i }), nodes(x, out));
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push({ parent: v as Record<string, unknown>, key: k }), nodes(x, out));
   return out;
 }
@@ -98,7 +98,7 @@ describe('validation never crashes', () => {
       const base = pick(r, BASES);
       const text = r() < 0.5 ? mutateValue(r, base.text) : mutateText(r, r() < 0.3 ? mutateValue(r, base.text) : base.text);
       const file = join(VALID, `mutant-${i}.yaml`);
-      let result;
+      let result: ReturnType<typeof validateSpec>;
       try {
         result = validateSpec(parseSpecDocument(text, file), { files: diskFiles, skipFileChecks: r() < 0.8 });
       } catch (e) {

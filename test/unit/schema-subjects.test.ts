@@ -1,6 +1,6 @@
 /** Subjects of the example topics.yaml: synthesized Terraform, drift and the apply plan (pure parts). */
 import { join } from 'node:path';
-import { App, TerraformStack, Testing } from '../../src/synth/cdk.js';
+import { type App, TerraformStack, Testing } from '../../src/synth/cdk.js';
 import { describe, expect, it } from 'vitest';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { addSchemaSubjects } from '../../src/synth/schema-subjects.js';

@@ -14,7 +14,9 @@ function synth(opts: { writeOnly?: boolean } = {}) {
   const text = readFileSync(join(r.stackDirs.get('default')!, 'cdk.tf.json'), 'utf8');
   return { json: JSON.parse(text) as Record<string, any>, text };
 }
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('synth', () => {
   it('produces the expected Terraform JSON (snapshot)', () => {

@@ -48,7 +48,7 @@ export async function waitForCluster(
     }
     const now = Date.now();
     if (now > deadline) {
-      const failing = expected.find((b, i) => !open[i]) ?? expected.find((b) => !registered.has(b.nodeId)) ?? expected[0];
+      const failing = expected.find((_b, i) => !open[i]) ?? expected.find((b) => !registered.has(b.nodeId)) ?? expected[0];
       throw new UserError(
         `Dev cluster '${state.name}' did not answer within ${Math.round(timeoutMs / 1000)} s` +
           (failing ? `; node ${failing.nodeId} is not ready. Last lines of ${failing.logFile}:\n${logTail(state, failing.logFile)}` : '.'),
