@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { resolveSecret } from '../secrets/resolve.js';
 import type { ConnectionSpec, ResolvedCluster } from '../manifest/types.js';
 import { UserError } from '../errors.js';
-import { type Progress } from '../progress.js';
+import type { Progress } from '../progress.js';
 import type { Connection } from './port.js';
 
 /** What connection resolution needs of a local embedded cluster (src/dev's DevCluster is one). */
