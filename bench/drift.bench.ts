@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectDrift } from '../src/drift/collect-drift.js';
-import { deployStack, planStack, terraformRunOptions } from '../src/deploy/deploy.js';
+import { deployStack, planStack, terraformRunOptions } from '../src/deploy/deploy-stack.js';
 import { terraformPlan } from '../src/deploy/terraform-runner.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { readManifest, requireEnvironment } from '../src/manifest/validate.js';

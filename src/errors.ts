@@ -4,12 +4,11 @@
  * trace; anything else is an internal error.
  */
 
-/** A mistake the user can fix (bad input, a missing tool, an unreachable cluster): one line plus hint. */
+/** A mistake the user can fix (bad input, a missing tool, an unreachable cluster): one line plus hint; the CLI exits 1. */
 export class UserError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
-    readonly exitCode: number = 1,
   ) {
     super(message);
     this.name = 'UserError';
@@ -45,7 +44,7 @@ export class TerraformError extends UserError {
   constructor(
     /** The command line (never contains secrets: variables travel in the environment). */
     readonly command: string,
-    /** Terraform's own exit code (UserError.exitCode stays the CLI's exit code). */
+    /** Terraform's own exit code (the CLI still exits 1). */
     readonly terraformExitCode: number,
     /** Last ~40 lines of stderr (or stdout when stderr was empty), secrets scrubbed. */
     readonly outputTail: string[],

@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UserError) {
       io.stderr(`${io.paint('31;1', 'error')}: ${e.message}`);
       if (e.hint) io.stderr(`${io.paint('36', 'hint')}: ${e.hint}`);
-      return e.exitCode;
+      return EXIT.error;
     }
     // A bug, not a user mistake: say so, with the stack only when asked.
     const err = e as Error;

@@ -62,7 +62,7 @@ export function readManifest(file: string, opts: ValidateOptions = {}): Validati
 /** Returns the spec of one environment, or throws a UserError listing what is wrong. */
 export function requireEnvironment(result: ValidationResult, env?: string): ResolvedSpec {
   if (hasErrors(result.diagnostics)) {
-    throw new UserError(`${result.file} is not valid: run \`kafkaform validate -f ${result.file}\` for the details`, undefined, 1);
+    throw new UserError(`${result.file} is not valid: run \`kafkaform validate -f ${result.file}\` for the details`);
   }
   const name = env ?? (result.environments.includes('dev') ? 'dev' : result.environments[0]!);
   const spec = result.specs.get(name);

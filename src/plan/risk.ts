@@ -199,8 +199,3 @@ export function computePlan(input: ComputePlanInput): KafkaformPlan {
   };
 }
 
-/** `terraform plan -detailed-exitcode` semantics: 0 no changes, 2 changes, 1 error (blocked). */
-export function planExitCode(plan: KafkaformPlan): 0 | 1 | 2 {
-  if (plan.errors.length > 0 || plan.violations.length > 0) return 1;
-  return plan.hasChanges ? 2 : 0;
-}

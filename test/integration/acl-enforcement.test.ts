@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import { deployStack, type DeployResult } from '../../src/deploy/deploy.js';
+import { deployStack, type DeployResult } from '../../src/deploy/deploy-stack.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { validateCommand } from '../../src/cli/commands/validate.js';
 import type { Io } from '../../src/cli/framework.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclKey } from '../../src/acl/derive.js';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../src/cluster/collect.js';
-import { deployStack } from '../../src/deploy/deploy.js';
+import { deployStack } from '../../src/deploy/deploy-stack.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { main } from '../../src/cli/main.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';

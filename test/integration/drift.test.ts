@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { collectDrift } from '../../src/drift/collect-drift.js';
 import type { DriftItem } from '../../src/drift/compute-drift.js';
-import { deployStack } from '../../src/deploy/deploy.js';
+import { deployStack } from '../../src/deploy/deploy-stack.js';
 import type { ResolvedSpec } from '../../src/manifest/types.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';

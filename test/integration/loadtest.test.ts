@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measurementsFromReport, planCapacity } from '../../src/capacity/plan.js';
+import { measurementsFromReport, planCapacity } from '../../src/capacity/compute-capacity.js';
 import { main } from '../../src/cli/main.js';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { renderHtml } from '../../src/loadtest/render-report.js';

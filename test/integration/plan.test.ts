@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { deployStack } from '../../src/deploy/deploy.js';
+import { deployStack } from '../../src/deploy/deploy-stack.js';
 import { collectDrift } from '../../src/drift/collect-drift.js';
 import type { KafkaformPlan } from '../../src/plan/risk.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ASSUMPTIONS, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/plan.js';
+import { DEFAULT_ASSUMPTIONS, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/compute-capacity.js';
 import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
 import { resolvedSpec } from '../helpers/spec-builder.js';
 

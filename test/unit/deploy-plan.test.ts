@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryClusterPort, type InMemoryClusterOptions } from '../../src/cluster/in-memory-cluster.js';
-import { deployStack, planStack, terraformRunOptions, type DeployOptions } from '../../src/deploy/deploy.js';
+import { deployStack, planStack, terraformRunOptions, type DeployOptions } from '../../src/deploy/deploy-stack.js';
 import type { TerraformPort } from '../../src/deploy/terraform-port.js';
 import { TerraformError, UserError } from '../../src/errors.js';
 import type { Toolchain } from '../../src/toolchain/provider.js';

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { deriveServiceAcls } from '../../src/acl/derive.js';
 import type { ClusterState } from '../../src/cluster/port.js';
 import { computeDrift } from '../../src/drift/compute-drift.js';
-import { computeImport, importConfigValue } from '../../src/import/compute-import.js';
+import { computeImport, importConfigValue } from '../../src/importer/compute-import.js';
 import type { AclBinding, ResolvedService } from '../../src/manifest/types.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
 

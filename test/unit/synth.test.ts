@@ -87,7 +87,7 @@ describe('schema subjects as Terraform resources (schemaRegistry.manageWith: ter
 
 describe('where deploy keeps local Terraform state', () => {
   it('with the embedded cluster (keyed by cluster name), else next to topics.yaml', async () => {
-    const { computeStateDir } = await import('../../src/deploy/deploy.js');
+    const { computeStateDir } = await import('../../src/deploy/deploy-stack.js');
     const spec = { file: '/repo/topics.yaml', cluster: { name: 'shop' } } as never;
     const embedded = { source: 'embedded', embedded: { dataDir: '/cache/clusters/default' } } as never;
     expect(computeStateDir(spec, embedded, undefined)).toBe('/cache/clusters/default/terraform-state/shop');

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_ASSUMPTIONS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityAssumptions } from '../../capacity/plan.js';
+import { DEFAULT_ASSUMPTIONS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityAssumptions } from '../../capacity/compute-capacity.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { parseDurationFlag } from '../../loadtest/workload.js';
 import { Size } from '../../model/units.js';
-import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
-import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
 import { LOADTEST_OPTIONS, runLoadtestFromArgs } from './loadtest.js';
+import { readValidSpec } from '../read-valid-spec.js';
 
 function readReport(path: string): LoadTestReport {
   let parsed: unknown;
@@ -62,13 +61,7 @@ export const capacityCommand: Command = {
   },
   async run({ args, io }) {
     const format = args.json ? 'json' : oneOf(args.format ?? 'text', ['text', 'json', 'markdown'] as const, 'format')!;
-    const file = str(args.file)!;
-    const result = readManifest(file);
-    if (hasErrors(result.diagnostics)) {
-      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
-      throw new UserError(`${file} is not valid`);
-    }
-    const spec = requireEnvironment(result, str(args.env));
+    const { spec } = readValidSpec({ args, io }, 'no capacity plan');
     const from = str(args.from);
     let report: LoadTestReport;
     if (from) {

@@ -1,16 +1,17 @@
 import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../cluster/collect.js';
-import { deployStack } from '../../deploy/deploy.js';
+import { deployStack } from '../../deploy/deploy-stack.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
-import { readManifest, requireEnvironment, type ValidationResult } from '../../manifest/validate.js';
+import type { SpecDocument } from '../../manifest/document.js';
 import { applySchemaSubjects, type ApplySchemaResult } from '../../registry/apply-subjects.js';
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
 import type { ResolvedSpec } from '../../manifest/types.js';
-import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
+import { renderDiagnostic } from '../../manifest/diagnostics.js';
 import { UserError } from '../../errors.js';
 import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io } from '../framework.js';
+import { readValidSpec } from '../read-valid-spec.js';
 
 export const deployCommand: Command = {
   name: 'deploy',
@@ -32,13 +33,7 @@ export const deployCommand: Command = {
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
   async run({ args, io }) {
-    const file = str(args.file)!;
-    const result = readManifest(file);
-    if (hasErrors(result.diagnostics)) {
-      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
-      throw new UserError(`${file} is not valid: nothing was deployed`);
-    }
-    const spec = requireEnvironment(result, str(args.env));
+    const { spec, document, file } = readValidSpec({ args, io }, 'nothing was deployed');
     const r = await deployStack({
       spec,
       outdir: str(args.out),
@@ -55,7 +50,7 @@ export const deployCommand: Command = {
       onProgress: io.progress,
     });
     const summary = summarizeChanges(r.changes);
-    const schemas = await applySubjectsAfterDeploy(spec, result, args, io);
+    const schemas = await applySubjectsAfterDeploy(spec, document, args, io);
     // Read the cluster back: what is really there now.
     const port = new KafkajsClusterPort(r.connection.connection);
     let live: Awaited<ReturnType<typeof collectClusterState>> | undefined;
@@ -109,14 +104,14 @@ export const deployCommand: Command = {
  * registers changed subjects through the registry API after the Kafka resources: every
  * compatibility check runs first, and nothing is registered when one fails.
  */
-async function applySubjectsAfterDeploy(spec: ResolvedSpec, result: ValidationResult, args: CommandContext['args'], io: Io): Promise<{ registry: string; result: ApplySchemaResult } | undefined> {
+async function applySubjectsAfterDeploy(spec: ResolvedSpec, document: SpecDocument, args: CommandContext['args'], io: Io): Promise<{ registry: string; result: ApplySchemaResult } | undefined> {
   if (spec.schemaRegistry?.manageWith === 'terraform') return undefined;
   const settings = readRegistrySettings(spec, { url: str(args['registry-url']) });
   if (!settings) return undefined;
   const client = createRegistryClient(settings, spec.file);
   const auto = args['auto-approve'] === true;
   const r = await applySchemaSubjects(spec, client, {
-    document: result.document,
+    document,
     onProgress: io.progress,
     confirm: auto ? undefined : async (plan) => (io.stdinIsTty ? askYesNo(`Register ${plan.length} schema subject change(s) at ${client.url}?`) : false),
   });

@@ -3,10 +3,9 @@ import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
-import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
-import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
+import { readValidSpec } from '../read-valid-spec.js';
 
 /** `--timeout 30` (seconds) → milliseconds, or a UserError. */
 export function parseTimeoutSeconds(v: unknown, dflt: number): number {
@@ -39,15 +38,9 @@ export const driftCommand: Command = {
     timeout: { type: 'string', value: 'SECONDS', description: 'Give up when the cluster cannot be read within this time', default: String(DEFAULT_DRIFT_TIMEOUT_MS / 1000) },
   },
   async run({ args, io }) {
-    const file = str(args.file)!;
     const format = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
     const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_DRIFT_TIMEOUT_MS);
-    const result = readManifest(file);
-    if (hasErrors(result.diagnostics)) {
-      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
-      throw new UserError(`${file} is not valid: drift needs a valid spec`, `run \`kafkaform validate -f ${file}\``);
-    }
-    const spec = requireEnvironment(result, str(args.env));
+    const { spec } = readValidSpec({ args, io }, 'drift needs a valid spec');
     const rc = await resolveConnection(spec, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')} (${spec.cluster.name}, ${spec.environment})`);
     const started = Date.now();

@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState, DEFAULT_COLLECT_TIMEOUT_MS } from '../../cluster/collect.js';
-import { computeImport } from '../../import/compute-import.js';
+import { computeImport } from '../../importer/compute-import.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { parseSpecDocument } from '../../manifest/document.js';
 import { validateSpec } from '../../manifest/validate.js';

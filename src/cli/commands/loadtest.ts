@@ -6,10 +6,9 @@ import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { runLoad, type LiveProgress } from '../../loadtest/runner.js';
 import { attachSchemaPayloads } from '../../loadtest/schema-payloads.js';
 import { computeWorkload, parseDurationFlag, parseRateFlag, parseSizeFlag, type Workload } from '../../loadtest/workload.js';
-import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
-import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command, type CommandContext, type Io } from '../framework.js';
+import { readValidSpec } from '../read-valid-spec.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 
@@ -30,13 +29,7 @@ function liveLine(io: Io, quiet: boolean): ((p: LiveProgress) => void) | undefin
 
 /** Parses the flags and runs the workload; shared by `loadtest` and `capacity` (measuring on the spot). */
 export async function runLoadtestFromArgs(args: CommandContext['args'], io: Io, overrides: { durationMs?: number; topics?: string[] } = {}): Promise<{ report: LoadTestReport; workload: Workload }> {
-  const file = str(args.file)!;
-  const result = readManifest(file);
-  if (hasErrors(result.diagnostics)) {
-    for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
-    throw new UserError(`${file} is not valid: no load test was run`);
-  }
-  const spec = requireEnvironment(result, str(args.env));
+  const { spec } = readValidSpec({ args, io }, 'no load test was run');
   const topicFlag = args.topic;
   const workload = computeWorkload(spec, {
     topics: overrides.topics ?? (Array.isArray(topicFlag) ? topicFlag : typeof topicFlag === 'string' ? [topicFlag] : undefined),

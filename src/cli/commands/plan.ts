@@ -1,12 +1,12 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { planStack } from '../../deploy/deploy.js';
+import { planStack } from '../../deploy/deploy-stack.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
-import { planExitCode, type KafkaformPlan } from '../../plan/risk.js';
-import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
-import { readManifest, requireEnvironment } from '../../manifest/validate.js';
+import type { KafkaformPlan } from '../../plan/risk.js';
+import { planExitCode } from '../plan-exit-code.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command, type Io } from '../framework.js';
+import { readValidSpec } from '../read-valid-spec.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -58,14 +58,8 @@ export const planCommand: Command = {
     'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
   },
   async run({ args, io }) {
-    const file = str(args.file)!;
     const format: PlanFormat = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
-    const result = readManifest(file);
-    if (hasErrors(result.diagnostics)) {
-      for (const d of result.diagnostics) io.stderr(renderDiagnostic(d, { color: io.color }));
-      throw new UserError(`${file} is not valid: no plan`, `run \`kafkaform validate -f ${file}\``);
-    }
-    const spec = requireEnvironment(result, str(args.env));
+    const { spec } = readValidSpec({ args, io }, 'no plan');
     const p = await planStack({
       spec,
       outdir: str(args['synth-dir']),

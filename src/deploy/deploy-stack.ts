@@ -222,7 +222,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   if (!p.hasChanges || opts.planOnly) return { ...p, applied: false };
   if (!opts.autoApprove) {
     if (!opts.confirm) throw new UserError('deploy needs confirmation', 'run it in a terminal to be asked, or pass --auto-approve (CI)');
-    if (!(await opts.confirm(p.changes))) throw new UserError('deploy cancelled: nothing was changed', undefined, 1);
+    if (!(await opts.confirm(p.changes))) throw new UserError('deploy cancelled: nothing was changed');
   }
   progress('terraform apply');
   await applyWithRetry(p, opts, progress);
