@@ -71,6 +71,16 @@ export const GLOBAL_OPTIONS: Record<string, OptionDef> = {
   quiet: { type: 'boolean', short: 'q', description: 'No progress messages on stderr' },
 };
 
+/** `--json` for commands whose only output format besides text is JSON. */
+export const JSON_OPTION: Record<string, OptionDef> = {
+  json: { type: 'boolean', description: 'Print the result as JSON' },
+};
+
+/** A command that only groups sub-commands (`kafkaform dev up`): no options of its own, no run. */
+export function groupCommand(name: string, summary: string, examples: string[], subcommands: Command[]): Command {
+  return { name, summary, usage: `${name} <${subcommands.map((s) => s.name).join('|')}> [options]`, examples, options: {}, subcommands };
+}
+
 export const FILE_OPTION: Record<string, OptionDef> = {
   file: { type: 'string', short: 'f', value: 'FILE', description: 'The spec file', default: 'topics.yaml' },
   env: { type: 'string', short: 'e', value: 'NAME', description: "Environment (default: 'dev' if declared, else the first)" },

@@ -9,6 +9,12 @@ const DURATION_UNITS: Record<string, number> = {
   w: 604_800_000,
 };
 
+/** The value `tryParse` found, or the error `parse` throws for input that is not one. */
+function parsed<T>(value: T | undefined, what: string, input: unknown): T {
+  if (value === undefined) throw new Error(`not a ${what}: ${String(input)}`);
+  return value;
+}
+
 export class Duration {
   private constructor(readonly milliseconds: number) {}
 
@@ -17,9 +23,7 @@ export class Duration {
 
   /** Parses `30s`, `15m`, `12h`, `7d`, `2w`, `500ms`, `forever`, or a plain number of milliseconds. */
   static parse(input: string | number): Duration {
-    const d = Duration.tryParse(input);
-    if (!d) throw new Error(`not a duration: ${String(input)}`);
-    return d;
+    return parsed(Duration.tryParse(input), 'duration', input);
   }
 
   static tryParse(input: unknown): Duration | undefined {
@@ -74,9 +78,7 @@ export class Size {
 
   /** Parses `512KiB`, `1MiB`, `10GiB`, `1MB`, `100B` or plain bytes. */
   static parse(input: string | number): Size {
-    const s = Size.tryParse(input);
-    if (!s) throw new Error(`not a size: ${String(input)}`);
-    return s;
+    return parsed(Size.tryParse(input), 'size', input);
   }
 
   static tryParse(input: unknown): Size | undefined {

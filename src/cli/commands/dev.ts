@@ -1,11 +1,11 @@
 import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster/lifecycle.js';
 import { UserError } from '../../errors.js';
-import { EXIT, str, table, type Command, type OptionDef } from '../framework.js';
+import { EXIT, groupCommand, JSON_OPTION, str, table, type Command, type OptionDef } from '../framework.js';
 
 /** --name and --json: every dev subcommand takes them. */
 const CLUSTER_OPTIONS: Record<string, OptionDef> = {
   name: { type: 'string', value: 'NAME', description: 'Cluster name', default: 'default' },
-  json: { type: 'boolean', description: 'Print the result as JSON' },
+  ...JSON_OPTION,
 };
 
 const devUp: Command = {
@@ -93,11 +93,9 @@ const devDown: Command = {
   },
 };
 
-export const devCommand: Command = {
-  name: 'dev',
-  summary: 'The local Kafka cluster kafkaform runs for development and tests (up, status, down)',
-  usage: 'dev <up|status|down> [options]',
-  examples: ['kafkaform dev up --brokers 3', 'kafkaform dev status', 'kafkaform dev down'],
-  options: {},
-  subcommands: [devUp, devStatus, devDown],
-};
+export const devCommand: Command = groupCommand(
+  'dev',
+  'The local Kafka cluster kafkaform runs for development and tests (up, status, down)',
+  ['kafkaform dev up --brokers 3', 'kafkaform dev status', 'kafkaform dev down'],
+  [devUp, devStatus, devDown],
+);

@@ -10,7 +10,7 @@ import { hasErrors, renderDiagnostic, summarizeDiagnostics, type Diagnostic } fr
 import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import type { ResolvedSpec } from '../../manifest/types.js';
 import { UserError } from '../../errors.js';
-import { askYesNo, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io, type OptionDef } from '../framework.js';
+import { askYesNo, EXIT, FILE_OPTION, groupCommand, str, table, type Command, type CommandContext, type Io, type OptionDef } from '../framework.js';
 
 const REGISTRY_OPTIONS: Record<string, OptionDef> = {
   'registry-url': { type: 'string', value: 'URL', description: 'Schema registry (default: schemaRegistry.url in topics.yaml, or KAFKAFORM_SCHEMA_REGISTRY_URL)' },
@@ -184,11 +184,9 @@ const status: Command = {
   },
 };
 
-export const schemasCommand: Command = {
-  name: 'schemas',
-  summary: 'Event schemas as registry subjects: check compatibility, apply through the registry API, show status',
-  usage: 'schemas <check|apply|status> [options]',
-  examples: ['kafkaform schemas check --against main', 'kafkaform schemas apply --auto-approve', 'kafkaform schemas status'],
-  options: {},
-  subcommands: [check, apply, status],
-};
+export const schemasCommand: Command = groupCommand(
+  'schemas',
+  'Event schemas as registry subjects: check compatibility, apply through the registry API, show status',
+  ['kafkaform schemas check --against main', 'kafkaform schemas apply --auto-approve', 'kafkaform schemas status'],
+  [check, apply, status],
+);

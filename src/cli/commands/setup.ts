@@ -1,6 +1,6 @@
 import { ensureKafkaJars } from '../../dev/kafka-dist.js';
 import { ensureToolchain } from '../../toolchain/provider.js';
-import { EXIT, str, type Command } from '../framework.js';
+import { EXIT, JSON_OPTION, str, type Command } from '../framework.js';
 
 export const setupCommand: Command = {
   name: 'setup',
@@ -10,7 +10,7 @@ export const setupCommand: Command = {
   examples: ['kafkaform setup', 'kafkaform setup --kafka-version 3.9.1'],
   options: {
     'kafka-version': { type: 'string', value: 'VERSION', description: 'Kafka version for the local cluster (also KAFKAFORM_KAFKA_VERSION)' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
+    ...JSON_OPTION,
   },
   async run({ args, io }) {
     const t0 = Date.now();

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { synthFromFile } from '../../synth/synth-file.js';
 import { findTerraform } from '../../toolchain/terraform.js';
-import { EXIT, FILE_OPTION, str, type Command } from '../framework.js';
+import { EXIT, FILE_OPTION, JSON_OPTION, str, type Command } from '../framework.js';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -12,7 +12,7 @@ export const synthCommand: Command = {
   options: {
     ...FILE_OPTION,
     out: { type: 'string', short: 'o', value: 'DIR', description: 'Output directory', default: 'cdktf.out' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
+    ...JSON_OPTION,
   },
   async run({ args, io }) {
     const env = str(args.env);
