@@ -1,21 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computePartitionDecreases, computePlan, computeRisks } from '../../src/plan/risk.js';
 import { planExitCode } from '../../src/cli/plan-exit-code.js';
 import { computePlanChanges } from '../../src/plan/terraform-plan.js';
-import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
+import { requireEnvironment } from '../../src/manifest/validate.js';
 import type { ResolvedSpec } from '../../src/manifest/types.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'kafkaform-risk-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { specFromYaml } from '../helpers/spec-builder.js';
 
 function spec(extra = '', allowDeletion = false): ResolvedSpec {
-  const file = join(dir, `topics-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(join(dir, 'key.avsc'), JSON.stringify({ type: 'record', name: 'K', fields: [{ name: 'id', type: 'string' }] }));
-  writeFileSync(
-    file,
+  const fake = specFromYaml(
     `version: 1
 cluster: { name: shop, bootstrapServers: ['127.0.0.1:9092'], brokers: 3 }
 defaults: { partitions: 3, replicationFactor: 1 }
@@ -32,8 +24,8 @@ services:
     principal: User:order-service
     produces: [orders]
 ${extra}`,
-  );
-  const r = readManifest(file);
+  ).withFile('key.avsc', JSON.stringify({ type: 'record', name: 'K', fields: [{ name: 'id', type: 'string' }] }));
+  const r = fake.validate();
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return requireEnvironment(r);
 }
