@@ -11,7 +11,7 @@ import type { SchemaRegistryClient } from './registry-client.js';
 import { collectRegistryState, effectiveCompatibility, type RegistryState } from './registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas, sameSchema } from './subjects.js';
 import { readSpecDocument } from '../manifest/document.js';
-import { schemaDiagnostic, validateSchemasAgainstRegistry } from './validate-changes.js';
+import { schemaDiagnostic, validateSchemasAgainstRegistry } from './schema-change-checks.js';
 
 export interface SchemaChange {
   subject: string;

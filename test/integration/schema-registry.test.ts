@@ -15,7 +15,7 @@ import { SchemaRegistryClient } from '../../src/registry/registry-client.js';
 import { collectRegistryState } from '../../src/registry/registry-state.js';
 import { computeSchemaDrift } from '../../src/registry/schema-drift.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../src/registry/subjects.js';
-import { validateSchemaChanges } from '../../src/registry/validate-changes.js';
+import { collectSchemaChangeDiagnostics } from '../../src/registry/schema-change-checks.js';
 import { checkCompatibility } from '../../src/schema/compatibility.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 import { main } from '../../src/cli/main.js';
@@ -77,7 +77,7 @@ describe('schema registry (real AxonOps registry)', () => {
 
   it('registers a compatible change as a new version', async () => {
     editAvro('payments.completed.avsc', (s) => s.fields.push({ name: 'method', type: 'string', default: 'card', doc: 'Payment method.' }));
-    expect(validateSchemaChanges(spec(), { against: 'HEAD' })).toEqual([]);
+    expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
     const r = await applySchemaSubjects(spec(), client);
     expect(r.diagnostics).toEqual([]);
     expect(r.registered.map((x) => [x.subject, x.version])).toEqual([['payments.completed-value', 2]]);
@@ -89,7 +89,7 @@ describe('schema registry (real AxonOps registry)', () => {
     const original = readFileSync(schemaPath('orders.placed.avsc'), 'utf8');
     editAvro('orders.placed.avsc', (s) => s.fields.push({ name: 'method', type: 'string', doc: 'Payment method.' }));
     // git history
-    const fromGit = validateSchemaChanges(spec(), { against: 'HEAD' });
+    const fromGit = collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' });
     expect(fromGit).toHaveLength(1);
     expect(fromGit[0]!.message).toContain('field `method` added without a default under BACKWARD: consumers on the new schema cannot read records written with v1');
     expect(fromGit[0]!.path).toBe('topics.orders.placed.schema.value');

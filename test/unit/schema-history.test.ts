@@ -1,11 +1,11 @@
-/** Previous versions from git history, and validateSchemaChanges against a git ref (a real temp git repo). */
+/** Previous versions from git history, and collectSchemaChangeDiagnostics against a git ref (a real temp git repo). */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectSchemaHistory } from '../../src/schema/history.js';
-import { validateSchemaChanges } from '../../src/registry/validate-changes.js';
+import { collectSchemaChangeDiagnostics } from '../../src/registry/schema-change-checks.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -48,16 +48,16 @@ describe('collectSchemaHistory', () => {
   });
 });
 
-describe('validateSchemaChanges', () => {
+describe('collectSchemaChangeDiagnostics', () => {
   it('passes an unchanged tree and a compatible change', () => {
-    expect(validateSchemaChanges(spec(), { against: 'HEAD' })).toEqual([]);
+    expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
     writeFields([{ name: 'method', type: 'string', default: 'card' }]);
-    expect(validateSchemaChanges(spec(), { against: 'HEAD' })).toEqual([]);
+    expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
   });
 
   it('reports a breaking change at the topic\'s schema entry, naming the version and commit', () => {
     writeFields([{ name: 'method', type: 'string' }]);
-    const diags = validateSchemaChanges(spec(), { against: 'HEAD' });
+    const diags = collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' });
     expect(diags).toHaveLength(1);
     const head = git('rev-parse', '--short=7', 'HEAD').trim();
     expect(diags[0]).toMatchObject({ severity: 'error', code: 'schema-incompatible', path: 'topics.payments.completed.schema.value' });
@@ -70,14 +70,14 @@ describe('validateSchemaChanges', () => {
     writeFields([{ name: 'method', type: 'string', default: 'card' }]);
     git('commit', '-q', '-am', 'v2 with default');
     writeFields([{ name: 'method', type: 'string' }]);
-    expect(validateSchemaChanges(spec(), { against: 'HEAD' })).toEqual([]);
+    expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
     setCompat('BACKWARD_TRANSITIVE');
-    const diags = validateSchemaChanges(spec(), { against: 'HEAD' });
+    const diags = collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' });
     expect(diags).toHaveLength(1);
     expect(diags[0]!.message).toContain('under BACKWARD_TRANSITIVE: consumers on the new schema cannot read records written with v1');
   });
 
   it('rejects an unknown ref with a clear error', () => {
-    expect(() => validateSchemaChanges(spec(), { against: 'no-such-branch' })).toThrow(/no such git ref/);
+    expect(() => collectSchemaChangeDiagnostics(spec(), { against: 'no-such-branch' })).toThrow(/no such git ref/);
   });
 });

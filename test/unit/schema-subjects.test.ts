@@ -7,7 +7,7 @@ import { addSchemaSubjects } from '../../src/synth/schema-subjects.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../src/registry/subjects.js';
 import { computeSchemaDrift } from '../../src/registry/schema-drift.js';
 import { computeSchemaPlan, hasSchemaChanges } from '../../src/registry/apply-subjects.js';
-import { validateSchemasAgainstRegistry } from '../../src/registry/validate-changes.js';
+import { validateSchemasAgainstRegistry } from '../../src/registry/schema-change-checks.js';
 import type { RegistryState } from '../../src/registry/registry-state.js';
 
 const spec = requireEnvironment(readManifest(join(import.meta.dirname, '..', '..', 'topics.yaml')), 'dev');

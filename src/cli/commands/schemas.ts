@@ -5,7 +5,7 @@ import { collectRegistryState, effectiveCompatibility } from '../../registry/reg
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
 import { computeSchemaDrift } from '../../registry/schema-drift.js';
 import { gitTopLevel } from '../../schema/history.js';
-import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../registry/validate-changes.js';
+import { collectSchemaChangeDiagnostics, validateSchemasAgainstRegistry } from '../../registry/schema-change-checks.js';
 import { hasErrors, renderDiagnostic, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
 import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import type { ResolvedSpec } from '../../manifest/types.js';
@@ -65,7 +65,7 @@ const check: Command = {
     const against = str(args.against) ?? (gitTopLevel(resolve(l.file, '..')) ? 'HEAD' : undefined);
     if (against) {
       io.progress(`comparing schemas with their versions in git up to ${against}`);
-      diags.push(...validateSchemaChanges(l.spec, { against, document: l.document }));
+      diags.push(...collectSchemaChangeDiagnostics(l.spec, { against, document: l.document }));
       checked.push(`git ${against}`);
     }
     if (l.settings && args['no-registry'] !== true) {

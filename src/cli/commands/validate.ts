@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
 import { collectLiveState } from '../../cluster/collect.js';
 import { compareSpecs, computeLiveBaseline } from '../../manifest/compare.js';
-import { validateSchemaChanges, validateSchemasAgainstRegistry } from '../../registry/validate-changes.js';
+import { collectSchemaChangeDiagnostics, validateSchemasAgainstRegistry } from '../../registry/schema-change-checks.js';
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
 import { collectRegistryState } from '../../registry/registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../../registry/subjects.js';
@@ -48,7 +48,7 @@ export const validateCommand: Command = {
       // Event schemas: compatibility with their previous versions in git, and with the registry when one is configured.
       // The file itself is valid here (checked above), so its environment's spec exists even if --against found errors.
       const spec = result.specs.get(env ?? (result.environments.includes('dev') ? 'dev' : result.environments[0]!));
-      if (spec) result.diagnostics.push(...validateSchemaChanges(spec, { against, document: result.document }));
+      if (spec) result.diagnostics.push(...collectSchemaChangeDiagnostics(spec, { against, document: result.document }));
       const settings = spec && readRegistrySettings(spec);
       if (spec && settings) {
         io.progress(`reading registered schema versions from ${settings.url}`);

@@ -55,7 +55,7 @@ function checkOne(spec: ResolvedSpec, doc: SpecDocument | undefined, d: Declared
  * file against the file's versions in the history of `against` (the latest, or all of them for a
  * *_TRANSITIVE level) under the topic's compatibility level. Reads git; returns diagnostics.
  */
-export function validateSchemaChanges(spec: ResolvedSpec, opts: { against: string; document?: SpecDocument }): Diagnostic[] {
+export function collectSchemaChangeDiagnostics(spec: ResolvedSpec, opts: { against: string; document?: SpecDocument }): Diagnostic[] {
   const specDir = dirname(resolve(spec.file));
   if (existsSync(resolve(opts.against)) && statSync(resolve(opts.against)).isFile()) {
     // `validate --against <file>` compares topics.yaml copies; schema history needs a git ref.
