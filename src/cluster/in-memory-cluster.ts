@@ -7,7 +7,7 @@
 import type { AclBinding } from '../manifest/types.js';
 import { TOPIC_CONFIG_BY_NAME } from '../manifest/topic-configs.js';
 import { InternalError } from '../errors.js';
-import type { ClusterInfo, ClusterPort, LiveTopic } from './port.js';
+import type { ClusterInfo, ClusterPort, ConsumerGroupListing, GroupDescription, GroupMember, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 
 export interface InMemoryTopic {
@@ -33,6 +33,26 @@ export interface InMemoryClusterOptions {
   latencyMs?: number;
 }
 
+/** A consumer group as the twin holds it: describe's answer plus its committed offsets. */
+export interface InMemoryGroup {
+  groupId: string;
+  state?: string;
+  protocolType?: string;
+  members?: GroupMember[];
+  /** Committed offsets, keyed `topic:partition`. */
+  offsets?: Record<string, number>;
+}
+
+interface PartitionLog {
+  logStart: number;
+  /** Timestamp of each record from logStart on. */
+  timestamps: number[];
+  leader: number | null;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+}
+
 // Kafka's Topic.validate: legal characters and length.
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -43,6 +63,8 @@ export class InMemoryClusterPort implements ClusterPort {
   readonly info: ClusterInfo;
   private readonly topics = new Map<string, Required<InMemoryTopic>>();
   private readonly acls = new Map<string, AclBinding>();
+  private readonly logs = new Map<string, PartitionLog>();
+  private readonly groups = new Map<string, Required<InMemoryGroup>>();
   private readonly defaults: Record<string, string>;
   private readonly failures = new Map<ClusterOperation, unknown[]>();
   private readonly latencyMs: number;
@@ -70,6 +92,47 @@ export class InMemoryClusterPort implements ClusterPort {
   putTopic(t: InMemoryTopic): this {
     this.topics.set(t.name, { name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: { ...t.config } });
     return this;
+  }
+
+  /** Appends records with the given timestamps to one partition (what a producer would leave). */
+  produce(topic: string, partition: number, timestampsMs: number[]): this {
+    this.log(topic, partition).timestamps.push(...timestampsMs);
+    return this;
+  }
+
+  /** Moves a partition's log start (retention deleted the records before it). */
+  truncateLog(topic: string, partition: number, logStart: number): this {
+    const log = this.log(topic, partition);
+    const end = log.logStart + log.timestamps.length;
+    log.timestamps = log.timestamps.slice(Math.max(0, logStart - log.logStart));
+    log.logStart = Math.min(logStart, end);
+    return this;
+  }
+
+  /** Sets a partition's leader, ISR or offline replicas (a broken partition). */
+  putPartitionState(topic: string, partition: number, state: Partial<Pick<PartitionLog, 'leader' | 'replicas' | 'isr' | 'offlineReplicas'>>): this {
+    Object.assign(this.log(topic, partition), state);
+    return this;
+  }
+
+  /** Sets a consumer group (its members and committed offsets), as running consumers would. */
+  putGroup(g: InMemoryGroup): this {
+    this.groups.set(g.groupId, { groupId: g.groupId, state: g.state ?? 'Stable', protocolType: g.protocolType ?? 'consumer', members: g.members ?? [], offsets: { ...g.offsets } });
+    return this;
+  }
+
+  private log(topic: string, partition: number): PartitionLog {
+    const t = this.topic(topic);
+    if (partition < 0 || partition >= t.partitions) throw new KafkaProtocolError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition (${topic}-${partition}).`);
+    const key = `${topic}:${partition}`;
+    let log = this.logs.get(key);
+    if (!log) {
+      const ids = this.info.brokers.map((b) => b.nodeId);
+      const replicas = Array.from({ length: Math.min(t.replicationFactor, ids.length) }, (_, i) => ids[(partition + i) % ids.length] as number);
+      log = { logStart: 0, timestamps: [], leader: replicas[0] ?? null, replicas, isr: [...replicas], offlineReplicas: [] };
+      this.logs.set(key, log);
+    }
+    return log;
   }
 
   private addTopic(t: InMemoryTopic): void {
@@ -125,6 +188,55 @@ export class InMemoryClusterPort implements ClusterPort {
     });
   }
 
+  async describePartitions(names: string[]): Promise<LivePartition[]> {
+    await this.enter('describePartitions');
+    return names.flatMap((n) =>
+      Array.from({ length: this.topic(n).partitions }, (_, p) => {
+        const l = this.log(n, p);
+        return { topic: n, partition: p, leader: l.leader, replicas: [...l.replicas], isr: [...l.isr], offlineReplicas: [...l.offlineReplicas] };
+      }),
+    );
+  }
+
+  async listConsumerGroups(): Promise<ConsumerGroupListing[]> {
+    await this.enter('listConsumerGroups');
+    return [...this.groups.values()].map((g) => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  async describeConsumerGroups(groupIds: string[]): Promise<GroupDescription[]> {
+    await this.enter('describeConsumerGroups');
+    return groupIds.map((id) => {
+      const g = this.groups.get(id);
+      return g ? { groupId: id, state: g.state, protocolType: g.protocolType, protocol: g.members.length > 0 ? 'range' : '', members: structuredClone(g.members) } : { groupId: id, state: 'Dead', protocolType: '', protocol: '', members: [] };
+    });
+  }
+
+  async listCommittedOffsets(groupId: string): Promise<PartitionOffset[]> {
+    await this.enter('listCommittedOffsets');
+    return Object.entries(this.groups.get(groupId)?.offsets ?? {}).map(([k, offset]) => {
+      const i = k.lastIndexOf(':');
+      return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)), offset };
+    });
+  }
+
+  async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {
+    await this.enter('listOffsets');
+    return topics.flatMap((n) =>
+      Array.from({ length: this.topic(n).partitions }, (_, p) => {
+        const l = this.log(n, p);
+        return { topic: n, partition: p, offset: spec === 'earliest' ? l.logStart : l.logStart + l.timestamps.length };
+      }),
+    );
+  }
+
+  async readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]> {
+    await this.enter('readRecordTimestamps');
+    return positions.map((p) => {
+      const l = this.log(p.topic, p.partition);
+      return { ...p, timestampMs: l.timestamps[Math.max(p.offset, l.logStart) - l.logStart] ?? null };
+    });
+  }
+
   async listAcls(): Promise<AclBinding[]> {
     await this.enter('listAcls');
     return [...this.acls.values()].map((a) => ({ ...a }));
@@ -137,7 +249,8 @@ export class InMemoryClusterPort implements ClusterPort {
 
   async deleteTopic(name: string): Promise<void> {
     await this.enter('deleteTopic');
-    this.topic(name);
+    const t = this.topic(name);
+    for (let p = 0; p < t.partitions; p++) this.logs.delete(`${name}:${p}`);
     this.topics.delete(name);
   }
 

@@ -1,9 +1,9 @@
-/** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. */
+/** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. (Over 400 lines: one adapter, one method per port member.) */
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import type { AclBinding, AclOperation, PatternType, ResourceType } from '../manifest/types.js';
 import { classifyKafkajsError } from './classify-error.js';
-import type { ClusterInfo, ClusterPort, Connection, LiveTopic } from './port.js';
+import type { ClusterInfo, ClusterPort, Connection, ConsumerGroupListing, GroupDescription, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 import { kafkajsSasl } from './sasl.js';
 import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeBrokerTopicDefaults } from './topic-defaults.js';
@@ -52,17 +52,76 @@ export function kafkajsConfig(conn: Connection, clientId = conn.clientId ?? 'kaf
   return cfg;
 }
 
+/** The topics and partitions of a consumer-protocol member assignment; nothing for other protocols. */
+function decodeAssignment(protocolType: string, buf: Buffer): Array<{ topic: string; partitions: number[] }> {
+  if (protocolType !== 'consumer' || buf.length === 0) return [];
+  try {
+    const decoded = kafkajs.AssignerProtocol.MemberAssignment.decode(buf);
+    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
+  } catch {
+    return [];
+  }
+}
+
 export function createKafka(conn: Connection, clientId?: string): Kafka {
   return new KafkaClient(kafkajsConfig(conn, clientId));
 }
 
+/** The slice of kafkajs' internal Cluster the port uses for what the Admin API lacks (batched ListOffsets, Fetch without a group). */
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  fetchTopicsOffset(
+    topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(b: { nodeId: string }): Promise<{
+    fetch(r: {
+      replicaId: number;
+      isolationLevel: number;
+      maxWaitTime: number;
+      minBytes: number;
+      maxBytes: number;
+      topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
+    }): Promise<{ responses: Array<{ topicName: string; partitions: Array<{ partition: number; errorCode: number; messages: Array<{ offset: string; timestamp: string }> }> }> }>;
+  }>;
+}
+
+const READ_UNCOMMITTED = 0;
+// Per-partition bytes of one timestamp fetch: enough for the first batch of typical records; Kafka returns at
+// least one whole batch for the first partition of a request even when it is larger (KIP-74).
+const TIMESTAMP_FETCH_PARTITION_BYTES = 64 * 1024;
+const DESCRIBE_GROUPS_BATCH = 100;
 export class KafkajsClusterPort implements ClusterPort {
   private admin: Admin;
+  private readonly kafka: Kafka;
   private connected: Promise<void> | undefined;
+  private lowLevel: Promise<KafkajsCluster> | undefined;
   private info: ClusterInfo | undefined;
 
   constructor(private readonly conn: Connection) {
-    this.admin = createKafka(conn, conn.clientId ?? 'kafkaform-admin').admin();
+    this.kafka = createKafka(conn, conn.clientId ?? 'kafkaform-admin');
+    this.admin = this.kafka.admin();
+  }
+
+  /**
+   * kafkajs' own Cluster (brokers, SASL, TLS, retries as configured), reached through the client's private factory
+   * because the public API offers Fetch only inside a consumer group, and reading a timestamp must not create one.
+   */
+  private cluster(): Promise<KafkajsCluster> {
+    this.lowLevel ??= (async () => {
+      const key = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
+      const create = key ? (this.kafka as unknown as Record<symbol, unknown>)[key] : undefined;
+      if (typeof create !== 'function') throw new Error('kafkajs no longer exposes its cluster factory; pin kafkajs 2.2.x');
+      const cluster = (create as (o: object) => KafkajsCluster)({ isolationLevel: READ_UNCOMMITTED, allowAutoTopicCreation: false });
+      await cluster.connect();
+      return cluster;
+    })().catch((e: unknown) => {
+      this.lowLevel = undefined;
+      throw classifyKafkajsError(e, this.conn);
+    });
+    return this.lowLevel;
   }
 
   private async ready(): Promise<Admin> {
@@ -228,7 +287,118 @@ export class KafkajsClusterPort implements ClusterPort {
     await this.call((a) => a.deleteAcls({ filters: acls.map((b) => this.toFilter(b)) as never }));
   }
 
+  async describePartitions(names: string[]): Promise<LivePartition[]> {
+    if (names.length === 0) return [];
+    const out: LivePartition[] = [];
+    const CHUNK = 500;
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const meta = await this.call((a) => a.fetchTopicMetadata({ topics: names.slice(i, i + CHUNK) }));
+      for (const t of meta.topics) {
+        for (const p of t.partitions) {
+          out.push({
+            topic: t.name,
+            partition: p.partitionId,
+            leader: p.leader >= 0 ? p.leader : null,
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+            offlineReplicas: [...(p.offlineReplicas ?? [])],
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  async listConsumerGroups(): Promise<ConsumerGroupListing[]> {
+    const res = await this.call((a) => a.listGroups());
+    return res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })).sort((x, y) => x.groupId.localeCompare(y.groupId));
+  }
+
+  async describeConsumerGroups(groupIds: string[]): Promise<GroupDescription[]> {
+    const out: GroupDescription[] = [];
+    for (let i = 0; i < groupIds.length; i += DESCRIBE_GROUPS_BATCH) {
+      const res = await this.call((a) => a.describeGroups(groupIds.slice(i, i + DESCRIBE_GROUPS_BATCH)));
+      for (const g of res.groups) {
+        out.push({
+          groupId: g.groupId,
+          state: g.state,
+          protocolType: g.protocolType,
+          protocol: g.protocol,
+          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, assignment: decodeAssignment(g.protocolType, m.memberAssignment) })),
+        });
+      }
+    }
+    return out;
+  }
+
+  async listCommittedOffsets(groupId: string): Promise<PartitionOffset[]> {
+    const res = await this.call((a) => a.fetchOffsets({ groupId }));
+    const out: PartitionOffset[] = [];
+    for (const t of res) for (const p of t.partitions) if (Number(p.offset) >= 0) out.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
+    return out;
+  }
+
+  async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {
+    if (topics.length === 0) return [];
+    const partitions = await this.describePartitions(topics);
+    const byTopic = new Map<string, Array<{ partition: number }>>();
+    for (const p of partitions) if (p.leader !== null) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partition: p.partition }]);
+    const cluster = await this.cluster();
+    try {
+      await cluster.addMultipleTargetTopics([...byTopic.keys()]);
+      const res = await cluster.fetchTopicsOffset([...byTopic].map(([topic, ps]) => ({ topic, partitions: ps, fromBeginning: spec === 'earliest' })));
+      return res.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })));
+    } catch (e) {
+      throw classifyKafkajsError(e, this.conn);
+    }
+  }
+
+  /** One Fetch per partition leader (all its positions in one request), maxWaitTime 0 so an empty log answers at once. */
+  async readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]> {
+    if (positions.length === 0) return [];
+    const cluster = await this.cluster();
+    const found = new Map<string, number>();
+    const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+    try {
+      await cluster.addMultipleTargetTopics([...new Set(positions.map((p) => p.topic))]);
+      const perLeader = new Map<string, Map<string, Array<{ partition: number; fetchOffset: string; maxBytes: number }>>>();
+      for (const p of positions) {
+        for (const [nodeId] of Object.entries(cluster.findLeaderForPartitions(p.topic, [p.partition]))) {
+          const topics = perLeader.get(nodeId) ?? new Map();
+          topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partition: p.partition, fetchOffset: String(p.offset), maxBytes: TIMESTAMP_FETCH_PARTITION_BYTES }]);
+          perLeader.set(nodeId, topics);
+        }
+      }
+      const wanted = new Map(positions.map((p) => [key(p.topic, p.partition), p.offset]));
+      await Promise.all(
+        [...perLeader].map(async ([nodeId, topics]) => {
+          const broker = await cluster.findBroker({ nodeId });
+          const res = await broker.fetch({
+            replicaId: -1,
+            isolationLevel: READ_UNCOMMITTED,
+            maxWaitTime: 0,
+            minBytes: 0,
+            maxBytes: 16 * 1024 * 1024,
+            topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+          });
+          for (const t of res.responses) {
+            for (const p of t.partitions) {
+              const from = wanted.get(key(t.topicName, p.partition)) ?? 0;
+              // A batch starts at its first offset, which may lie before the one asked for.
+              const m = p.messages.find((r) => Number(r.offset) >= from);
+              if (m) found.set(key(t.topicName, p.partition), Number(m.timestamp));
+            }
+          }
+        }),
+      );
+    } catch (e) {
+      throw classifyKafkajsError(e, this.conn);
+    }
+    return positions.map((p) => ({ ...p, timestampMs: found.get(key(p.topic, p.partition)) ?? null }));
+  }
+
   async close(): Promise<void> {
     if (this.connected) await this.admin.disconnect().catch(() => undefined);
+    if (this.lowLevel) await (await this.lowLevel.catch(() => undefined))?.disconnect().catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The ClusterPort: everything kafkaform reads from or does to a live cluster goes through it.
- * The kafkajs adapter (kafkajs-adapter.ts) is the real one; unit tests use the in-memory twin
+ * The real adapters are platformatic-adapter.ts (the default) and kafkajs-adapter.ts; unit tests use the in-memory twin
  * (in-memory-cluster.ts). Broker refusals surface as KafkaProtocolError, connection failures as
  * ClusterError, from every implementation alike.
  */
@@ -27,6 +27,90 @@ export interface LiveTopic {
   internal: boolean;
 }
 
+/** One partition's replica placement (describePartitions). `leader` is null when the partition has none (offline). */
+export interface LivePartition {
+  topic: string;
+  partition: number;
+  leader: number | null;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+}
+
+export interface ConsumerGroupListing {
+  groupId: string;
+  /** Empty, Stable, PreparingRebalance, CompletingRebalance, Dead (when the listing carries it). */
+  state?: string;
+  /** 'consumer' for Kafka consumers; '' for groups that only commit offsets. */
+  protocolType?: string;
+}
+
+export interface GroupMember {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  /** Decoded consumer-protocol assignment; empty for other protocols or before a sync. */
+  assignment: Array<{ topic: string; partitions: number[] }>;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  protocol: string;
+  members: GroupMember[];
+}
+
+/** An offset of one partition (log start, log end, or a committed position). */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** The timestamp of the first record at or after `offset`; null when none is readable there (empty, compacted away). */
+export interface RecordTimestamp {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestampMs: number | null;
+}
+
+export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+/** A SCRAM user as Kafka describes it: its credentials' mechanisms and iterations (Kafka never returns a password). */
+export interface LiveScramUser {
+  name: string;
+  credentials: Array<{ mechanism: ScramMechanism; iterations: number }>;
+}
+
+/**
+ * One client-quota entity and its limits. `user` / `clientId` name the entity ('<default>' is Kafka's
+ * default entity); both are set for a user + client-id entity. Limits Kafka reports that kafkaform
+ * does not model (e.g. controller_mutation_rate) are left out.
+ */
+export interface LiveQuota {
+  user?: string;
+  clientId?: string;
+  producerByteRate?: number;
+  consumerByteRate?: number;
+  requestPercentage?: number;
+}
+
+/**
+ * Why something was not read: `client` (the adapter's client library cannot ask), `unauthorized`
+ * (the broker refused the principal), `unsupported` (the broker does not have the request),
+ * `never-returned` (Kafka never tells, e.g. passwords). Only `never-returned` is a complete read.
+ */
+export type NotReadCode = 'client' | 'unauthorized' | 'unsupported' | 'never-returned';
+
+/** What a read left out: `user`, `quota`, `topic-config` (configs of some or all topics), `broker-defaults`, `password`, … */
+export interface NotRead {
+  resource: string;
+  reason: string;
+  code?: NotReadCode;
+}
+
 export interface ClusterInfo {
   clusterId: string;
   controller: number | null;
@@ -43,8 +127,12 @@ export interface ClusterState {
    * when the broker's configs could not be read (the principal lacks DescribeConfigs on the cluster).
    */
   brokerDefaults?: Record<string, string>;
-  /** What could not be read and why (e.g. SCRAM users with kafkajs). */
-  notChecked: Array<{ resource: string; reason: string }>;
+  /** SCRAM users; absent when they could not be read (notChecked says why). */
+  users?: LiveScramUser[];
+  /** Client quotas; absent when they could not be read (notChecked says why). */
+  quotas?: LiveQuota[];
+  /** What could not be read and why (e.g. SCRAM users with kafkajs); nothing listed here may be planned as a create. */
+  notChecked: NotRead[];
 }
 
 export interface ClusterPort {
@@ -55,6 +143,21 @@ export interface ClusterPort {
   listAcls(): Promise<AclBinding[]>;
   /** The broker's effective values for inheritable topic configs, keyed by topic-config name (see ClusterState.brokerDefaults). */
   describeTopicDefaults(): Promise<Record<string, string>>;
+  /** Leader, replicas, ISR and offline replicas of every partition of the given topics (one metadata request per batch). */
+  describePartitions(names: string[]): Promise<LivePartition[]>;
+  listConsumerGroups(): Promise<ConsumerGroupListing[]>;
+  /** Groups the cluster does not know come back with state 'Dead' and no members, as Kafka answers. */
+  describeConsumerGroups(groupIds: string[]): Promise<GroupDescription[]>;
+  /** Every committed offset of the group; a partition without a commit is absent. */
+  listCommittedOffsets(groupId: string): Promise<PartitionOffset[]>;
+  /** Log start ('earliest') or log end ('latest', the high watermark) of every partition of the topics, batched per leader. */
+  listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]>;
+  /** Reads the record at each position (a bounded fetch, no consumer group) for its timestamp. */
+  readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]>;
+  /** Every SCRAM user with its mechanisms and iterations (DescribeUserScramCredentials); adapters that cannot ask throw ClusterError `unsupported`. */
+  listScramUsers(): Promise<LiveScramUser[]>;
+  /** Every client-quota entity: user, client-id, user + client-id and the defaults (DescribeClientQuotas). */
+  listQuotas(): Promise<LiveQuota[]>;
   createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void>;
   deleteTopic(name: string): Promise<void>;
   createPartitions(name: string, count: number): Promise<void>;
