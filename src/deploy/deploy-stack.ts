@@ -127,11 +127,12 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   requireValidBackend(backend, { file: spec.file, line: 1, column: 1, path: env.KAFKAFORM_BACKEND ? 'KAFKAFORM_BACKEND' : 'backend' });
   const stackSpec: ResolvedSpec = { ...spec, backend };
 
+  // The target first: a plan with no cluster named fails before any toolchain work.
+  const connection = await resolveConnection(spec, opts.connection ?? {}, { env, embedded: opts.embedded, onProgress: progress });
+  progress(`target: ${connection.connection.bootstrapServers.join(',')} (${connection.source === 'embedded' ? 'embedded local cluster' : connection.source})`);
   progress('checking terraform and the Kafka provider');
   const registryViaTerraform = spec.schemaRegistry?.manageWith === 'terraform';
   const toolchain = await terraform.toolchain({ onProgress: progress, schemaRegistry: registryViaTerraform });
-  const connection = await resolveConnection(spec, opts.connection ?? {}, { env, embedded: opts.embedded, onProgress: progress });
-  progress(`target: ${connection.connection.bootstrapServers.join(',')} (${connection.source === 'embedded' ? 'embedded local cluster' : connection.source})`);
   const stateDir = resolve(opts.stateDir ?? computeStateDir(spec, connection, backend));
   mkdirSync(stateDir, { recursive: true });
 

@@ -1,5 +1,5 @@
 import { resolveConnection } from '../../cluster/connection.js';
-import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
+import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
@@ -41,7 +41,7 @@ export const driftCommand: Command = {
     const format = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
     const timeoutMs = parseTimeoutSeconds(args.timeout, DEFAULT_DRIFT_TIMEOUT_MS);
     const { spec } = readValidSpec({ args, io }, 'drift needs a valid spec');
-    const rc = await resolveConnection(spec, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
+    const rc = await resolveConnection(spec, connectionFlags(args), { embedded: requireRunningDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')} (${spec.cluster.name}, ${spec.environment})`);
     const started = Date.now();
     const registry = readRegistrySettings(spec, { url: str(args['registry-url']) });

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
-import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
+import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState, DEFAULT_COLLECT_TIMEOUT_MS } from '../../cluster/collect.js';
 import { computeImport } from '../../importer/compute-import.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
@@ -40,7 +40,7 @@ export const importCommand: Command = {
     const major = String(args['kafka-version'] ?? '4').startsWith('3') ? 3 : 4;
     // There is no topics.yaml to read yet: the flags (or the environment variables, or the embedded cluster) say where to connect.
     const target = { file: out, environment: env ?? 'default', cluster: { bootstrapServers: [], connection: {} } };
-    const rc = await resolveConnection(target, connectionFlags(args), { embedded: ensureDevCluster, onProgress: io.progress });
+    const rc = await resolveConnection(target, connectionFlags(args), { embedded: requireRunningDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')}`);
     const state = await collectLiveState(rc.connection, { timeoutMs });
     const r = computeImport(state, { clusterName: str(args.name) ?? 'imported', bootstrapServers: rc.connection.bootstrapServers, environment: env, kafkaMajor: major });

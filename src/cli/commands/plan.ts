@@ -1,6 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { planStack } from '../../deploy/deploy-stack.js';
-import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
+import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
 import type { KafkaformPlan } from '../../plan/risk.js';
 import { planExitCode } from '../plan-exit-code.js';
@@ -39,6 +39,7 @@ export const planCommand: Command = {
   description:
     'Runs the real terraform plan for the environment\'s stack (nothing is changed) and renders it as kafkaform resources. ' +
     'Partition decreases are found against the live cluster before terraform runs. ' +
+    'With no servers named, the embedded cluster is used only when it is running (`kafkaform dev up`); plan never starts one. ' +
     'Markdown starts with a hidden marker (<!-- kafkaform-plan:ENV -->) so a workflow can update its own PR comment.\n' +
     'Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes, 1 error — including a destructive change policy.allowTopicDeletion does not allow, and a partition decrease.',
   examples: [
@@ -65,7 +66,7 @@ export const planCommand: Command = {
       outdir: str(args['synth-dir']),
       stateDir: str(args['state-dir']),
       connection: connectionFlags(args),
-      embedded: ensureDevCluster,
+      embedded: requireRunningDevCluster,
       onProgress: io.progress,
     });
     const plan = p.kafkaformPlan;

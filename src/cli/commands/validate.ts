@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
+import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState } from '../../cluster/collect.js';
 import { compareSpecs, computeLiveBaseline } from '../../manifest/compare.js';
 import { collectSchemaChangeDiagnostics, validateSchemasAgainstRegistry } from '../../registry/schema-change-checks.js';
@@ -61,7 +62,7 @@ export const validateCommand: Command = {
     if ((args.live === true || flags.bootstrapServers !== undefined) && !hasErrors(result.diagnostics)) {
       const spec = requireEnvironment(result, env);
       io.progress(`reading the live cluster of ${spec.environment}`);
-      const conn = await resolveConnection(spec, flags);
+      const conn = await resolveConnection(spec, flags, { embedded: requireRunningDevCluster });
       const state = await collectLiveState(conn.connection);
       result.diagnostics.push(
         ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${conn.connection.bootstrapServers.join(',')})`, brokerDefaults: state.brokerDefaults }),

@@ -145,6 +145,28 @@ export async function ensureDevCluster(opts: StartDevClusterOptions = {}): Promi
   }
 }
 
+/**
+ * The embedded cluster when it is running and answers, else undefined; never starts, restarts or
+ * locks anything. Read-only commands (import, drift, plan, validate --live) use it so that asking
+ * a question never leaves a JVM behind.
+ */
+export async function runningDevCluster(opts: DevClusterRef = {}): Promise<DevCluster | undefined> {
+  const { dataDir } = resolveRef(opts);
+  const state = readState(dataDir);
+  if (!state || state.brokers.some((b) => !isOurBroker(state, b))) return undefined;
+  return (await clusterAnswers(state, 10_000)) ? publicView(state) : undefined;
+}
+
+/** The embedded-cluster "starter" of read-only commands: the running cluster, or a UserError saying how to name one. */
+export async function requireRunningDevCluster(): Promise<DevCluster> {
+  const cluster = await runningDevCluster();
+  if (cluster) return cluster;
+  throw new UserError(
+    'no cluster named: no bootstrap servers are configured and the embedded cluster is not running',
+    'pass --bootstrap-servers HOST:PORT, set KAFKAFORM_BOOTSTRAP_SERVERS, or start the embedded cluster with `kafkaform dev up`',
+  );
+}
+
 /** Kills one broker with SIGKILL (a crash, not a clean shutdown), for failure tests. */
 export async function killBroker(cluster: DevCluster, nodeId: number): Promise<void> {
   const state = requireState(cluster.dataDir);
