@@ -21,8 +21,6 @@ export interface RiskedChange extends PlannedChange {
   reasons: string[];
 }
 
-/** Kept for src/deploy/deploy.ts until it imports TopicFacts from src/safety itself. */
-export type { TopicFacts as LiveTopicFacts } from '../safety/topic-facts.js';
 
 export interface PolicyViolation {
   /** The change the policy forbids, as `delete topic orders.placed`. */
