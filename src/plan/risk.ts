@@ -21,7 +21,6 @@ export interface RiskedChange extends PlannedChange {
   reasons: string[];
 }
 
-
 export interface PolicyViolation {
   /** The change the policy forbids, as `delete topic orders.placed`. */
   change: string;
