@@ -174,6 +174,8 @@ const service: Schema = {
     exactlyOnce: { type: 'boolean', description: 'Kafka Streams exactly_once_v2: adds transactional-id ACLs' },
     internalTopicPrefix: { type: 'string', minLength: 1, description: 'Kafka Connect: prefix of the worker internal topics (default connect-<service>-)' },
     host: { type: 'string', minLength: 1, description: "Host the ACLs allow (default '*')" },
+    // Checked by rules/max-lag.ts, which says which of the two forms was meant.
+    maxLag: { type: ['integer', 'string'], description: 'Lag budget for `kafkaform health`: a record count (10000) or a duration (5m, 30s)' },
   },
 };
 

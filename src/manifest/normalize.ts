@@ -5,6 +5,7 @@
  * spec is only handed out when they found no error.
  */
 import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE, VALID_OPERATIONS } from '../acl/derive.js';
+import { parseLagBudget } from '../model/lag-budget.js';
 import { Size } from '../model/units.js';
 import { normalizeTopics, type TopicSource } from './normalize-topics.js';
 import type { SchemaFiles } from './schema-files.js';
@@ -117,6 +118,7 @@ function normalizeService(name: string, s: Partial<WrittenService>): ResolvedSer
     exactlyOnce: s.exactlyOnce === true ? true : undefined,
     internalTopicPrefix: str(s.internalTopicPrefix),
     host: str(s.host) ?? '*',
+    ...(s.maxLag !== undefined && parseLagBudget(s.maxLag) ? { maxLag: parseLagBudget(s.maxLag) } : {}),
   };
 }
 

@@ -18,8 +18,11 @@ export type { ServiceType } from '../acl/service-role.js';
 import type { ResolvedAcl } from '../model/acl-binding.js';
 import type { ServiceRole } from '../acl/service-role.js';
 
-/** A service of one environment, resolved: exactly what ACL derivation needs. */
-export type ResolvedService = ServiceRole;
+export type { LagBudget } from '../model/lag-budget.js';
+import type { LagBudget } from '../model/lag-budget.js';
+
+/** A service of one environment, resolved: what ACL derivation needs, plus its lag budget (health). */
+export type ResolvedService = ServiceRole & { maxLag?: LagBudget };
 
 export interface SchemaRef {
   subject: string;

@@ -65,6 +65,8 @@ export interface WrittenService {
   exactlyOnce?: boolean;
   internalTopicPrefix?: string;
   host?: string;
+  /** Lag budget of the service's consumer group: a record count (10000) or a duration (5m). */
+  maxLag?: number | string;
 }
 
 export interface WrittenAcl {

@@ -2,6 +2,7 @@
 import { backendRule } from './backend.js';
 import { clusterTlsRule } from './cluster-tls.js';
 import { deadLetterRule } from './dead-letter.js';
+import { maxLagRule } from './max-lag.js';
 import { minInsyncRule } from './min-insync.js';
 import { partitionsRfRule } from './partitions-rf.js';
 import { quotasRule } from './quotas.js';
@@ -30,4 +31,5 @@ export const rules: Rule[] = [
   usersRule,
   quotasRule,
   backendRule,
+  maxLagRule,
 ];
