@@ -3,8 +3,7 @@ import { didYouMean } from '../manifest/diagnostics.js';
 import { UserError } from '../errors.js';
 import { EXIT, makeIo, parseCommandArgs, renderHelp, type Command } from './framework.js';
 import { COMMAND_REGISTRY } from './command-registry.js';
-
-export const VERSION = '0.1.0';
+import { readPackageInfo } from '../init/package-info.js';
 
 const ROOT: Command = {
   name: 'kafkaform',
@@ -37,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (first === '--version' || first === '-v') {
-      io.stdout(VERSION);
+      io.stdout(readPackageInfo().version);
       return EXIT.ok;
     }
     const entry = COMMAND_REGISTRY.find((e) => e.name === first);

@@ -27,8 +27,13 @@ function metadataOf(ref: ProviderRef): TerraformProviderGeneratorMetadata {
   return { providerName: ref.name, providerVersion: ref.version, providerVersionConstraint: ref.version };
 }
 
+/** A binding class as the declarations name it (an anonymous class type cannot appear in a .d.ts). */
+export interface BindingClass<Base, C> {
+  new (scope: Construct, id: string, config: C): Base & { readonly config: C };
+}
+
 /** The class of `ref`'s provider block, with the attributes `attributes` computes from its config. */
-export function providerBinding<C>(ref: ProviderRef, attributes: (config: C) => Attributes) {
+export function providerBinding<C>(ref: ProviderRef, attributes: (config: C) => Attributes): BindingClass<TerraformProvider, C> {
   return class extends TerraformProvider {
     constructor(
       scope: Construct,
@@ -50,7 +55,11 @@ export function providerBinding<C>(ref: ProviderRef, attributes: (config: C) => 
  * bindings call markWriteOnlyAttribute the same way); cdktf has no such check and no such method,
  * so there the value passes through.
  */
-export function resourceBinding<C extends ResourceMeta>(ref: ProviderRef, type: string, attributes: (config: C, writeOnly: (value: unknown) => unknown) => Attributes) {
+export function resourceBinding<C extends ResourceMeta>(
+  ref: ProviderRef,
+  type: string,
+  attributes: (config: C, writeOnly: (value: unknown) => unknown) => Attributes,
+): BindingClass<TerraformResource, C> {
   return class extends TerraformResource {
     constructor(
       scope: Construct,
