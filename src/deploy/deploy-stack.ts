@@ -8,6 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { connectionVariables, resolveConnection, type ConnectionFlags, type EmbeddedClusterStarter, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
+import { computeAdoption, type Adoption, type AdoptionLive } from '../plan/compute-adoption.js';
+import { writeImportBlocks } from '../synth/import-blocks.js';
 import { computePartitionDecreases, computePlan, type KafkaformPlan } from '../plan/risk.js';
 import { computeTopicDefaults, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
 import { collectDrift } from '../drift/collect-drift.js';
@@ -69,6 +71,8 @@ export interface StackPlan {
   live: TopicFacts[];
   /** What an unset config was taken to be (the broker's values when it could be read). */
   defaults: TopicDefaults;
+  /** Declared resources that exist on the cluster but not in the state: imported by this plan. */
+  adoption: Adoption;
   plan: unknown;
   connection: ResolvedConnection;
   toolchain: Toolchain;
@@ -99,14 +103,17 @@ export const verifyWithDrift = async (spec: ResolvedSpec, connection: Connection
   return { inSync: report.inSync, summary: summarizeDrift(report) };
 };
 
-/** Reads the declared topics that exist on the cluster, and the broker's defaults (bounded in time). */
-export async function readLiveTopics(spec: ResolvedSpec, connection: Connection, ports?: ClusterPortFactory): Promise<{ live: TopicFacts[]; defaults: TopicDefaults }> {
+/**
+ * Reads the cluster once (bounded in time): the declared topics that exist, the broker's defaults,
+ * and what adoption compares with the state (topics, ACLs, and users and quotas when the adapter reads them).
+ */
+export async function readLiveTopics(spec: ResolvedSpec, connection: Connection, ports?: ClusterPortFactory): Promise<{ live: TopicFacts[]; defaults: TopicDefaults; cluster: AdoptionLive }> {
   const declared = new Set(spec.topics.map((t) => t.name));
   const state = await collectLiveState(connection, { ports });
   const live = state.topics
     .filter((t) => declared.has(t.name))
     .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config }));
-  return { live, defaults: computeTopicDefaults(state.brokerDefaults) };
+  return { live, defaults: computeTopicDefaults(state.brokerDefaults), cluster: state };
 }
 
 /** True when terraform refused because a prevent_destroy resource would be destroyed. */
@@ -156,7 +163,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   // Partition decreases are caught here, against the live cluster: terraform would plan a
   // replace, and prevent_destroy would then fail the plan with an error that does not say why.
   progress('reading the declared topics on the cluster');
-  const { live, defaults } = await readLiveTopics(spec, connection.connection, opts.ports);
+  const { live, defaults, cluster } = await readLiveTopics(spec, connection.connection, opts.ports);
   const errors = computePartitionDecreases(spec, live);
 
   progress(`synthesizing stack ${spec.environment}`);
@@ -165,7 +172,8 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const stackDir = dirs.get(spec.environment)!;
   const secrets = { vars, sensitiveVars: secretVars };
   const run = { ...secrets, onOutput: opts.onTerraformOutput };
-  const base = { stackDir, connection, toolchain, live, defaults };
+  const noAdoption: Adoption = { imports: [], adoptedQuotas: [] };
+  const base = { stackDir, connection, toolchain, live, defaults, adoption: noAdoption };
   const planned = (p: StackPlan): StackPlan => (terraformRuns.set(p, secrets), p);
   if (errors.length > 0) {
     const kafkaformPlan = computePlan({ spec, changes: [], live, defaults, errors });
@@ -174,6 +182,13 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
 
   progress('terraform init');
   await terraform.init(stackDir, toolchain, run);
+  // Adoption: what exists on the cluster but not in the state is imported, never created (a lost
+  // or emptied state recovers the same way).
+  const adoption = computeAdoption(spec, cluster, new Set(await terraform.stateAddresses(stackDir, toolchain, run)));
+  writeImportBlocks(stackDir, adoption.imports);
+  if (adoption.imports.length + adoption.adoptedQuotas.length > 0) {
+    progress(`adopting ${adoption.imports.length + adoption.adoptedQuotas.length} resource(s) that exist on the cluster but not in the Terraform state`);
+  }
   progress('terraform plan');
   let saved: { exitCode: 0 | 2; planFile: string; dir: string; applicable: boolean };
   try {
@@ -187,14 +202,16 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     const shadowOut = resolve(outdir, '.kafkaform-plan-only');
     const shadow = synthStacks([{ ...stackSpec, policy: { ...stackSpec.policy, allowTopicDeletion: true } }], { outdir: shadowOut, stateDir, writeOnlySecrets });
     const shadowDir = shadow.get(spec.environment)!;
+    writeImportBlocks(shadowDir, adoption.imports);
     await terraform.init(shadowDir, toolchain, run);
     saved = { ...(await terraform.plan(shadowDir, toolchain, run)), dir: shadowDir, applicable: false };
   }
   const plan = await terraform.show(saved.dir, toolchain, saved.planFile, run);
-  const changes = computePlanChanges(plan);
+  const changes = computePlanChanges(plan, { adopted: new Set(adoption.adoptedQuotas) });
   const kafkaformPlan = computePlan({ spec, changes, live, defaults });
   return planned({
     ...base,
+    adoption,
     planFile: saved.planFile,
     hasChanges: saved.exitCode === 2,
     changes,
@@ -270,7 +287,7 @@ async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progr
   const again = await terraform.plan(p.stackDir, p.toolchain, run);
   if (again.exitCode === 0) return;
   const approved = new Set(p.changes.map((c) => `${c.address}|${c.action}`));
-  const remaining = computePlanChanges(await terraform.show(p.stackDir, p.toolchain, again.planFile, run));
+  const remaining = computePlanChanges(await terraform.show(p.stackDir, p.toolchain, again.planFile, run), { adopted: new Set(p.adoption.adoptedQuotas) });
   const unexpected = remaining.filter((c) => !approved.has(`${c.address}|${c.action}`));
   if (unexpected.length > 0) {
     throw new UserError(

@@ -10,8 +10,8 @@ export function planMarker(environment: string): string {
   return `<!-- kafkaform-plan:${environment} -->`;
 }
 
-const SYMBOL: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
-const VERB: Record<string, string> = { create: 'create', update: 'update in place', replace: 'replace', delete: 'delete' };
+const SYMBOL: Record<string, string> = { import: '<-', create: '+', update: '~', replace: '-/+', delete: '-' };
+const VERB: Record<string, string> = { import: 'import', create: 'create', update: 'update in place', replace: 'replace', delete: 'delete' };
 const RISK_ICON: Record<RiskLevel, string> = { destructive: '🛑', risky: '⚠️', safe: '✅' };
 
 /** More rows than this and a Markdown list is folded into a `<details>` block. */
@@ -35,7 +35,7 @@ export function renderPlanSummaryLine(plan: KafkaformPlan): string {
   const tail = blocked > 0 ? ` — BLOCKED: ${blocked} problem${blocked === 1 ? '' : 's'}` : '';
   if (!plan.hasChanges) return `Plan for ${where}: no changes${tail}`;
   return (
-    `Plan for ${where}: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete` +
+    `Plan for ${where}: ${s.import > 0 ? `${s.import} to import, ` : ''}${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete` +
     ` — ${s.destructive} destructive, ${s.risky} risky, ${s.safe} safe${tail}`
   );
 }

@@ -42,7 +42,7 @@ export interface KafkaformPlan {
   environment: string;
   /** True when terraform would change something. */
   hasChanges: boolean;
-  summary: { create: number; update: number; replace: number; delete: number; destructive: number; risky: number; safe: number };
+  summary: { import: number; create: number; update: number; replace: number; delete: number; destructive: number; risky: number; safe: number };
   changes: RiskedChange[];
   /** Destructive changes the policy does not allow: the plan is an error (exit 1). */
   violations: PolicyViolation[];
@@ -119,6 +119,9 @@ function otherRisks(spec: ResolvedSpec, c: PlannedChange): { risk: RiskLevel; re
   }
   if (c.resource === 'user' && (c.action === 'delete' || c.action === 'replace')) {
     return { risk: 'risky', reasons: [`${c.action === 'delete' ? 'removes' : 'recreates'} the SCRAM credential: clients using it cannot authenticate${c.action === 'replace' ? ' until it is recreated' : ''}`] };
+  }
+  if (c.resource === 'user' && c.action === 'update' && c.changes.some((a) => a.attribute.startsWith('password'))) {
+    return { risk: 'risky', reasons: ['sets the SCRAM password: clients that still log in with the old password fail to authenticate'] };
   }
   if (c.resource === 'schema' && c.action === 'delete') {
     return { risk: 'risky', reasons: ['deletes the schema subject: producers using it can no longer register or look up schemas'] };

@@ -6,7 +6,8 @@ import { formatAcl } from '../acl/derive.js';
 import type { AclBinding } from '../manifest/types.js';
 
 export type ResourceKind = 'topic' | 'acl' | 'user' | 'quota' | 'schema' | 'other';
-export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';
+/** `import`: an existing resource taken into the state (Terraform import block, or an adopted quota); any change it then needs follows as its own update. */
+export type ChangeAction = 'import' | 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';
 
 export interface AttributeChange {
   attribute: string;
@@ -26,6 +27,8 @@ export interface PlannedChange {
   acl?: AclBinding;
   /** For replacements: the attributes that force it (terraform's replace_paths), e.g. `partitions`. */
   replacePaths?: string[];
+  /** For imports: the provider's import id (absent for an adopted quota, which has no importer). */
+  importId?: string;
 }
 
 interface TfResourceChange {
@@ -38,6 +41,8 @@ interface TfResourceChange {
     before_sensitive?: unknown;
     after_sensitive?: unknown;
     replace_paths?: unknown[][];
+    /** Set when the resource is imported by an import block (Terraform ≥ 1.5). */
+    importing?: { id?: string };
   };
 }
 
@@ -125,14 +130,31 @@ function diffAttributes(before: Record<string, unknown> | null, after: Record<st
   return out;
 }
 
-/** Maps a parsed `terraform show -json` plan to kafkaform changes (no-ops dropped). */
-export function computePlanChanges(plan: unknown): PlannedChange[] {
+export interface PlanChangesOptions {
+  /** Addresses whose create adopts a resource that already exists (quotas, which have no importer): shown as `import`. */
+  adopted?: ReadonlySet<string>;
+}
+
+/**
+ * Maps a parsed `terraform show -json` plan to kafkaform changes (no-ops dropped). An imported
+ * resource is an `import`, followed by its update when the apply then changes it.
+ */
+export function computePlanChanges(plan: unknown, opts: PlanChangesOptions = {}): PlannedChange[] {
   const rcs = ((plan as { resource_changes?: TfResourceChange[] }).resource_changes ?? []).filter((rc) => rc.type in KIND);
   const out: PlannedChange[] = [];
   for (const rc of rcs) {
     const action = actionOf(rc.change.actions);
-    if (action === 'no-op' || action === 'read') continue;
     const values = (rc.change.after ?? rc.change.before ?? {}) as Record<string, unknown>;
+    const importing = rc.change.importing !== undefined || (action === 'create' && opts.adopted?.has(rc.address) === true);
+    if (importing) {
+      const imported: PlannedChange = { address: rc.address, resource: KIND[rc.type]!, name: resourceName(rc.type, values), action: 'import', changes: [] };
+      if (rc.change.importing?.id !== undefined) imported.importId = rc.change.importing.id;
+      if (rc.type === 'kafka_acl') imported.acl = aclBindingOf(values);
+      out.push(imported);
+      // An adopted quota's create writes the declared values: nothing more to show.
+      if (action === 'create') continue;
+    }
+    if (action === 'no-op' || action === 'read') continue;
     const change: PlannedChange = {
       address: rc.address,
       resource: KIND[rc.type]!,
@@ -148,8 +170,8 @@ export function computePlanChanges(plan: unknown): PlannedChange[] {
   return out.sort((a, b) => order[a.resource] - order[b.resource] || a.name.localeCompare(b.name));
 }
 
-export function summarizeChanges(changes: PlannedChange[]): Record<'create' | 'update' | 'replace' | 'delete', number> {
-  const s = { create: 0, update: 0, replace: 0, delete: 0 };
+export function summarizeChanges(changes: PlannedChange[]): Record<'import' | 'create' | 'update' | 'replace' | 'delete', number> {
+  const s = { import: 0, create: 0, update: 0, replace: 0, delete: 0 };
   for (const c of changes) if (c.action in s) s[c.action as keyof typeof s]++;
   return s;
 }

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryClusterPort, type InMemoryClusterOptions } from '../../src/cluster/in-memory-cluster.js';
 import { deployStack, planStack, terraformRunOptions, type DeployOptions } from '../../src/deploy/deploy-stack.js';
 import type { TerraformPort } from '../../src/deploy/terraform-port.js';
+import { IMPORTS_FILE } from '../../src/synth/import-blocks.js';
 import { TerraformError, UserError } from '../../src/errors.js';
 import type { Toolchain } from '../../src/toolchain/provider.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
@@ -42,7 +43,7 @@ const topic = (name: string, partitions: number, config: Record<string, string> 
  * A scripted terraform: records every call, plans what the test says. `protectedDelete` makes the
  * real stack's plan fail the way prevent_destroy does, so planStack plans its unguarded copy.
  */
-function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?: boolean } = {}) {
+function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?: boolean; state?: string[] } = {}) {
   const calls: Array<{ op: string; dir: string; vars?: Record<string, string> }> = [];
   const port: TerraformPort = {
     toolchain: async () => TOOLCHAIN,
@@ -54,6 +55,7 @@ function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?:
       }
       return { exitCode: resourceChanges.length > 0 ? 2 : 0, planFile: join(dir, 'kafkaform.tfplan') };
     },
+    stateAddresses: async () => opts.state ?? [],
     show: async (dir) => (calls.push({ op: 'show', dir }), { format_version: '1.2', resource_changes: resourceChanges }),
     apply: async (dir, _tc, o) => void calls.push({ op: `apply ${o.planFile}`, dir, vars: o.vars }),
   };
@@ -118,6 +120,28 @@ describe('planStack', () => {
     expect(p.applicable).toBe(false);
     expect(tf.ops()).toEqual(['init', 'plan', 'init', 'plan', 'show']);
     expect(tf.calls[2]!.dir).toMatch(/\.kafkaform-plan-only/);
+  });
+
+  it('adopts declared topics that exist on the cluster but not in the state with import blocks, and shows import then update', async () => {
+    const importing = {
+      ...topicChange(['update'], topic('orders', 3, { 'retention.ms': '86400000' }), topic('orders', 3, { 'retention.ms': '604800000' })),
+    };
+    importing.change = { ...importing.change, importing: { id: 'orders' } } as typeof importing.change;
+    const tf = scriptedTerraform([importing], { state: ['kafka_topic.topic_payments'] });
+    const cluster = { topics: [{ name: 'orders', partitions: 3, replicationFactor: 1, config: { 'retention.ms': '86400000' } }, { name: 'payments', partitions: 3, replicationFactor: 1 }, { name: 'other', partitions: 1, replicationFactor: 1 }] };
+    const p = await planStack(options(cluster, tf.port));
+    expect(p.adoption.imports).toEqual([{ to: 'kafka_topic.topic_orders', id: 'orders' }]);
+    const blocks = JSON.parse(readFileSync(join(p.stackDir, IMPORTS_FILE), 'utf8')) as unknown;
+    expect(blocks).toEqual({ import: [{ to: 'kafka_topic.topic_orders', id: 'orders' }] });
+    expect(p.kafkaformPlan.changes.map((c) => [c.name, c.action])).toEqual([
+      ['orders', 'import'],
+      ['orders', 'update'],
+    ]);
+    expect(p.kafkaformPlan.summary).toMatchObject({ import: 1, update: 1, create: 0 });
+    // Once the state holds it, the import file goes away.
+    const again = await planStack(options(cluster, scriptedTerraform([], { state: ['kafka_topic.topic_orders', 'kafka_topic.topic_payments'] }).port));
+    expect(again.adoption.imports).toEqual([]);
+    expect(existsSync(join(again.stackDir, IMPORTS_FILE))).toBe(false);
   });
 
   it('takes an unset retention to be the broker’s value when the cluster reports it', async () => {

@@ -16,7 +16,7 @@ function plan(changes: RiskedChange[], extra: Partial<KafkaformPlan> = {}): Kafk
     cluster: 'shop',
     environment: 'prod',
     hasChanges: changes.length > 0,
-    summary: { create: count('create'), update: count('update'), replace: count('replace'), delete: count('delete'), destructive: count('destructive'), risky: count('risky'), safe: count('safe') },
+    summary: { import: count('import'), create: count('create'), update: count('update'), replace: count('replace'), delete: count('delete'), destructive: count('destructive'), risky: count('risky'), safe: count('safe') },
     changes,
     violations: [],
     errors: [],

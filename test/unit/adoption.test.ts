@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { computeAdoption } from '../../src/plan/compute-adoption.js';
+import { computePlanChanges } from '../../src/plan/terraform-plan.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
+
+const spec = specFromYaml(`
+version: 1
+cluster: { name: shop, bootstrapServers: ['127.0.0.1:9092'] }
+topics:
+  orders: { partitions: 3 }
+  payments: { partitions: 3 }
+users:
+  app: { mechanism: SCRAM-SHA-512, passwordFrom: env:APP_PASSWORD }
+quotas:
+  - { user: app, producerByteRate: 1MiB }
+acls:
+  - principal: User:ops
+    resource: { type: topic, name: orders, pattern: literal }
+    operations: [Read]
+    permission: allow
+`).resolve();
+
+const acl = spec.acls[0]!;
+
+describe('computeAdoption', () => {
+  it('imports each declared resource that exists on the cluster but not in the state, with the provider’s import ids', () => {
+    const a = computeAdoption(
+      spec,
+      {
+        topics: [{ name: 'orders' }, { name: 'payments' }, { name: 'unmanaged' }],
+        acls: [acl],
+        users: [{ name: 'app', credentials: [{ mechanism: 'SCRAM-SHA-512' }] }],
+        quotas: [{ user: 'app' }],
+      },
+      new Set(['kafka_topic.topic_payments']),
+    );
+    expect(a.imports).toEqual([
+      { to: 'kafka_topic.topic_orders', id: 'orders' },
+      { to: expect.stringMatching(/^kafka_acl\.acl_[0-9a-f]{16}$/), id: 'User:ops|*|Read|Allow|Topic|orders|Literal' },
+      { to: 'kafka_user_scram_credential.user_app', id: 'app|SCRAM-SHA-512' },
+    ]);
+    expect(a.adoptedQuotas).toEqual(['kafka_quota.quota_user_app']);
+  });
+
+  it('imports nothing on an empty cluster, and nothing the state already holds', () => {
+    expect(computeAdoption(spec, { topics: [], acls: [] }, new Set())).toEqual({ imports: [], adoptedQuotas: [] });
+    const live = { topics: [{ name: 'orders' }], acls: [], users: [{ name: 'app', credentials: [{ mechanism: 'SCRAM-SHA-256' }] }] };
+    // A user whose live credential has another mechanism is not the declared resource: it is created.
+    expect(computeAdoption(spec, live, new Set(['kafka_topic.topic_orders'])).imports).toEqual([]);
+  });
+});
+
+describe('computePlanChanges with imports', () => {
+  const rc = (address: string, type: string, actions: string[], values: Record<string, unknown>, importing?: { id: string }) => ({
+    address,
+    type,
+    change: { actions, before: actions.includes('create') ? null : values, after: values, ...(importing ? { importing } : {}) },
+  });
+
+  it('shows an imported resource as `import`, an imported one that changes as import then update, an adopted quota as import', () => {
+    const changes = computePlanChanges(
+      {
+        resource_changes: [
+          rc('kafka_topic.topic_orders', 'kafka_topic', ['no-op'], { name: 'orders', partitions: 3, config: {} }, { id: 'orders' }),
+          {
+            address: 'kafka_topic.topic_payments',
+            type: 'kafka_topic',
+            change: { actions: ['update'], importing: { id: 'payments' }, before: { name: 'payments', config: { 'retention.ms': '1' } }, after: { name: 'payments', config: { 'retention.ms': '2' } } },
+          },
+          rc('kafka_quota.quota_user_app', 'kafka_quota', ['create'], { entity_type: 'user', entity_name: 'app', config: {} }),
+          rc('kafka_quota.quota_user_new', 'kafka_quota', ['create'], { entity_type: 'user', entity_name: 'new', config: {} }),
+        ],
+      },
+      { adopted: new Set(['kafka_quota.quota_user_app']) },
+    );
+    expect(changes.map((c) => [c.resource, c.name, c.action, c.importId])).toEqual([
+      ['topic', 'orders', 'import', 'orders'],
+      ['topic', 'payments', 'import', 'payments'],
+      ['topic', 'payments', 'update', undefined],
+      ['quota', 'user:app', 'import', undefined],
+      ['quota', 'user:new', 'create', undefined],
+    ]);
+    expect(changes[2]!.changes).toEqual([{ attribute: 'config.retention.ms', before: '1', after: '2' }]);
+  });
+});
