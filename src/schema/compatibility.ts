@@ -23,8 +23,15 @@ export interface CompatibilityResult {
   messages: string[];
 }
 
+/** Schema text or a parsed schema; Avro's bare primitive names (`int`, the usual key schema) included. */
 function parse(s: unknown): unknown {
-  return typeof s === 'string' ? (JSON.parse(s) as unknown) : s;
+  if (typeof s !== 'string') return s;
+  try {
+    return JSON.parse(s) as unknown;
+  } catch (e) {
+    if (/^\s*[A-Za-z_][\w.]*\s*$/.test(s)) return s.trim();
+    throw e;
+  }
 }
 
 export function isCompatibilityLevel(s: string): s is CompatibilityLevel {

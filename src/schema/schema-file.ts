@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import avro from 'avsc';
+import { AvroSchemaError, parseAvroSchema } from './avro-model.js';
 import { Ajv } from 'ajv';
 import { UserError } from '../errors.js';
 
@@ -62,13 +62,14 @@ function recordNameOf(s: unknown, format: 'avro' | 'json'): string | undefined {
   return typeof s.namespace === 'string' && !s.name.includes('.') ? `${s.namespace}.${s.name}` : s.name;
 }
 
+/** Apache Avro's parser rules (avro-model.ts): avsc refuses empty unions, which Avro accepts. */
 function avroProblem(s: unknown): string | undefined {
   try {
-    avro.Type.forSchema(s as avro.Schema);
+    parseAvroSchema(s);
     return undefined;
   } catch (e) {
-    // avsc reports some malformed shapes (a field without "type") as a TypeError from deep inside.
-    return e instanceof TypeError ? `malformed schema (${e.message})` : (e as Error).message;
+    if (e instanceof AvroSchemaError) return e.message;
+    throw e;
   }
 }
 
