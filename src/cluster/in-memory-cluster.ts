@@ -8,6 +8,7 @@ import type { AclBinding } from '../manifest/types.js';
 import { TOPIC_CONFIG_BY_NAME } from '../manifest/topic-configs.js';
 import { InternalError } from '../errors.js';
 import type { ClusterInfo, ClusterPort, ConsumerGroupListing, GroupDescription, GroupMember, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
+import type { LiveQuota, LiveScramUser } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 
 export interface InMemoryTopic {
@@ -31,6 +32,10 @@ export interface InMemoryClusterOptions {
   topicDefaults?: Record<string, string>;
   /** Every call waits this long first (for timeout tests). */
   latencyMs?: number;
+  /** SCRAM users (what listScramUsers reports). */
+  users?: LiveScramUser[];
+  /** Client quotas (what listQuotas reports). */
+  quotas?: LiveQuota[];
 }
 
 /** A consumer group as the twin holds it: describe's answer plus its committed offsets. */
@@ -66,6 +71,9 @@ export class InMemoryClusterPort implements ClusterPort {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly groups = new Map<string, Required<InMemoryGroup>>();
   private readonly defaults: Record<string, string>;
+  /** SCRAM users and quotas: tests change them directly (what kafka-configs would do). */
+  readonly users: LiveScramUser[];
+  readonly quotas: LiveQuota[];
   private readonly failures = new Map<ClusterOperation, unknown[]>();
   private readonly latencyMs: number;
   private closed = false;
@@ -78,6 +86,8 @@ export class InMemoryClusterPort implements ClusterPort {
     this.info = { clusterId: opts.clusterId ?? 'in-memory', controller: brokers[0]?.nodeId ?? null, brokers };
     this.defaults = { ...opts.topicDefaults };
     this.latencyMs = opts.latencyMs ?? 0;
+    this.users = structuredClone(opts.users ?? []);
+    this.quotas = structuredClone(opts.quotas ?? []);
     for (const t of opts.topics ?? []) this.addTopic(t);
     for (const a of opts.acls ?? []) this.acls.set(aclKey(a), { ...a });
   }
@@ -240,6 +250,16 @@ export class InMemoryClusterPort implements ClusterPort {
   async listAcls(): Promise<AclBinding[]> {
     await this.enter('listAcls');
     return [...this.acls.values()].map((a) => ({ ...a }));
+  }
+
+  async listScramUsers(): Promise<LiveScramUser[]> {
+    await this.enter('listScramUsers');
+    return structuredClone(this.users);
+  }
+
+  async listQuotas(): Promise<LiveQuota[]> {
+    await this.enter('listQuotas');
+    return structuredClone(this.quotas);
   }
 
   async createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void> {

@@ -1,38 +1,18 @@
 /** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. (Over 400 lines: one adapter, one method per port member.) */
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
-import type { AclBinding, AclOperation, PatternType, ResourceType } from '../manifest/types.js';
+import type { AclBinding } from '../manifest/types.js';
+import { aclFromWire, aclToWire } from './acl-wire.js';
 import { classifyKafkajsError } from './classify-error.js';
 import type { ClusterInfo, ClusterPort, Connection, ConsumerGroupListing, GroupDescription, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
+import { NotReadError } from './not-read.js';
+import type { LiveQuota, LiveScramUser } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 import { kafkajsSasl } from './sasl.js';
 import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeBrokerTopicDefaults } from './topic-defaults.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
-// Kafka's wire enums (kafkajs exports a subset; the numbers are the protocol's).
-const RESOURCE_TYPES: Record<ResourceType, number> = { topic: 2, group: 3, cluster: 4, transactionalId: 5, delegationToken: 6, user: 7 };
-const OPERATIONS: Record<AclOperation, number> = {
-  All: 2,
-  Read: 3,
-  Write: 4,
-  Create: 5,
-  Delete: 6,
-  Alter: 7,
-  Describe: 8,
-  ClusterAction: 9,
-  DescribeConfigs: 10,
-  AlterConfigs: 11,
-  IdempotentWrite: 12,
-  CreateTokens: 13,
-  DescribeTokens: 14,
-};
-const PATTERNS: Record<PatternType, number> = { literal: 3, prefixed: 4 };
-const PERMISSION = { deny: 2, allow: 3 } as const;
-const invert = <K extends string>(m: Record<K, number>) => new Map<number, K>(Object.entries(m).map(([k, v]) => [v as number, k as K]));
-const RESOURCE_BY_CODE = invert(RESOURCE_TYPES);
-const OPERATION_BY_CODE = invert(OPERATIONS);
-const PATTERN_BY_CODE = invert(PATTERNS);
 
 /** kafkajs config for a Connection (also used by the load tester's producers and consumers). */
 export function kafkajsConfig(conn: Connection, clientId = conn.clientId ?? 'kafkaform'): KafkaConfig {
@@ -215,18 +195,20 @@ export class KafkajsClusterPort implements ClusterPort {
     const out: AclBinding[] = [];
     for (const r of res.resources as Array<{ resourceType: number; resourceName: string; resourcePatternType: number; acls: Array<{ principal: string; host: string; operation: number; permissionType: number }> }>) {
       for (const a of r.acls) {
-        out.push({
-          principal: a.principal,
-          host: a.host,
-          operation: OPERATION_BY_CODE.get(a.operation) ?? ('All' as AclOperation),
-          permission: a.permissionType === PERMISSION.deny ? 'deny' : 'allow',
-          resourceType: RESOURCE_BY_CODE.get(r.resourceType) ?? 'topic',
-          resourceName: r.resourceName,
-          patternType: PATTERN_BY_CODE.get(r.resourcePatternType) ?? 'literal',
-        });
+        out.push(aclFromWire(r, a));
       }
     }
     return out;
+  }
+
+  /** kafkajs 2.2.4 has no DescribeUserScramCredentials. */
+  async listScramUsers(): Promise<LiveScramUser[]> {
+    throw new NotReadError('client', 'SCRAM users are not readable with the kafkajs client (it has no DescribeUserScramCredentials)');
+  }
+
+  /** kafkajs 2.2.4 has no DescribeClientQuotas. */
+  async listQuotas(): Promise<LiveQuota[]> {
+    throw new NotReadError('client', 'client quotas are not readable with the kafkajs client (it has no DescribeClientQuotas)');
   }
 
   async createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void> {
@@ -266,15 +248,7 @@ export class KafkajsClusterPort implements ClusterPort {
   }
 
   private toFilter(b: AclBinding) {
-    return {
-      resourceType: RESOURCE_TYPES[b.resourceType],
-      resourceName: b.resourceName,
-      resourcePatternType: PATTERNS[b.patternType],
-      principal: b.principal,
-      host: b.host,
-      operation: OPERATIONS[b.operation],
-      permissionType: PERMISSION[b.permission],
-    };
+    return aclToWire(b);
   }
 
   async createAcls(acls: AclBinding[]): Promise<void> {

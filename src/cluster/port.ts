@@ -25,6 +25,8 @@ export interface LiveTopic {
   /** Only configs set on the topic itself (dynamic topic configs), never broker or static defaults. */
   config: Record<string, string>;
   internal: boolean;
+  /** Set when the topic's configs could not be read (DescribeConfigs refused): `config` is then empty, not known to be empty. */
+  configNotRead?: NotReadCode;
 }
 
 /** One partition's replica placement (describePartitions). `leader` is null when the partition has none (offline). */
@@ -154,7 +156,7 @@ export interface ClusterPort {
   listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]>;
   /** Reads the record at each position (a bounded fetch, no consumer group) for its timestamp. */
   readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]>;
-  /** Every SCRAM user with its mechanisms and iterations (DescribeUserScramCredentials); adapters that cannot ask throw ClusterError `unsupported`. */
+  /** Every SCRAM user with its mechanisms and iterations (DescribeUserScramCredentials); an adapter whose client cannot ask throws NotReadError (`client`). */
   listScramUsers(): Promise<LiveScramUser[]>;
   /** Every client-quota entity: user, client-id, user + client-id and the defaults (DescribeClientQuotas). */
   listQuotas(): Promise<LiveQuota[]>;
