@@ -5,7 +5,8 @@
  * - Declared topics: missing, partition count, replication factor, and topic configs. Only
  *   configs set on the topic itself (dynamic topic configs) take part, so broker and static
  *   defaults never show up as drift: a fresh deploy is in sync on every Kafka version.
- *   A config set on the live topic that the spec does not declare is drift too (expected null).
+ *   A config set on the live topic that the spec does not declare is drift too (expected null),
+ *   except keys other tools own (replication throttles, policy.ignoreConfigKeys).
  * - Declared ACLs: missing bindings.
  * - Unmanaged resources, inside the managed scope only (see `isManagedTopic` / `isManagedAcl`).
  * - Users, quotas and schemas are never silently "in sync": whatever is not read is listed in
@@ -15,6 +16,7 @@ import { aclKey, formatAcl } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
 import { normalizeCleanupPolicy } from '../model/cleanup-policy.js';
+import { ignoredConfigKeys } from '../manifest/topic-configs.js';
 
 export type DriftResource = 'topic' | 'acl' | 'user' | 'quota' | 'schema';
 export type DriftKind = 'missing' | 'unmanaged' | 'changed';
@@ -78,6 +80,7 @@ export function computeDrift(spec: ResolvedSpec, state: ClusterState): DriftRepo
   const drift: DriftItem[] = [];
   const live = new Map(state.topics.map((t) => [t.name, t]));
   const declaredTopics = new Set(spec.topics.map((t) => t.name));
+  const ignored = new Set(ignoredConfigKeys(spec.policy));
 
   for (const t of spec.topics) {
     const l = live.get(t.name);
@@ -89,7 +92,8 @@ export function computeDrift(spec: ResolvedSpec, state: ClusterState): DriftRepo
     if (l.replicationFactor !== t.replicationFactor) {
       drift.push({ resource: 'topic', name: t.name, kind: 'changed', field: 'replicationFactor', expected: t.replicationFactor, actual: l.replicationFactor });
     }
-    const keys = [...new Set([...Object.keys(t.config), ...Object.keys(l.config)])].sort();
+    // Keys other tools own (replication throttles, policy.ignoreConfigKeys) are never drift.
+    const keys = [...new Set([...Object.keys(t.config), ...Object.keys(l.config)])].filter((k) => !ignored.has(k)).sort();
     for (const key of keys) {
       const want = t.config[key];
       const have = l.config[key];

@@ -97,6 +97,11 @@ const policy: Schema = {
     allowTopicDeletion: { type: 'boolean' },
     managedPrefixes: { type: 'array', items: { type: 'string' } },
     requireSchemaDocs: { type: 'boolean', description: 'Every schema field must have a doc/description' },
+    ignoreConfigKeys: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
+      description: 'Topic-config keys other tools own (besides the replication throttles): never drift, never removed or changed by a deploy',
+    },
   },
 };
 

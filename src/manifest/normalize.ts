@@ -82,6 +82,7 @@ function normalizeCluster(root: WrittenManifest, layers: EnvironmentLayers): Res
 
 function normalizePolicy(layers: EnvironmentLayers): Policy {
   const p = layers.policy;
+  const ignoreConfigKeys = pick(p, 'ignoreConfigKeys', isStrList)?.value;
   return {
     topicName: pick(p, 'topicName', isStr)?.value,
     maxPartitions: pick(p, 'maxPartitions', isInt)?.value ?? DEFAULT_MAX_PARTITIONS,
@@ -89,6 +90,7 @@ function normalizePolicy(layers: EnvironmentLayers): Policy {
     allowTopicDeletion: pick(p, 'allowTopicDeletion', isBool)?.value ?? false,
     managedPrefixes: pick(p, 'managedPrefixes', isStrList)?.value ?? [''],
     requireSchemaDocs: pick(p, 'requireSchemaDocs', isBool)?.value ?? false,
+    ...(ignoreConfigKeys ? { ignoreConfigKeys } : {}),
   };
 }
 

@@ -62,6 +62,17 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   { name: 'unclean.leader.election.enable', kind: 'boolean', doc: 'allow out-of-sync replicas to become leader (may lose data)' },
 ];
 
+/**
+ * Topic-config keys other tools own by default: the replication throttles a rebalancer (or
+ * kafka-reassign-partitions) sets and clears. They are never drift and never removed by a deploy.
+ */
+export const DEFAULT_IGNORED_CONFIG_KEYS: readonly string[] = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
+
+/** Every topic-config key kafkaform leaves to other tools: the defaults plus policy.ignoreConfigKeys. */
+export function ignoredConfigKeys(policy: { ignoreConfigKeys?: readonly string[] }): string[] {
+  return [...new Set([...DEFAULT_IGNORED_CONFIG_KEYS, ...(policy.ignoreConfigKeys ?? [])])];
+}
+
 export const TOPIC_CONFIG_BY_NAME: ReadonlyMap<string, TopicConfigDef> = new Map(TOPIC_CONFIGS.map((c) => [c.name, c]));
 
 export type ConfigCheck = { ok: true; value: string } | { ok: false; found: string; allowed: string; hint?: string };

@@ -98,6 +98,8 @@ export interface Policy {
   allowTopicDeletion: boolean;
   managedPrefixes: string[];
   requireSchemaDocs: boolean;
+  /** Topic-config keys other tools own, beyond the default replication throttles: never drift, never changed by a deploy (see ignoredConfigKeys). */
+  ignoreConfigKeys?: string[];
 }
 
 export interface ResolvedCluster {

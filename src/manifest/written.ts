@@ -37,6 +37,7 @@ export interface WrittenPolicy {
   allowTopicDeletion?: boolean;
   managedPrefixes?: string[];
   requireSchemaDocs?: boolean;
+  ignoreConfigKeys?: string[];
 }
 
 export interface WrittenSchemaRefs {

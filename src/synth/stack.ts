@@ -11,6 +11,8 @@ import { KafkaProvider } from './kafka-bindings.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic } from './constructs.js';
 import { addSchemaSubjects } from './schema-subjects.js';
+import { ignoreTopicConfigKeys } from './ignored-config-keys.js';
+import { ignoredConfigKeys } from '../manifest/topic-configs.js';
 
 export interface StackOptions {
   /** Directory of the Terraform state for the local backend (default: the spec's directory). */
@@ -92,6 +94,7 @@ export class KafkaformStack extends TerraformStack {
       });
     }
     for (const quota of spec.quotas) new KafkaQuota(this, quota, provider);
+    ignoreTopicConfigKeys(this, ignoredConfigKeys(spec.policy));
     if (spec.schemaRegistry?.manageWith === 'terraform') {
       addSchemaSubjects(this, spec, { registryUrl: spec.schemaRegistry.url, username: spec.schemaRegistry.username, writeOnlySecrets: opts.writeOnlySecrets });
     }

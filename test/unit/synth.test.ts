@@ -35,7 +35,14 @@ describe('synth', () => {
 
   it('protects topics with prevent_destroy unless the policy allows deletion', () => {
     const { json } = synth();
-    for (const t of Object.values<any>(json.resource.kafka_topic)) expect(t.lifecycle).toEqual({ prevent_destroy: true });
+    for (const t of Object.values<any>(json.resource.kafka_topic)) expect(t.lifecycle.prevent_destroy).toBe(true);
+  });
+
+  it('leaves the replication throttles (and policy.ignoreConfigKeys) to other tools: ignore_changes on those config keys', () => {
+    const { json } = synth();
+    for (const t of Object.values<any>(json.resource.kafka_topic)) {
+      expect(t.lifecycle.ignore_changes).toEqual(['config["leader.replication.throttled.replicas"]', 'config["follower.replication.throttled.replicas"]']);
+    }
   });
 
   it('never writes a secret: passwords are sensitive, ephemeral variables', () => {
