@@ -67,6 +67,16 @@ export const COMMAND_REGISTRY: readonly CommandEntry[] = [
     summary: 'Event schemas as registry subjects: check compatibility, apply through the registry API, show status',
     load: async () => (await import('./commands/schemas.js')).schemasCommand,
   },
+  {
+    name: 'health',
+    summary: 'Consumer lag against each service\'s maxLag, offline and under-replicated partitions, missing brokers',
+    load: async () => (await import('./commands/health.js')).healthCommand,
+  },
+  {
+    name: 'exporter',
+    summary: 'Serve Prometheus metrics of health, lag budgets and drift (kafka_exporter names where they exist)',
+    load: async () => (await import('./commands/exporter.js')).exporterCommand,
+  },
 ];
 
 /** Loads every command module (help tests, docs); the CLI itself loads one. */

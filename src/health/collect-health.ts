@@ -1,0 +1,114 @@
+/**
+ * The I/O edge of health: one batched read through a ClusterPort (the general cluster read that drift
+ * uses, plus partitions, groups, offsets and the timestamps of lagging records), bounded in time.
+ */
+import { collectClusterState, kafkajsPorts, type ClusterPortFactory } from '../cluster/collect.js';
+import type { ClusterPort, Connection, PartitionOffset } from '../cluster/port.js';
+import { ClusterError } from '../errors.js';
+import type { ResolvedSpec } from '../manifest/types.js';
+import { computeDrift } from '../drift/compute-drift.js';
+import { computeHealth, consumePositions, consumingServices, matchedGroups } from './compute-health.js';
+import type { HealthRead } from './health-metrics.js';
+import type { HealthState } from './health-report.js';
+
+export const DEFAULT_HEALTH_TIMEOUT_MS = 30_000;
+// Offset fetches are one request per group (OffsetFetch names one group): enough in flight to hide latency, few enough not to flood a coordinator.
+const OFFSET_FETCH_CONCURRENCY = 16;
+
+export interface CollectHealthOptions {
+  /** The whole read (connect + every request) must finish within this bound. */
+  timeoutMs?: number;
+  /** Where the port comes from; default: kafkajs over the connection (tests pass the in-memory twin). */
+  ports?: ClusterPortFactory;
+  /** The clock the time lag is measured against (tests fix it). */
+  now?: () => number;
+}
+
+/** Runs f over items with at most `limit` in flight, keeping the order of results. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Reads everything health judges through an open port. */
+export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, now: () => number = Date.now): Promise<HealthState> {
+  const started = now();
+  const cluster = await collectClusterState(port);
+  const names = cluster.topics.map((t) => t.name);
+  const [partitions, groups] = await Promise.all([port.describePartitions(names), port.listConsumerGroups()]);
+  const groupIds = groups.map((g) => g.groupId);
+  const [descriptions, committedList] = await Promise.all([
+    port.describeConsumerGroups(groupIds),
+    mapBounded(groupIds, OFFSET_FETCH_CONCURRENCY, (g) => port.listCommittedOffsets(g)),
+  ]);
+  const committed: Record<string, PartitionOffset[]> = Object.fromEntries(groupIds.map((g, i) => [g, committedList[i] ?? []]));
+  const live = new Set(names);
+  const services = consumingServices(spec);
+  const offsetTopics = [...new Set([...services.flatMap((s) => s.consumes), ...Object.values(committed).flatMap((os) => os.map((o) => o.topic))])].filter((t) => live.has(t)).sort();
+  const [logStart, logEnd] = await Promise.all([port.listOffsets(offsetTopics, 'earliest'), port.listOffsets(offsetTopics, 'latest')]);
+  const timestamps = await port.readRecordTimestamps(laggingPositions(spec, { partitions, groupIds, committed, logStart, logEnd }));
+  const readAtMs = now();
+  return { cluster, partitions, groups, descriptions, committed, logStart, logEnd, timestamps, readAtMs, readDurationMs: readAtMs - started };
+}
+
+/** Each declared service's consume position in every partition where it lags: the records whose timestamps give the time lag. */
+function laggingPositions(
+  spec: ResolvedSpec,
+  read: { partitions: HealthState['partitions']; groupIds: string[]; committed: Record<string, PartitionOffset[]>; logStart: PartitionOffset[]; logEnd: PartitionOffset[] },
+): PartitionOffset[] {
+  const k = (o: { topic: string; partition: number }) => `${o.topic}\u0000${o.partition}`;
+  const index = (os: PartitionOffset[]) => new Map(os.map((o) => [k(o), o.offset]));
+  const start = index(read.logStart);
+  const end = index(read.logEnd);
+  const counts = new Map<string, number>();
+  for (const p of read.partitions) counts.set(p.topic, Math.max(counts.get(p.topic) ?? 0, p.partition + 1));
+  const out = new Map<string, PartitionOffset>();
+  for (const svc of consumingServices(spec)) {
+    const groups = matchedGroups(svc, read.groupIds);
+    for (const g of groups.length > 0 ? groups : ['']) {
+      const committed = index(read.committed[g] ?? []);
+      for (const topic of svc.consumes) {
+        for (const pos of consumePositions(topic, counts.get(topic) ?? 0, committed, start)) {
+          const e = end.get(k(pos));
+          if (e !== undefined && e > pos.offset) out.set(`${k(pos)}\u0000${pos.offset}`, { topic, partition: pos.partition, offset: pos.offset });
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Opens a port, reads health state and closes it, or fails with a ClusterError (`timeout`) after timeoutMs. */
+export async function collectHealth(spec: ResolvedSpec, connection: Connection, opts: CollectHealthOptions = {}): Promise<HealthState> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  const port = (opts.ports ?? kafkajsPorts)({
+    ...connection,
+    connectTimeoutMs: Math.min(connection.connectTimeoutMs ?? 10_000, timeoutMs),
+    requestTimeoutMs: Math.min(connection.requestTimeoutMs ?? 30_000, timeoutMs),
+  });
+  const controller = new AbortController();
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new ClusterError('timeout', `cannot read the health of ${connection.bootstrapServers.join(',')} within ${Math.round(timeoutMs / 1000)}s`, 'check that the cluster is up and reachable (--bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS), or raise --timeout')), timeoutMs);
+    controller.signal.addEventListener('abort', () => clearTimeout(timer));
+  });
+  try {
+    return await Promise.race([collectHealthState(port, spec, opts.now), timeout]);
+  } finally {
+    controller.abort();
+    await port.close().catch(() => undefined);
+  }
+}
+
+/** One read judged: the state, its health and the drift of the same read (what the exporter and `health` show). */
+export async function collectHealthRead(spec: ResolvedSpec, connection: Connection, opts: CollectHealthOptions = {}): Promise<HealthRead> {
+  const state = await collectHealth(spec, connection, opts);
+  return { state, report: computeHealth(spec, state), drift: computeDrift(spec, state.cluster) };
+}
