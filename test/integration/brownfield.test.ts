@@ -1,0 +1,133 @@
+/**
+ * Brownfield adoption on a real broker whose topics and ACLs were made by Kafka's own tools
+ * (TopicCommand, AclCommand, ConfigCommand from the jars kafkaform fetches), not by kafkaform:
+ * import → validate → plan (imports only) → deploy → plan (no changes) → delete the state → plan
+ * (imports only) → deploy → drift in sync; then a throttle set by hand is neither drift nor planned
+ * away, and survives a deploy that changes the topic.
+ * SCRAM users and quotas join once the cluster port reads them (issue 11 item 2).
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { collectLiveState } from '../../src/cluster/collect.js';
+import { assertJava } from '../../src/dev/kafka-dist.js';
+import { renderJvmArgs } from '../../src/dev/cluster/server-properties.js';
+import { requireState } from '../../src/dev/cluster/state-file.js';
+import { joinTail, runCommandSettled } from '../../src/os/run-command.js';
+import type { KafkaformPlan } from '../../src/plan/risk.js';
+import { scratchProject, startTestCluster, type TestCluster } from './helpers.js';
+
+describe('brownfield: a cluster made by Kafka’s own tools', () => {
+  let tc: TestCluster;
+  let project: ReturnType<typeof scratchProject>;
+  let servers: string;
+
+  /** Runs one of Kafka's command-line tools (a main class in the fetched jars) against the test broker. */
+  async function kafkaTool(mainClass: string, args: string[]): Promise<void> {
+    const state = requireState(tc.dataDir);
+    const r = await runCommandSettled(assertJava(), [...renderJvmArgs(state, 1, 256, true), mainClass, '--bootstrap-server', servers, ...args], { timeoutMs: 60_000 });
+    if (r.exitCode !== 0) throw new Error(`${mainClass} ${args.join(' ')} failed (${r.exitCode}): ${joinTail(r.tail, 10)}`);
+  }
+  const major = () => (requireState(tc.dataDir).kafkaVersion.startsWith('3') ? 3 : 4);
+  const topicCommand = (args: string[]) => kafkaTool('org.apache.kafka.tools.TopicCommand', args);
+  const aclCommand = (args: string[]) => kafkaTool(major() >= 4 ? 'org.apache.kafka.tools.AclCommand' : 'kafka.admin.AclCommand', args);
+  const configCommand = (args: string[]) => kafkaTool('kafka.admin.ConfigCommand', args);
+
+  async function cli(args: string[], opts: { file?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+    process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+    try {
+      const fileArgs = opts.file === false ? [] : ['-f', project.file];
+      const code = await main([...args, ...fileArgs, '--quiet', '--no-color', '--bootstrap-servers', servers]);
+      return { code, stdout, stderr };
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+  }
+  const where = () => ['--state-dir', project.dir];
+  async function plan(): Promise<{ code: number; plan: KafkaformPlan; stderr: string }> {
+    const r = await cli(['plan', '--synth-dir', project.outdir, ...where(), '--format', 'json']);
+    return { code: r.code, plan: r.stdout ? (JSON.parse(r.stdout) as KafkaformPlan) : (undefined as never), stderr: r.stderr };
+  }
+  const deploy = () => cli(['deploy', '--out', project.outdir, ...where(), '--auto-approve']);
+  const actions = (p: KafkaformPlan) => [...new Set(p.changes.map((c) => c.action))];
+
+  beforeAll(async () => {
+    tc = await startTestCluster({ brokers: 1 });
+    servers = tc.cluster.bootstrapServers.join(',');
+    project = scratchProject('', { withSchemas: false });
+    rmSync(project.file);
+    await topicCommand(['--create', '--topic', 'shop.orders', '--partitions', '3', '--replication-factor', '1', '--config', 'retention.ms=86400000', '--config', 'cleanup.policy=delete']);
+    await topicCommand(['--create', '--topic', 'shop.customers', '--partitions', '1', '--replication-factor', '1', '--config', 'cleanup.policy=compact']);
+    await aclCommand(['--add', '--allow-principal', 'User:order-service', '--operation', 'Write', '--operation', 'Describe', '--topic', 'shop.orders']);
+    await aclCommand(['--add', '--allow-principal', 'User:ops', '--operation', 'Describe', '--topic', 'shop.', '--resource-pattern-type', 'prefixed']);
+  }, 240_000);
+
+  afterAll(async () => {
+    await tc?.stop();
+    project?.cleanup();
+  }, 120_000);
+
+  it('import writes a topics.yaml that validates', async () => {
+    const r = await cli(['import', '-o', project.file, '--name', 'shop', '--kafka-version', String(major())], { file: false });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const text = readFileSync(project.file, 'utf8');
+    expect(text).toContain('shop.orders');
+    expect(text).toContain('shop.customers');
+    expect((await cli(['validate'])).code).toBe(0);
+  }, 120_000);
+
+  it('plan adopts everything with imports and creates nothing; deploy takes it under Terraform; the next plan has no changes', async () => {
+    const first = await plan();
+    expect(first.code).toBe(2);
+    expect(actions(first.plan)).toEqual(['import']);
+    expect(first.plan.changes.filter((c) => c.resource === 'topic').map((c) => c.name).sort()).toEqual(['shop.customers', 'shop.orders']);
+    expect(first.plan.changes.filter((c) => c.resource === 'acl')).toHaveLength(3);
+    expect(first.plan.summary).toMatchObject({ import: 5, create: 0, update: 0, replace: 0, delete: 0 });
+
+    const d = await deploy();
+    expect(d.stderr).toBe('');
+    expect(d.code).toBe(0);
+    const again = await plan();
+    expect(again.code).toBe(0);
+    expect(again.plan.changes).toEqual([]);
+  }, 300_000);
+
+  it('a lost state recovers the same way: imports only, then in sync', async () => {
+    rmSync(join(project.dir, 'terraform.default.tfstate'));
+    const p = await plan();
+    expect(p.code).toBe(2);
+    expect(actions(p.plan)).toEqual(['import']);
+    expect(p.plan.summary.import).toBe(5);
+    expect((await deploy()).code).toBe(0);
+    const drift = await cli(['drift']);
+    expect(drift.stdout).toContain('in sync');
+    expect(drift.code).toBe(0);
+  }, 300_000);
+
+  it('a replication throttle set by hand is neither drift nor planned away', async () => {
+    await configCommand(['--alter', '--entity-type', 'topics', '--entity-name', 'shop.orders', '--add-config', 'follower.replication.throttled.replicas=0:1,leader.replication.throttled.replicas=*']);
+    const drift = await cli(['drift']);
+    expect(drift.code).toBe(0);
+    const p = await plan();
+    expect(p.code).toBe(0);
+    expect(p.plan.changes).toEqual([]);
+    // A deploy that changes the topic keeps the throttle (the provider writes the whole config map back).
+    const text = readFileSync(project.file, 'utf8');
+    const edited = text.replace(/retention: 1d/, 'retention: 2d');
+    expect(edited).not.toBe(text);
+    writeFileSync(project.file, edited);
+    const update = await plan();
+    expect(update.plan.changes.map((c) => [c.action, c.name, c.changes.map((a) => a.attribute)])).toEqual([['update', 'shop.orders', ['config.retention.ms']]]);
+    expect((await deploy()).code).toBe(0);
+    const live = (await collectLiveState(tc.connection)).topics.find((t) => t.name === 'shop.orders')!;
+    expect(live.config).toMatchObject({ 'retention.ms': '172800000', 'follower.replication.throttled.replicas': '0:1', 'leader.replication.throttled.replicas': '*' });
+  }, 240_000);
+});
