@@ -1,6 +1,6 @@
 /** Aggregates what a load run accumulated into the report value (report-types.ts). Pure. */
 import { LatencyHistogram } from './histogram.js';
-import { MIB, type LoadTestReport, type MaxRateStep, type TimeSeriesPoint, type TopicResult } from './report-types.js';
+import { MIB, type LoadTestReport, type MaxRateResult, type TimeSeriesPoint, type TopicResult } from './report-types.js';
 import type { SecondBucket, TopicState } from './run-state.js';
 import type { Workload } from './workload.js';
 
@@ -17,8 +17,8 @@ export interface ReportInput {
   errorCount: number;
   errorSamples: string[];
   drained: boolean;
-  /** Max mode only: the search's steps and outcome. */
-  maxRate: { steps: MaxRateStep[]; limitReached: boolean; sustainable: number };
+  /** Max mode only: the search's ceiling, steps and outcome. */
+  maxRate?: MaxRateResult;
   deleted: string[];
   missedByConsumers: number;
 }
@@ -56,13 +56,13 @@ export function buildReport(a: ReportInput): LoadTestReport {
       temporary: st.w.temporary,
       partitions: st.partitions,
       replicationFactor: st.w.replicationFactor,
-      targetMessagesPerSecond: round(st.rate),
+      targetMessagesPerSecond: Number.isFinite(st.rate) ? round(st.rate) : 0,
       messageBytes: st.w.messageBytes,
       rateSource: st.w.rateSource,
       producer,
       consumer,
       perPartition: { producer: per(producer), consumer: per(consumer) },
-      ...(w.mode === 'max' ? { sustainableMessagesPerSecond: round(st.sustainableRate ?? 0) } : {}),
+      ...(w.mode === 'max' ? { sustainableMessagesPerSecond: round(st.sustainableRate ?? 0), ceilingMessagesPerSecond: round(st.ceilingRate ?? 0) } : {}),
       messages: m,
       latencyMs: { publish: st.publish.summary(), endToEnd: st.e2e.summary() },
     };
@@ -71,6 +71,7 @@ export function buildReport(a: ReportInput): LoadTestReport {
   const timeSeries: TimeSeriesPoint[] = a.buckets.map((b, second) => ({
     second,
     targetMessagesPerSecond: round(b.target),
+    ...(b.closedLoop ? { closedLoop: true } : {}),
     sentPerSecond: b.sent,
     acknowledgedPerSecond: b.acked,
     consumedPerSecond: b.consumed,
@@ -112,7 +113,7 @@ export function buildReport(a: ReportInput): LoadTestReport {
     drained: a.drained,
     topics,
     timeSeries,
-    ...(w.mode === 'max' ? { maxRate: { sustainableMessagesPerSecond: a.maxRate.sustainable, limitReached: a.maxRate.limitReached, steps: a.maxRate.steps } } : {}),
+    ...(w.mode === 'max' && a.maxRate ? { maxRate: a.maxRate } : {}),
     deletedTopics: a.deleted,
   };
 }

@@ -10,6 +10,8 @@ import type { ConsumedRecord, ConsumerOptions, LoadClient, LoadConsumer, LoadPro
 
 /** Faults to inject. Batches and records are numbered from 0 in the order the client saw them. */
 export interface InMemoryLoadFaults {
+  /** The broker takes at most this many records per second: later batches wait their turn (a saturated broker). */
+  capacityMessagesPerSecond?: number;
   /** Milliseconds before a batch is written and acknowledged (a number, or per batch). */
   ackDelayMs?: number | ((batch: number) => number);
   /** Milliseconds between an append and its delivery to the consumer groups. */
@@ -52,6 +54,8 @@ export class InMemoryLoadClient implements LoadClient {
   private batches = 0;
   private records = 0;
   private pumpScheduled = false;
+  /** When the simulated broker is free again (ms, performance.now()), under capacityMessagesPerSecond. */
+  private busyUntil = 0;
 
   constructor(private readonly faults: InMemoryLoadFaults = {}) {}
 
@@ -77,6 +81,11 @@ export class InMemoryLoadClient implements LoadClient {
         const ordinals = records.map(() => this.records++);
         const delay = typeof this.faults.ackDelayMs === 'function' ? this.faults.ackDelayMs(batch) : (this.faults.ackDelayMs ?? 0);
         if (delay > 0) await sleep(delay);
+        const capacity = this.faults.capacityMessagesPerSecond;
+        if (capacity) {
+          this.busyUntil = Math.max(this.busyUntil, performance.now()) + (records.length * 1000) / capacity;
+          await sleep(Math.max(0, this.busyUntil - performance.now()));
+        }
         records.forEach((r, i) => {
           this.append(topic, r, ordinals[i]!);
         });

@@ -89,6 +89,16 @@ export class DeliveryLedger {
     return 'duplicate';
   }
 
+  /** Records acknowledged so far (a counter: cheap enough for every tick). */
+  acknowledgedCount(): number {
+    return this.counts.acknowledged;
+  }
+
+  /** Records sent and neither acknowledged nor failed yet. */
+  inFlightCount(): number {
+    return this.counts.sent - this.counts.acknowledged - this.counts.failed;
+  }
+
   /** Acknowledged records not consumed yet: the consumer lag in records, exact. */
   lag(): number {
     let unconsumedAcked = 0;

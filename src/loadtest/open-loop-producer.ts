@@ -1,7 +1,8 @@
 /**
  * One open-loop load producer: it sends what its schedule says is due, whatever the broker's pace,
  * so a slow broker shows up as publish delay (no coordinated omission); every record goes through
- * the ledger (sent, then acknowledged or failed).
+ * the ledger (sent, then acknowledged or failed). At an infinite rate it runs closed loop instead
+ * (a full batch whenever an in-flight slot frees up): the ceiling phase of --rate max.
  */
 import { sleep } from '../os/process.js';
 import type { LoadProducer, LoadRecord } from './load-client.js';
@@ -20,7 +21,7 @@ export interface ProducerRun {
   id: number;
 }
 
-/** One open-loop producer: batches what its schedule says is due, never waits for the previous batch's turn. */
+/** One producer until the run stops: batches what is due (open loop) or as much as fits (closed loop), up to its in-flight limit. */
 export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload; runTag: number; endAt: number; stopped: () => boolean; acc: RunAccounts }): Promise<void> {
   const { w, acc } = ctx;
   const size = st.w.messageBytes;
@@ -30,19 +31,31 @@ export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload
   let seq = 0;
   let next = acc.buckets.t0;
   let partition = id % st.partitions;
+  let closedLoop = false;
   while (!ctx.stopped() && seq < perProducerMax) {
+    // A free in-flight slot first: the batch is then built from everything due, and its publish latency is the broker's alone.
+    while (inFlight.size >= Math.min(MAX_IN_FLIGHT_PER_PRODUCER, p.maxInFlight)) await Promise.race(inFlight);
     const now = nowMs();
-    if (now >= ctx.endAt) break;
+    if (now >= ctx.endAt || ctx.stopped()) break;
+    // An infinite rate is closed loop (the --rate max ceiling phase): a full batch whenever a slot is free, no schedule.
+    const wasClosedLoop = closedLoop;
+    closedLoop = !Number.isFinite(st.rate);
+    if (closedLoop || wasClosedLoop || st.rate === 0) next = now;
+    if (st.rate === 0) {
+      // Paused (between the ceiling phase and the first step): the schedule restarts from the resume.
+      await sleep(20);
+      continue;
+    }
     if (next > now) {
       await sleep(Math.min(next - now, 20));
       continue;
     }
-    const interval = (1000 * w.producers) / st.rate;
+    const interval = closedLoop ? 0 : (1000 * w.producers) / st.rate;
     const records: LoadRecord[] = [];
     const intended: number[] = [];
     const firstSeq = seq;
     const sentAt = nowMs();
-    while (next <= now && records.length < batchCap && seq < perProducerMax) {
+    while ((closedLoop || next <= now) && records.length < batchCap && seq < perProducerMax) {
       const stamp = { runTag: ctx.runTag, producerId: id, sequence: seq, sentAtMs: sentAt };
       const payloads = st.w.payloads;
       const key = Buffer.from(`${id}:${seq}`);
@@ -55,8 +68,8 @@ export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload
     }
     const b = acc.buckets.at(sentAt);
     b.sent += records.length;
-    for (const i of intended) b.delay.recordMs(sentAt - i);
-    while (inFlight.size >= Math.min(MAX_IN_FLIGHT_PER_PRODUCER, p.maxInFlight)) await Promise.race(inFlight);
+    // Closed loop has no schedule to fall behind.
+    if (!closedLoop) for (const i of intended) b.delay.recordMs(sentAt - i);
     const sending = p
       .send(st.w.loadTopic, records)
       .then(

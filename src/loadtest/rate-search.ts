@@ -1,14 +1,13 @@
 /**
- * The `--rate max` search: pure rules (where it starts, how long a step lasts, which seconds judge
- * a step, whether a step was sustainable) and MaxRateSearch, which applies them to a run's
- * accounts. No timers here: the runner's ticker calls tick().
+ * The `--rate max` search, in two phases. First a closed-loop ceiling: the producers send as fast
+ * as they go (as kafka-producer-perf-test does), which finds the order of magnitude in seconds.
+ * Then open-loop steps below that ceiling, bisecting for the highest rate that meets the
+ * sustainability rule. Pure rules (phase lengths, judgeStep, nextProbe) and MaxRateSearch, which
+ * applies them to a run's accounts. No timers here: the runner's ticker calls tick().
  */
 import { LatencyHistogram } from './histogram.js';
 import type { MaxRateStep } from './report-types.js';
 import type { RunAccounts } from './run-state.js';
-
-/** Each sustainable step doubles the rate: a one-minute search brackets the limit within 2×. */
-export const MAX_RATE_GROWTH = 2;
 
 /** When a step counts as sustainable. */
 export interface RateRule {
@@ -16,11 +15,23 @@ export interface RateRule {
   maxPublishDelayMs: number;
   /** The step must have acknowledged at least this share of its target rate. */
   minAchievedShare: number;
-  /** Consumer lag may reach the target rate's one second of records, or this many, whichever is more. */
+  /** Consumer lag may grow over a step by the target rate's one second of records, or this many, whichever is more. */
   minLagAllowance: number;
 }
 
 export const DEFAULT_RATE_RULE: RateRule = { maxPublishDelayMs: 250, minAchievedShare: 0.8, minLagAllowance: 1000 };
+
+/** The first open-loop step, as a fraction of the closed-loop ceiling (an open loop rarely holds the ceiling itself). */
+export const FIRST_PROBE = 0.9;
+/** Below the first failed probe, with nothing sustainable yet, each probe is this fraction of the last. */
+export const DESCENT = 0.6;
+/** The search stops early once the bracket [sustainable, upper bound] is this narrow. */
+export const SEARCH_PRECISION = 0.05;
+/** The limit counts as found once the bracket is this narrow (the upper bound may be the ceiling itself). */
+export const LIMIT_PRECISION = 0.1;
+
+/** The longest pause between the ceiling phase and the first step. */
+export const SETTLE_MAX_MS = 3_000;
 
 /** What the runner measured over one step. */
 export interface StepStats {
@@ -33,34 +44,54 @@ export interface StepStats {
   publishDelayP99Ms: number;
   /** Consumer lag at the end of the step (records). */
   lag: number;
+  /** Consumer lag when the step started: a backlog the consumers are working off is not a failure. Default 0. */
+  lagAtStart?: number;
 }
 
 export interface StepVerdict {
-  /** The step as the report lists it. */
-  step: MaxRateStep;
+  /** The step as the report lists it (without its place in the run, which the search adds). */
+  step: Omit<MaxRateStep, 'fromSecond' | 'toSecond' | 'fractionOfCeiling'>;
   sustainable: boolean;
-  /** What every topic's rate is multiplied by for the next step; absent when the search stops here. */
-  nextRateFactor?: number;
 }
 
-/** Judges one step: sustainable when the delay, the lag and the achieved rate all stay within the rule. */
+/** Judges one step: sustainable when the delay, the growth of the lag and the achieved rate all stay within the rule. */
 export function judgeStep(stats: StepStats, rule: RateRule = DEFAULT_RATE_RULE): StepVerdict {
   const target = stats.targetMessagesPerSecond;
   const achieved = Math.round((stats.acknowledged * 1000) / stats.elapsedMs);
-  const sustainable = stats.publishDelayP99Ms <= rule.maxPublishDelayMs && stats.lag <= Math.max(target, rule.minLagAllowance) && achieved >= rule.minAchievedShare * target;
-  return {
-    step: { targetMessagesPerSecond: Math.round(target), acknowledgedPerSecond: achieved, publishDelayP99Ms: stats.publishDelayP99Ms, lag: stats.lag, sustainable },
-    sustainable,
-    ...(sustainable ? { nextRateFactor: MAX_RATE_GROWTH } : {}),
-  };
+  const lagGrowth = stats.lag - (stats.lagAtStart ?? 0);
+  const sustainable = stats.publishDelayP99Ms <= rule.maxPublishDelayMs && lagGrowth <= Math.max(target, rule.minLagAllowance) && achieved >= rule.minAchievedShare * target;
+  return { step: { targetMessagesPerSecond: Math.round(target), acknowledgedPerSecond: achieved, publishDelayP99Ms: stats.publishDelayP99Ms, lag: stats.lag, sustainable }, sustainable };
 }
 
-/** A topic's first rate in max mode: a quarter of its expected rate, at least 100 msg/s. */
-export function initialMaxRate(messagesPerSecond: number): number {
-  return Math.max(100, messagesPerSecond / 4);
+/** What the search knows, as fractions of the ceiling: the highest sustainable probe (0: none yet) and the lowest upper bound (1: the ceiling). */
+export interface Bracket {
+  sustainable: number;
+  upper: number;
 }
 
-/** A tenth of the run, between 3 and 10 seconds. */
+/** The next probe (a fraction of the ceiling), or undefined when the bracket is narrow enough to stop. */
+export function nextProbe(b: Bracket): number | undefined {
+  if (b.sustainable === 0) return b.upper >= 1 ? FIRST_PROBE : b.upper * DESCENT;
+  if ((b.upper - b.sustainable) / b.upper <= SEARCH_PRECISION + 1e-9) return undefined;
+  return (b.sustainable + b.upper) / 2;
+}
+
+/** Whether the bracket locates the limit: something sustainable within LIMIT_PRECISION of the upper bound. */
+export function limitFound(b: Bracket): boolean {
+  return b.sustainable > 0 && (b.upper - b.sustainable) / b.upper <= LIMIT_PRECISION + 1e-9;
+}
+
+/** The bracket after judging a probe. */
+export function applyVerdict(b: Bracket, probe: number, sustainable: boolean): Bracket {
+  return sustainable ? { sustainable: Math.max(b.sustainable, probe), upper: b.upper } : { sustainable: b.sustainable, upper: Math.min(b.upper, probe) };
+}
+
+/** The closed-loop ceiling phase: a quarter of the run, between 2 and 10 seconds. */
+export function ceilingPhaseMs(durationMs: number): number {
+  return Math.min(10_000, Math.max(2_000, Math.floor(durationMs / 4)));
+}
+
+/** An open-loop step: a tenth of the run, between 3 and 10 seconds. */
 export function stepDurationMs(durationMs: number): number {
   return Math.min(10_000, Math.max(3_000, Math.floor(durationMs / 10)));
 }
@@ -73,43 +104,126 @@ export function judgedSeconds(stepStartMs: number, nowMs: number, stepMs: number
   return { from: Math.floor(stepStartMs / 1000 + stepMs / 2000), to: Math.floor(nowMs / 1000) };
 }
 
-/** Max-rate search state: the ticker measures each step and applies judgeStep's verdict. */
+/** Where the search is: measuring the ceiling, pausing until its in-flight backlog is acknowledged, stepping below it, or finished. */
+export type SearchPhase = 'ceiling' | 'settle' | 'search' | 'done';
+
+export interface SearchTiming {
+  durationMs: number;
+  ceilingMs: number;
+  stepMs: number;
+}
+
+/** The timing of a run of `durationMs`. */
+export function searchTiming(durationMs: number): SearchTiming {
+  return { durationMs, ceilingMs: ceilingPhaseMs(durationMs), stepMs: stepDurationMs(durationMs) };
+}
+
+/**
+ * Max-rate search state. start() puts every topic in closed loop; the ticker then calls tick()
+ * every second: it measures the ceiling over the second part of the ceiling phase (the first
+ * part warms the connections up), then sets open-loop rates at fractions of each topic's own
+ * ceiling and judges each step.
+ */
 export class MaxRateSearch {
   readonly steps: MaxRateStep[] = [];
-  limitReached = false;
+  phase: SearchPhase = 'ceiling';
+  /** Total closed-loop rate over all topics (msg/s); 0 until measured. */
+  ceiling = 0;
+  /** Total rate of the highest sustainable step (msg/s). */
   sustainable = 0;
+  limitReached = false;
+  /** The ceiling phase as seconds since the start of producing: [0, ceilingEndSecond). */
+  ceilingEndSecond = 0;
+  private bracket: Bracket = { sustainable: 0, upper: 1 };
+  private probe = 0;
+  private mark?: { atMs: number; acked: number[] };
+  private readonly topicCeilings: number[] = [];
   private stepStartMs = 0;
   private ackedAtStepStart = 0;
+  private lagAtStepStart = 0;
 
   constructor(
     private readonly acc: RunAccounts,
-    private readonly stepMs: number,
+    private readonly timing: SearchTiming,
     private readonly rule: RateRule = DEFAULT_RATE_RULE,
   ) {}
 
-  /** Called every second with the time since producing started; returns false once the limit is reached. */
+  /** Closed loop on every topic (the producers treat an infinite rate as "as fast as you go", and a rate of 0 as a pause). */
+  start(): void {
+    for (const st of this.acc.topics) st.rate = Number.POSITIVE_INFINITY;
+  }
+
+  /** Called every second with the time since producing started; returns false once producing should stop. */
   tick(elapsedMs: number): boolean {
-    if (elapsedMs - this.stepStartMs < this.stepMs) return true;
-    const { from, to } = judgedSeconds(this.stepStartMs, elapsedMs, this.stepMs);
+    if (this.phase === 'ceiling') return this.tickCeiling(elapsedMs);
+    if (this.phase === 'settle') return this.tickSettle(elapsedMs);
+    if (this.phase === 'done') return false;
+    if (elapsedMs - this.stepStartMs < this.timing.stepMs) return true;
+    this.judge(elapsedMs);
+    return this.phase === 'search';
+  }
+
+  private tickCeiling(elapsedMs: number): boolean {
+    const topics = this.acc.topics;
+    if (!this.mark && elapsedMs >= this.timing.ceilingMs * 0.4) this.mark = { atMs: elapsedMs, acked: topics.map((st) => st.ledger.acknowledgedCount()) };
+    if (!this.mark || elapsedMs < this.timing.ceilingMs) return true;
+    const seconds = (elapsedMs - this.mark.atMs) / 1000;
+    topics.forEach((st, i) => {
+      this.topicCeilings[i] = (st.ledger.acknowledgedCount() - this.mark!.acked[i]!) / seconds;
+      st.ceilingRate = this.topicCeilings[i];
+    });
+    this.ceiling = this.topicCeilings.reduce((a, b) => a + b, 0);
+    this.ceilingEndSecond = Math.round(elapsedMs / 1000);
+    if (this.ceiling <= 0) {
+      this.phase = 'done';
+      return false;
+    }
+    // Closed loop leaves batches queued at the broker; a step that started behind them would be judged on the ceiling's backlog.
+    this.phase = 'settle';
+    for (const st of topics) st.rate = 0;
+    return true;
+  }
+
+  /** Pauses the producers until nothing sent is still waiting for its acknowledgement (at most SETTLE_MAX_MS), then starts the first step. */
+  private tickSettle(elapsedMs: number): boolean {
+    if (this.acc.unacknowledged() > 0 && elapsedMs - this.ceilingEndSecond * 1000 < SETTLE_MAX_MS) return true;
+    this.phase = 'search';
+    this.startStep(elapsedMs, FIRST_PROBE);
+    return true;
+  }
+
+  private startStep(elapsedMs: number, probe: number): void {
+    this.probe = probe;
+    this.acc.topics.forEach((st, i) => {
+      st.rate = Math.max(1, probe * this.topicCeilings[i]!);
+    });
+    this.stepStartMs = elapsedMs;
+    this.ackedAtStepStart = this.acc.acknowledged();
+    this.lagAtStepStart = this.acc.lag();
+  }
+
+  private judge(elapsedMs: number): void {
+    const { from, to } = judgedSeconds(this.stepStartMs, elapsedMs, this.timing.stepMs);
     const delay = new LatencyHistogram();
     for (let s = from; s < to; s++) if (this.acc.buckets.all[s]) delay.add(this.acc.buckets.all[s]!.delay);
     const acked = this.acc.acknowledged();
     const verdict = judgeStep(
-      { targetMessagesPerSecond: this.acc.target(), acknowledged: acked - this.ackedAtStepStart, elapsedMs: elapsedMs - this.stepStartMs, publishDelayP99Ms: delay.percentileMs(99), lag: this.acc.lag() },
+      { targetMessagesPerSecond: this.acc.target(), acknowledged: acked - this.ackedAtStepStart, elapsedMs: elapsedMs - this.stepStartMs, publishDelayP99Ms: delay.percentileMs(99), lag: this.acc.lag(), lagAtStart: this.lagAtStepStart },
       this.rule,
     );
-    this.steps.push(verdict.step);
-    if (verdict.nextRateFactor !== undefined) {
+    this.steps.push({ ...verdict.step, fromSecond: Math.round(this.stepStartMs / 1000), toSecond: Math.round(elapsedMs / 1000), fractionOfCeiling: Math.round(this.probe * 1000) / 1000 });
+    if (verdict.sustainable && verdict.step.targetMessagesPerSecond > this.sustainable) {
       this.sustainable = verdict.step.targetMessagesPerSecond;
-      for (const st of this.acc.topics) {
-        st.sustainableRate = st.rate;
-        st.rate *= verdict.nextRateFactor;
-      }
-    } else {
-      this.limitReached = true;
+      for (const st of this.acc.topics) st.sustainableRate = st.rate;
     }
-    this.stepStartMs = elapsedMs;
-    this.ackedAtStepStart = acked;
-    return !this.limitReached;
+    this.bracket = applyVerdict(this.bracket, this.probe, verdict.sustainable);
+    this.limitReached = limitFound(this.bracket);
+    const next = nextProbe(this.bracket);
+    // Another step only when it can finish within the run (the last tick may come a little late).
+    if (next === undefined || elapsedMs + this.timing.stepMs > this.timing.durationMs + 500) {
+      this.phase = 'done';
+      return;
+    }
+    this.startStep(elapsedMs, next);
   }
 }

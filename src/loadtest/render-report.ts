@@ -1,6 +1,6 @@
 /** Renderers for the load-test report: text, Markdown, and a self-contained HTML page with inline SVG charts. Pure. */
 import type { LatencySummary, PercentilePoint } from './histogram.js';
-import type { LoadTestReport, TimeSeriesPoint } from './report-types.js';
+import type { LoadTestReport, MaxRateResult, TimeSeriesPoint } from './report-types.js';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
 
@@ -53,8 +53,8 @@ export function renderText(r: LoadTestReport): string {
   out.push(`Errors    ${n(r.errors.count)} failed sends, ${n(r.errors.clientWarnings)} client warnings (retries, reconnects)`);
   if (r.maxRate) {
     out.push('');
-    out.push(`Max sustainable rate: ${n(r.maxRate.sustainableMessagesPerSecond)} msg/s${r.maxRate.limitReached ? '' : ' (lower bound: the run ended before the limit was found)'}`);
-    for (const s of r.maxRate.steps) out.push(`  ${s.sustainable ? '✓' : '✗'} target ${n(s.targetMessagesPerSecond)} msg/s: achieved ${n(s.acknowledgedPerSecond)}, publish delay p99 ${ms(s.publishDelayP99Ms)}, lag ${n(s.lag)}`);
+    out.push(maxRateLine(r.maxRate));
+    out.push(alignTable(STEP_HEADERS, stepRows(r.maxRate)));
   }
   if (r.topics.length > 1) {
     out.push('');
@@ -69,6 +69,21 @@ export function renderText(r: LoadTestReport): string {
   out.push(deliveryVerdict(r));
   if (r.deletedTopics.length) out.push(`Deleted temporary topics: ${r.deletedTopics.join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The verdict of a --rate max run in one line. */
+export function maxRateLine(m: MaxRateResult): string {
+  const found = m.limitReached ? 'limit reached' : m.sustainableMessagesPerSecond > 0 ? 'lower bound: the run ended before the limit was bracketed' : 'no step was sustainable: a lower bound of 0';
+  return `Max sustainable rate: ${n(m.sustainableMessagesPerSecond)} msg/s (${found}); closed-loop ceiling ${n(m.ceilingMessagesPerSecond)} msg/s`;
+}
+
+const STEP_HEADERS = ['seconds', 'phase', 'target msg/s', 'of ceiling', 'achieved msg/s', 'publish delay p99', 'lag', 'verdict'];
+
+/** The ceiling phase and every step as table rows (the same columns in every format). */
+function stepRows(m: MaxRateResult): string[][] {
+  const ceiling = [`0–${m.ceilingPhaseSeconds}`, 'ceiling (closed loop)', 'as fast as possible', '', n(m.ceilingMessagesPerSecond), '', '', ''];
+  const steps = m.steps.map((s) => [`${s.fromSecond}–${s.toSecond}`, 'step (open loop)', n(s.targetMessagesPerSecond), `${Math.round(s.fractionOfCeiling * 100)} %`, n(s.acknowledgedPerSecond), ms(s.publishDelayP99Ms), n(s.lag), s.sustainable ? 'sustainable' : 'not sustainable']);
+  return [ceiling, ...steps];
 }
 
 function alignTable(headers: string[], rows: string[][]): string {
@@ -91,7 +106,10 @@ export function renderMarkdown(r: LoadTestReport): string {
   out.push('| sent | acknowledged | failed | consumed | lost | duplicated | max lag | errors |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
   out.push(`| ${n(m.sent)} | ${n(m.acknowledged)} | ${n(m.failed)} | ${n(m.consumed)} | ${n(m.lost)} | ${n(m.duplicated)} | ${n(r.lag.max)} | ${n(r.errors.count)} |`, '');
   if (r.maxRate) {
-    out.push(`Max sustainable rate: **${n(r.maxRate.sustainableMessagesPerSecond)} msg/s**${r.maxRate.limitReached ? '' : ' (lower bound)'}`, '');
+    out.push(`**${maxRateLine(r.maxRate)}**`, '');
+    out.push(`| ${STEP_HEADERS.join(' | ')} |`, `|---|---|${STEP_HEADERS.slice(2).map(() => '---:').join('|')}|`);
+    for (const row of stepRows(r.maxRate)) out.push(`| ${row.join(' | ')} |`);
+    out.push('');
   }
   out.push('| topic | load topic | partitions | target msg/s | produced msg/s | per partition msg/s | consumed msg/s | p99 publish | p99 end-to-end |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const t of r.topics) {
@@ -172,16 +190,30 @@ function percentileSeries(name: string, color: string, pts: PercentilePoint[]): 
   return { name, color, points: pts.filter((p) => p.percentile < 100).map((p) => [nines(p.percentile), p.valueMs]) };
 }
 
-/** A chart over the run's seconds: one series per [name, colour, value of the second]. */
-function timeChart(r: LoadTestReport, id: string, title: string, yLabel: string, series: Array<[string, string, (p: TimeSeriesPoint) => number]>): string {
+/** A chart over the run's seconds: one series per [name, colour, value of the second (undefined: no point)]. */
+function timeChart(r: LoadTestReport, id: string, title: string, yLabel: string, series: Array<[string, string, (p: TimeSeriesPoint) => number | undefined]>): string {
   const ts = r.timeSeries;
   const last = Math.max(1, ts.length - 1);
-  return renderLineChart({ id, title, yLabel, xMin: 0, xMax: last, xTicks: timeTicks(last), series: series.map(([name, color, value]) => ({ name, color, points: ts.map((p) => [p.second, value(p)]) })) });
+  const points = (value: (p: TimeSeriesPoint) => number | undefined) => ts.flatMap((p): Array<[number, number]> => {
+    const v = value(p);
+    return v === undefined ? [] : [[p.second, v]];
+  });
+  return renderLineChart({ id, title, yLabel, xMin: 0, xMax: last, xTicks: timeTicks(last), series: series.map(([name, color, value]) => ({ name, color, points: points(value) })) });
+}
+
+function maxRateHtml(m: MaxRateResult): string {
+  const rows = stepRows(m)
+    .map((row) => `<tr>${row.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+    .join('\n');
+  return `<p id="max-rate"><strong>${esc(maxRateLine(m))}</strong></p>
+<table id="steps"><tr>${STEP_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>
+${rows}</table>`;
 }
 
 export function renderHtml(r: LoadTestReport): string {
   const throughput = timeChart(r, 'chart-throughput', 'Throughput over time (messages/s)', 'messages/s', [
-    ['target', '#999999', (p) => p.targetMessagesPerSecond],
+    // No target while the producers ran closed loop (the ceiling phase): the line starts with the first step.
+    ['target', '#999999', (p) => (p.closedLoop ? undefined : p.targetMessagesPerSecond)],
     ['acknowledged', '#1f77b4', (p) => p.acknowledgedPerSecond],
     ['consumed', '#2ca02c', (p) => p.consumedPerSecond],
   ]);
@@ -231,7 +263,7 @@ table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ddd;padding
 ${lat('publish', r.latencyMs.publish)}${lat('publish delay', r.latencyMs.publishDelay)}${lat('end-to-end', r.latencyMs.endToEnd)}</table>
 <table id="messages"><tr><th>sent</th><th>acknowledged</th><th>failed</th><th>consumed</th><th>lost</th><th>duplicated</th><th>max lag</th><th>errors</th><th>client warnings</th></tr>
 <tr><td>${n(m.sent)}</td><td>${n(m.acknowledged)}</td><td>${n(m.failed)}</td><td>${n(m.consumed)}</td><td>${n(m.lost)}</td><td>${n(m.duplicated)}</td><td>${n(r.lag.max)}</td><td>${n(r.errors.count)}</td><td>${n(r.errors.clientWarnings)}</td></tr></table>
-${r.maxRate ? `<p>Max sustainable rate: <strong>${n(r.maxRate.sustainableMessagesPerSecond)} msg/s</strong>${r.maxRate.limitReached ? '' : ' (lower bound)'}</p>` : ''}
+${r.maxRate ? maxRateHtml(r.maxRate) : ''}
 <figure><figcaption>Throughput over time</figcaption>${throughput}</figure>
 <figure><figcaption>Latency over time</figcaption>${latency}</figure>
 <figure><figcaption>Latency percentile curve</figcaption>${curve}</figure>

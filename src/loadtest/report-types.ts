@@ -40,8 +40,10 @@ export interface TopicResult {
   rateSource: 'flag' | 'expected' | 'default';
   producer: Throughput;
   consumer: Throughput;
-  /** --rate max: the topic's rate in the last sustainable step (what `capacity` prefers). */
+  /** --rate max: the topic's rate in the highest sustainable step (what `capacity` prefers). */
   sustainableMessagesPerSecond?: number;
+  /** --rate max: the topic's closed-loop rate. */
+  ceilingMessagesPerSecond?: number;
   /** Measured throughput divided by the partition count (the offered load unless the run was --rate max). */
   perPartition: { producer: Throughput; consumer: Throughput };
   messages: MessageCounts;
@@ -51,7 +53,10 @@ export interface TopicResult {
 export interface TimeSeriesPoint {
   /** Seconds since the producers started (the point covers [second, second+1)). */
   second: number;
+  /** The rate the schedule asked for in that second (0 while closed-loop). */
   targetMessagesPerSecond: number;
+  /** --rate max ceiling phase: the producers sent as fast as they went, with no target. */
+  closedLoop?: boolean;
   sentPerSecond: number;
   acknowledgedPerSecond: number;
   consumedPerSecond: number;
@@ -67,11 +72,32 @@ export interface TimeSeriesPoint {
 }
 
 export interface MaxRateStep {
+  /** Seconds since the producers started: the step covered [fromSecond, toSecond). */
+  fromSecond: number;
+  toSecond: number;
+  /** The step's target as a fraction of the closed-loop ceiling. */
+  fractionOfCeiling: number;
   targetMessagesPerSecond: number;
   acknowledgedPerSecond: number;
   publishDelayP99Ms: number;
+  /** Consumer lag at the end of the step (records). */
   lag: number;
   sustainable: boolean;
+}
+
+/** `--rate max`: the closed-loop ceiling, then the open-loop steps below it. */
+export interface MaxRateResult {
+  /** Acknowledged msg/s with the producers sending as fast as they go (closed loop, like kafka-producer-perf-test). */
+  ceilingMessagesPerSecond: number;
+  /** The ceiling phase covered seconds [0, ceilingPhaseSeconds) of the run. */
+  ceilingPhaseSeconds: number;
+  /** The highest step that met the rule (0 when none did). */
+  sustainableMessagesPerSecond: number;
+  /** A sustainable step lies within 10 % of the lowest upper bound (a failed step, or the ceiling). */
+  limitReached: boolean;
+  /** The sustainability rule the steps were judged by. */
+  rule: { maxPublishDelayMs: number; minAchievedShare: number; minLagAllowance: number };
+  steps: MaxRateStep[];
 }
 
 export interface LoadTestReport {
@@ -111,7 +137,7 @@ export interface LoadTestReport {
   drained: boolean;
   topics: TopicResult[];
   timeSeries: TimeSeriesPoint[];
-  maxRate?: { sustainableMessagesPerSecond: number; limitReached: boolean; steps: MaxRateStep[] };
+  maxRate?: MaxRateResult;
   /** Temporary topics deleted at the end (empty with --keep-topics or --use-existing). */
   deletedTopics: string[];
 }

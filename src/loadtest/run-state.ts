@@ -11,6 +11,8 @@ import type { TopicWorkload } from './workload.js';
 /** One second of the run: the time-series point before aggregation. */
 export interface SecondBucket {
   target: number;
+  /** The producers ran closed-loop (no target) during this second. */
+  closedLoop: boolean;
   sent: number;
   acked: number;
   consumed: number;
@@ -26,8 +28,10 @@ export interface SecondBucket {
 export interface TopicState {
   w: TopicWorkload;
   partitions: number;
-  /** Current target rate (changes in max mode). */
+  /** Current target rate (changes in max mode); infinite while the producers run closed-loop. */
   rate: number;
+  /** Max mode: the topic's closed-loop rate (acknowledged msg/s). */
+  ceilingRate?: number;
   /** Max mode: the topic's rate in the last step judged sustainable. */
   sustainableRate?: number;
   ledger: DeliveryLedger;
@@ -55,7 +59,7 @@ export class SecondBuckets {
   at(atMs: number): SecondBucket {
     const s = Math.max(0, Math.floor((atMs - this.t0) / 1000));
     while (this.all.length <= s) {
-      this.all.push({ target: 0, sent: 0, acked: 0, consumed: 0, ackedBytes: 0, consumedBytes: 0, errors: 0, lag: 0, publish: new LatencyHistogram(), delay: new LatencyHistogram(), e2e: new LatencyHistogram() });
+      this.all.push({ target: 0, closedLoop: false, sent: 0, acked: 0, consumed: 0, ackedBytes: 0, consumedBytes: 0, errors: 0, lag: 0, publish: new LatencyHistogram(), delay: new LatencyHistogram(), e2e: new LatencyHistogram() });
     }
     return this.all[s]!;
   }
@@ -121,6 +125,16 @@ export class RunAccounts {
   }
 
   acknowledged(): number {
-    return this.topics.reduce((n, st) => n + st.ledger.summary().acknowledged, 0);
+    return this.topics.reduce((n, st) => n + st.ledger.acknowledgedCount(), 0);
+  }
+
+  /** Records sent and still waiting for the broker's answer (neither acknowledged nor failed). */
+  unacknowledged(): number {
+    return this.topics.reduce((n, st) => n + st.ledger.inFlightCount(), 0);
+  }
+
+  /** Whether any topic is in closed loop (the ceiling phase of --rate max). */
+  closedLoop(): boolean {
+    return this.topics.some((st) => !Number.isFinite(st.rate));
   }
 }

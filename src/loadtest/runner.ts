@@ -14,7 +14,7 @@ import { createLoadClient } from './create-load-client.js';
 import type { LoadClient, LoadConsumer, LoadProducer } from './load-client.js';
 import { nowMs } from './message.js';
 import { runProducer, type ProducerRun } from './open-loop-producer.js';
-import { DEFAULT_RATE_RULE, initialMaxRate, MaxRateSearch, stepDurationMs } from './rate-search.js';
+import { DEFAULT_RATE_RULE, MaxRateSearch, searchTiming } from './rate-search.js';
 import type { LoadTestReport } from './report-types.js';
 import { newTopicState, RunAccounts, type TopicState } from './run-state.js';
 import type { Workload } from './workload.js';
@@ -23,6 +23,8 @@ export interface LiveProgress {
   elapsedSeconds: number;
   remainingSeconds: number;
   phase: 'producing' | 'draining';
+  /** --rate max ceiling phase: the producers send as fast as they go (no target). */
+  closedLoop: boolean;
   targetMessagesPerSecond: number;
   acknowledgedPerSecond: number;
   publishP99Ms: number;
@@ -207,35 +209,50 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     opts.signal?.addEventListener('abort', stop, { once: true });
     const t0 = nowMs();
     acc.buckets.t0 = t0;
-    const endAt = t0 + w.durationMs;
 
-    // Max-rate search: rates start low and grow while the previous step stayed sustainable.
-    if (w.mode === 'max') for (const st of acc.topics) st.rate = initialMaxRate(st.w.messagesPerSecond);
-    const search = new MaxRateSearch(acc, stepDurationMs(w.durationMs), { ...DEFAULT_RATE_RULE, maxPublishDelayMs: opts.maxPublishDelayMs ?? DEFAULT_RATE_RULE.maxPublishDelayMs });
+    // Max-rate search: a closed-loop ceiling phase, then open-loop steps below it (rate-search.ts).
+    const rule = { ...DEFAULT_RATE_RULE, maxPublishDelayMs: opts.maxPublishDelayMs ?? DEFAULT_RATE_RULE.maxPublishDelayMs };
+    const search = w.mode === 'max' ? new MaxRateSearch(acc, searchTiming(w.durationMs), rule) : undefined;
+    search?.start();
+    // In max mode the search ends the run; the deadline is only a guard against a late last tick.
+    const endAt = t0 + w.durationMs + (search ? 2_000 : 0);
     let phase: LiveProgress['phase'] = 'producing';
+    let filled = 0;
+    /** Records the current target in every second before `untilSecond` not recorded yet (the ticker calls it before a step changes the rates). */
+    const fillTargets = (untilSecond: number) => {
+      const closedLoop = acc.closedLoop();
+      for (; filled < untilSecond; filled++) {
+        const b = acc.buckets.at(t0 + filled * 1000);
+        b.closedLoop = closedLoop;
+        b.target = closedLoop ? 0 : acc.target();
+      }
+    };
     const ticker = setInterval(() => {
       const now = nowMs();
       const b = acc.buckets.at(Math.max(t0, now - 1000)); // the second that just ended
       b.lag = acc.lag();
-      b.target = b.target || acc.target();
+      if (phase === 'producing') fillTargets(Math.floor((now - t0) / 1000));
       const last = acc.buckets.all[Math.max(0, Math.floor((now - t0) / 1000) - 1)];
+      const closedLoop = acc.closedLoop();
       opts.onProgress?.({
         elapsedSeconds: Math.round((now - t0) / 1000),
-        remainingSeconds: Math.max(0, Math.round((endAt - now) / 1000)),
+        remainingSeconds: Math.max(0, Math.round((t0 + w.durationMs - now) / 1000)),
         phase,
-        targetMessagesPerSecond: Math.round(acc.target()),
+        closedLoop,
+        targetMessagesPerSecond: closedLoop ? 0 : Math.round(acc.target()),
         acknowledgedPerSecond: last?.acked ?? 0,
         publishP99Ms: last?.publish.percentileMs(99) ?? 0,
         lag: b.lag,
         errors: acc.errorCount,
       });
-      if (w.mode === 'max' && phase === 'producing' && !stopped && !search.tick(now - t0)) stop();
+      if (search && phase === 'producing' && !stopped && !search.tick(now - t0)) stop();
     }, 1000);
-    for (let s = 0; s * 1000 < w.durationMs; s++) acc.buckets.at(t0 + s * 1000).target = acc.target();
 
     try {
       await Promise.all(producers.map((r) => runProducer(r, { w, runTag, endAt, stopped: () => stopped, acc })));
-      const durationSeconds = Math.max(0.001, (Math.min(nowMs(), endAt) - t0) / 1000);
+      const producedUntil = Math.min(nowMs(), endAt);
+      const durationSeconds = Math.max(0.001, (producedUntil - t0) / 1000);
+      fillTargets(Math.ceil((producedUntil - t0) / 1000)); // up to the last, partial second
       phase = 'draining';
       const drained = await drain(run, acc);
       clearInterval(ticker);
@@ -252,7 +269,18 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
         errorCount: acc.errorCount,
         errorSamples: acc.errorSamples,
         drained,
-        maxRate: { steps: search.steps, limitReached: search.limitReached, sustainable: search.sustainable },
+        ...(search
+          ? {
+              maxRate: {
+                ceilingMessagesPerSecond: Math.round(search.ceiling),
+                ceilingPhaseSeconds: search.ceilingEndSecond,
+                sustainableMessagesPerSecond: search.sustainable,
+                limitReached: search.limitReached,
+                rule,
+                steps: search.steps,
+              },
+            }
+          : {}),
         missedByConsumers,
       };
     } finally {

@@ -13,7 +13,6 @@ import { main } from '../../src/cli/main.js';
 import { KafkajsClusterPort } from '../../src/cluster/kafkajs-adapter.js';
 import { renderHtml } from '../../src/loadtest/render-report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
-import { MAX_RATE_GROWTH } from '../../src/loadtest/rate-search.js';
 import { runLoad } from '../../src/loadtest/runner.js';
 import { computeWorkload } from '../../src/loadtest/workload.js';
 import { readManifest, requireEnvironment } from '../../src/manifest/validate.js';
@@ -128,16 +127,23 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     }
   });
 
-  it('--rate max raises the rate step by step and reports the highest sustainable one', async () => {
+  it('--rate max measures a closed-loop ceiling, then steps below it to the highest sustainable rate', async () => {
     const spec = requireEnvironment(readManifest(project.file), 'dev');
     const workload = computeWorkload(spec, { topics: ['orders.placed'], durationMs: 8_000, rate: 'max', producers: 1, consumers: 1, acks: 'all', compression: 'none', useExisting: false, keepTopics: false });
     const r = await runLoad({ workload, connection: tc.connection, cluster: { name: 'it', environment: 'dev' } });
     expect(r.maxRate).toBeDefined();
-    expect(r.maxRate!.steps.length).toBeGreaterThanOrEqual(2);
-    // Each sustainable step raised the target by MAX_RATE_GROWTH.
-    const targets = r.maxRate!.steps.map((s) => s.targetMessagesPerSecond);
-    expect(targets[1]! / targets[0]!).toBeCloseTo(MAX_RATE_GROWTH, 1);
-    expect(r.maxRate!.sustainableMessagesPerSecond).toBeGreaterThan(0);
+    const max = r.maxRate!;
+    // 8 s: a 2 s ceiling phase, then up to two 3 s steps, the first at 90 % of the ceiling.
+    expect(max.ceilingPhaseSeconds).toBe(2);
+    expect(max.ceilingMessagesPerSecond).toBeGreaterThan(1000);
+    expect(max.steps.length).toBeGreaterThanOrEqual(1);
+    expect(max.steps[0]!.fractionOfCeiling).toBe(0.9);
+    expect(max.steps[0]!.targetMessagesPerSecond).toBeCloseTo(0.9 * max.ceilingMessagesPerSecond, -2);
+    expect(max.sustainableMessagesPerSecond).toBeLessThanOrEqual(max.ceilingMessagesPerSecond);
+    // The target series follows the steps: none while closed-loop, then each step's target.
+    expect(r.timeSeries.slice(0, 2).every((p) => p.closedLoop === true && p.targetMessagesPerSecond === 0)).toBe(true);
+    const s0 = max.steps[0]!;
+    expect(r.timeSeries[s0.fromSecond + 1]!.targetMessagesPerSecond).toBeCloseTo(s0.targetMessagesPerSecond, -1);
     expect(r.messages.lost).toBe(0);
   });
 

@@ -250,3 +250,49 @@ describe('report renderers', () => {
     expect(html).not.toContain('<b>x</b>');
   });
 });
+
+describe('max-rate report', () => {
+  const point = sampleReport().timeSeries[0]!;
+  const maxReport = sampleReport({
+    settings: { ...sampleReport().settings, mode: 'max' },
+    maxRate: {
+      ceilingMessagesPerSecond: 50_000,
+      ceilingPhaseSeconds: 2,
+      sustainableMessagesPerSecond: 45_000,
+      limitReached: true,
+      rule: { maxPublishDelayMs: 250, minAchievedShare: 0.8, minLagAllowance: 1000 },
+      steps: [
+        { fromSecond: 3, toSecond: 6, fractionOfCeiling: 0.9, targetMessagesPerSecond: 45_000, acknowledgedPerSecond: 44_900, publishDelayP99Ms: 12, lag: 20, sustainable: true },
+        { fromSecond: 6, toSecond: 9, fractionOfCeiling: 0.95, targetMessagesPerSecond: 47_500, acknowledgedPerSecond: 40_000, publishDelayP99Ms: 400, lag: 9000, sustainable: false },
+      ],
+    },
+    timeSeries: Array.from({ length: 9 }, (_, second) => ({ ...point, second, ...(second < 2 ? { closedLoop: true, targetMessagesPerSecond: 0 } : { targetMessagesPerSecond: second < 3 ? 0 : second < 6 ? 45_000 : 47_500 }) })),
+  });
+
+  it('lists the ceiling phase and every step as a table in text and Markdown', () => {
+    const t = renderText(maxReport);
+    expect(t).toContain('Max sustainable rate: 45,000 msg/s (limit reached); closed-loop ceiling 50,000 msg/s');
+    expect(t).toMatch(/0–2\s+ceiling \(closed loop\)\s+as fast as possible\s+50,000/);
+    expect(t).toMatch(/3–6\s+step \(open loop\)\s+45,000\s+90 %\s+44,900\s+12\.0 ms\s+20\s+sustainable/);
+    expect(t).toMatch(/6–9\s+step \(open loop\)\s+47,500\s+95 %\s+40,000\s+400 ms\s+9,000\s+not sustainable/);
+    const md = renderMarkdown(maxReport);
+    expect(md).toContain('| seconds | phase | target msg/s | of ceiling | achieved msg/s | publish delay p99 | lag | verdict |');
+    expect(md).toContain('| 3–6 | step (open loop) | 45,000 | 90 % | 44,900 | 12.0 ms | 20 | sustainable |');
+  });
+
+  it('says when the result is only a lower bound', () => {
+    expect(renderText({ ...maxReport, maxRate: { ...maxReport.maxRate!, limitReached: false } })).toContain('45,000 msg/s (lower bound: the run ended before the limit was bracketed)');
+  });
+
+  it('has the steps table in HTML, and a target line that starts with the first step and follows the steps', () => {
+    const html = renderHtml(maxReport);
+    expect(html).toContain('<table id="steps">');
+    expect(html).toContain('<th>3–6</th><td>step (open loop)</td><td>45,000</td>');
+    const target = /<path class="series" data-series="target" d="([^"]+)"/.exec(html)![1]!;
+    const ys = target.split(' ').map((p) => Number(p.slice(1).split(',')[1]));
+    // 7 points (seconds 2–8, none while closed-loop): paused at 0, then two levels rising.
+    expect(ys).toHaveLength(7);
+    expect(new Set(ys).size).toBe(3);
+    expect(ys[1]!).toBeGreaterThan(ys[4]!);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_RULE, initialMaxRate, judgedSeconds, judgeStep, MAX_RATE_GROWTH, MaxRateSearch, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
+import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
 import { newTopicState, RunAccounts } from '../../src/loadtest/run-state.js';
 import type { TopicWorkload } from '../../src/loadtest/workload.js';
 
@@ -12,6 +12,8 @@ describe('judgeStep (--rate max)', () => {
     ['publish delay p99 exactly at the 250 ms bound', { publishDelayP99Ms: 250 }, true],
     ['publish delay p99 above 250 ms', { publishDelayP99Ms: 250.5 }, false],
     ['lag up to 1000 records when the target is lower', { lag: 1000 }, true],
+    ['a backlog from before the step that the consumers work off', { lag: 40_000, lagAtStart: 90_000 }, true],
+    ['lag growing by more than 1000 records over the step', { lag: 41_001, lagAtStart: 40_000 }, false],
     ['lag above 1000 records at 1000 msg/s', { lag: 1001 }, false],
     ['lag up to one second of the target when that is more', { targetMessagesPerSecond: 5000, acknowledged: 50_000, lag: 5000 }, true],
     ['lag above one second of the target', { targetMessagesPerSecond: 5000, acknowledged: 50_000, lag: 5001 }, false],
@@ -23,8 +25,6 @@ describe('judgeStep (--rate max)', () => {
     const v = judgeStep({ ...OK, ...change });
     expect(v.sustainable).toBe(sustainable);
     expect(v.step.sustainable).toBe(sustainable);
-    // A sustainable step doubles the rate; an unsustainable one ends the search.
-    expect(v.nextRateFactor).toBe(sustainable ? MAX_RATE_GROWTH : undefined);
   });
 
   it('reports the step with a rounded target and the achieved rate over the step', () => {
@@ -39,18 +39,12 @@ describe('judgeStep (--rate max)', () => {
 
 describe('rate search schedule', () => {
   it.each([
-    [40, 100],
-    [400, 100],
-    [1000, 250],
-  ])('a topic expecting %s msg/s starts at %s msg/s', (expected, start) => {
-    expect(initialMaxRate(expected)).toBe(start);
-  });
-
-  it.each([
-    [8_000, 3_000],
-    [60_000, 6_000],
-    [300_000, 10_000],
-  ])('a %s ms run has steps of %s ms', (duration, step) => {
+    [8_000, 2_000, 3_000],
+    [20_000, 5_000, 3_000],
+    [60_000, 10_000, 6_000],
+    [300_000, 10_000, 10_000],
+  ])('a %s ms run has a ceiling phase of %s ms and steps of %s ms', (duration, ceiling, step) => {
+    expect(ceilingPhaseMs(duration)).toBe(ceiling);
     expect(stepDurationMs(duration)).toBe(step);
   });
 
@@ -60,34 +54,117 @@ describe('rate search schedule', () => {
   });
 });
 
+describe('the bracket below the ceiling', () => {
+  it('starts at 90 % of the ceiling', () => {
+    expect(nextProbe({ sustainable: 0, upper: 1 })).toBe(FIRST_PROBE);
+  });
+
+  it('descends by 0.6 while nothing was sustainable, then bisects', () => {
+    let b = applyVerdict({ sustainable: 0, upper: 1 }, 0.9, false);
+    expect(nextProbe(b)).toBeCloseTo(0.54);
+    b = applyVerdict(b, 0.54, true);
+    expect(nextProbe(b)).toBeCloseTo(0.72);
+    expect(limitFound(b)).toBe(false);
+  });
+
+  it('counts the limit as found within 10 % of the upper bound, and stops within 5 %', () => {
+    const b = applyVerdict({ sustainable: 0, upper: 1 }, 0.9, true);
+    expect(limitFound(b)).toBe(true);
+    expect(nextProbe(b)).toBeCloseTo(0.95);
+    expect(nextProbe(applyVerdict(b, 0.95, true))).toBeUndefined();
+  });
+
+  it('never finds a limit without a sustainable step', () => {
+    expect(limitFound({ sustainable: 0, upper: 0.1 })).toBe(false);
+  });
+});
+
 function topicWorkload(rate: number): TopicWorkload {
   return { topic: 't', loadTopic: 'kafkaform-loadtest.t.0', temporary: true, partitions: 1, replicationFactor: 1, config: {}, messagesPerSecond: rate, messageBytes: 100, rateSource: 'flag', sizeSource: 'flag', maxMessages: 1_000_000 };
 }
 
 describe('MaxRateSearch', () => {
-  it('doubles every topic rate after a sustainable step, then stops at the first unsustainable one', () => {
+  it('measures the closed-loop ceiling, steps below it and stops once the limit is bracketed', () => {
     const st = newTopicState(topicWorkload(400), 1);
     const acc = new RunAccounts(new Map([[st.w.loadTopic, st]]), 1);
-    const search = new MaxRateSearch(acc, 3_000);
-    const ack = (n: number, from: number) => {
-      for (let s = from; s < from + n; s++) {
-        st.ledger.markSent(0, s);
-        st.ledger.markAcknowledged(0, s);
-        st.ledger.markConsumed(0, s, 0, s);
+    const search = new MaxRateSearch(acc, searchTiming(20_000));
+    let seq = 0;
+    const ack = (n: number) => {
+      for (const end = seq + n; seq < end; seq++) {
+        st.ledger.markSent(0, seq);
+        st.ledger.markAcknowledged(0, seq);
+        st.ledger.markConsumed(0, seq, 0, seq);
       }
     };
-    expect(search.tick(2_000)).toBe(true); // the step is not over yet
-    expect(search.steps).toEqual([]);
-    ack(1_200, 0); // 400 msg/s for 3 s
-    expect(search.tick(3_000)).toBe(true);
-    expect(search.steps).toEqual([{ targetMessagesPerSecond: 400, acknowledgedPerSecond: 400, publishDelayP99Ms: 0, lag: 0, sustainable: true }]);
-    expect(st.rate).toBe(800);
-    expect(st.sustainableRate).toBe(400);
-    ack(600, 1_200); // only 200 msg/s of the 800 asked
-    expect(search.tick(6_000)).toBe(false);
+    search.start();
+    expect(st.rate).toBe(Number.POSITIVE_INFINITY);
+    expect(acc.closedLoop()).toBe(true);
+    ack(10_000);
+    expect(search.tick(1_000)).toBe(true);
+    expect(search.tick(2_000)).toBe(true); // 40 % of the 5 s phase: the measurement starts here
+    ack(30_000); // 10 000 msg/s for 3 s
+    expect(search.tick(5_000)).toBe(true);
+    expect(search.ceiling).toBe(10_000);
+    expect(st.ceilingRate).toBe(10_000);
+    expect(search.ceilingEndSecond).toBe(5);
+    // Paused until the ceiling's in-flight records are answered, then the first step at 90 %.
+    expect(search.phase).toBe('settle');
+    expect(st.rate).toBe(0);
+    st.ledger.markSent(0, seq); // one record still in flight at the next tick
+    expect(search.tick(6_000)).toBe(true);
+    expect(search.phase).toBe('settle');
+    st.ledger.markAcknowledged(0, seq);
+    st.ledger.markConsumed(0, seq, 0, seq);
+    seq++;
+    expect(search.tick(7_000)).toBe(true);
+    expect(search.phase).toBe('search');
+    expect(st.rate).toBe(9_000);
+    ack(27_000);
+    expect(search.tick(10_000)).toBe(true);
+    expect(search.steps).toEqual([{ fromSecond: 7, toSecond: 10, fractionOfCeiling: 0.9, targetMessagesPerSecond: 9_000, acknowledgedPerSecond: 9_000, publishDelayP99Ms: 0, lag: 0, sustainable: true }]);
     expect(search.limitReached).toBe(true);
-    expect(search.sustainable).toBe(400);
-    expect(search.steps[1]).toMatchObject({ targetMessagesPerSecond: 800, acknowledgedPerSecond: 200, sustainable: false });
-    expect(st.rate).toBe(800);
+    expect(st.sustainableRate).toBe(9_000);
+    expect(st.rate).toBe(9_500);
+    ack(6_000); // only 2 000 msg/s of the 9 500 asked
+    expect(search.tick(13_000)).toBe(true);
+    expect(search.steps[1]).toMatchObject({ targetMessagesPerSecond: 9_500, acknowledgedPerSecond: 2_000, sustainable: false });
+    expect(st.rate).toBe(9_250);
+    ack(27_750);
+    expect(search.tick(16_000)).toBe(false); // 9 250 of [9 250, 9 500]: within 5 %
+    expect(search.phase).toBe('done');
+    expect(search.sustainable).toBe(9_250);
+  });
+
+  it('gives up without a limit when the ceiling phase acknowledged nothing', () => {
+    const st = newTopicState(topicWorkload(400), 1);
+    const search = new MaxRateSearch(new RunAccounts(new Map([[st.w.loadTopic, st]]), 1), searchTiming(8_000));
+    search.start();
+    expect(search.tick(1_000)).toBe(true);
+    expect(search.tick(2_000)).toBe(false);
+    expect(search.limitReached).toBe(false);
+    expect(search.steps).toEqual([]);
+  });
+
+  it('ends the search when no further step fits in the run', () => {
+    const st = newTopicState(topicWorkload(400), 1);
+    const search = new MaxRateSearch(new RunAccounts(new Map([[st.w.loadTopic, st]]), 1), searchTiming(8_000));
+    search.start();
+    let seq = 0;
+    const ack = (n: number) => {
+      for (const end = seq + n; seq < end; seq++) {
+        st.ledger.markAcknowledged(0, seq);
+        st.ledger.markConsumed(0, seq, 0, seq);
+      }
+    };
+    search.tick(1_000);
+    ack(1_000);
+    search.tick(2_000);
+    expect(search.ceiling).toBe(1_000);
+    search.tick(3_000); // settled: the first step starts
+    ack(300); // a tenth of the 900 msg/s asked: not sustainable
+    expect(search.tick(6_000)).toBe(false); // 6 s + another 3 s step would overrun the 8 s run
+    expect(search.steps.map((s) => [s.fromSecond, s.toSecond, s.sustainable])).toEqual([[3, 6, false]]);
+    expect(search.sustainable).toBe(0);
+    expect(search.limitReached).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ function positiveInt(v: unknown, flag: string): number {
 function liveLine(io: Io, quiet: boolean): ((p: LiveProgress) => void) | undefined {
   if (quiet || !process.stderr.isTTY) return undefined;
   return (p) => {
-    const line = `${p.phase === 'draining' ? 'draining' : `${p.remainingSeconds}s left`} | target ${p.targetMessagesPerSecond} msg/s | acked ${p.acknowledgedPerSecond} msg/s | p99 ${p.publishP99Ms.toFixed(1)} ms | lag ${p.lag} | errors ${p.errors}`;
+    const line = `${p.phase === 'draining' ? 'draining' : `${p.remainingSeconds}s left`} | target ${p.closedLoop ? 'max (closed loop)' : `${p.targetMessagesPerSecond} msg/s`} | acked ${p.acknowledgedPerSecond} msg/s | p99 ${p.publishP99Ms.toFixed(1)} ms | lag ${p.lag} | errors ${p.errors}`;
     process.stderr.write(`\r\u001b[2K${io.paint('2', line)}`);
   };
 }
