@@ -9,7 +9,7 @@ import { App, LocalBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack
 import type { S3BackendConfig, GcsBackendConfig, RemoteBackendConfig } from './cdk.js';
 import { KafkaProvider } from './kafka-bindings.js';
 import type { ResolvedSpec } from '../manifest/types.js';
-import { KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic } from './constructs.js';
+import { aclAddress, KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic, quotaAddress, topicAddress, userAddress } from './constructs.js';
 import { addSchemaSubjects } from './schema-subjects.js';
 import { ignoreTopicConfigKeys } from './ignored-config-keys.js';
 import { ignoredConfigKeys } from '../manifest/topic-configs.js';
@@ -28,9 +28,17 @@ export function userPasswordVariable(user: string): string {
   return `user_password_${user.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
+/** Props of {@link KafkaformStack}: one environment of a resolved manifest (`readManifest(...).specs.get(env)`). */
+export interface KafkaformStackProps extends StackOptions {
+  spec: ResolvedSpec;
+}
+
+/** Everything one environment of topics.yaml declares: provider, topics, ACLs, users, quotas (and subjects when managed with Terraform). */
 export class KafkaformStack extends TerraformStack {
-  constructor(scope: Construct, spec: ResolvedSpec, opts: StackOptions) {
-    super(scope, spec.environment);
+  constructor(scope: Construct, id: string, props: KafkaformStackProps) {
+    super(scope, id);
+    const { spec } = props;
+    const opts: StackOptions = props;
     this.configureBackend(spec, opts);
 
     const conn = spec.cluster.connection;
@@ -70,9 +78,9 @@ export class KafkaformStack extends TerraformStack {
     });
 
     const preventDestroy = !spec.policy.allowTopicDeletion;
-    for (const topic of spec.topics) new KafkaTopic(this, { topic, preventDestroy, provider });
-    for (const acl of spec.acls) new KafkaAcl(this, acl, provider);
-    for (const user of spec.users) {
+    for (const topic of spec.topics) new KafkaTopic(this, topicAddress(topic.name), { ...topic, preventDestroy, provider });
+    for (const acl of spec.acls) new KafkaAcl(this, aclAddress(acl), { ...acl, provider });
+    for (const user of spec.users.filter((u) => u.passwordFrom !== undefined)) {
       const pw = new TerraformVariable(this, userPasswordVariable(user.name), {
         type: 'string',
         description: `Password of SCRAM user ${user.name} (from ${user.passwordFrom})`,
@@ -85,7 +93,7 @@ export class KafkaformStack extends TerraformStack {
         description: `Bump to rotate ${user.name}'s password`,
         default: String(user.passwordVersion ?? 1),
       });
-      new KafkaScramUser(this, {
+      new KafkaScramUser(this, userAddress(user.name), {
         user,
         passwordExpression: pw.stringValue,
         writeOnly: opts.writeOnlySecrets,
@@ -93,7 +101,7 @@ export class KafkaformStack extends TerraformStack {
         provider,
       });
     }
-    for (const quota of spec.quotas) new KafkaQuota(this, quota, provider);
+    for (const quota of spec.quotas) new KafkaQuota(this, quotaAddress(quota), { ...quota, provider });
     ignoreTopicConfigKeys(this, ignoredConfigKeys(spec.policy));
     if (spec.schemaRegistry?.manageWith === 'terraform') {
       addSchemaSubjects(this, spec, { registryUrl: spec.schemaRegistry.url, username: spec.schemaRegistry.username, writeOnlySecrets: opts.writeOnlySecrets });
@@ -130,15 +138,21 @@ export interface SynthOptions {
   writeOnlySecrets?: boolean;
 }
 
+/** A CDKTF App configured as kafkaform synthesizes (logical ids as `kafkaform synth` writes them), for compositions in code. */
+export function createKafkaformApp(opts: { outdir: string; writeOnlySecrets?: boolean }): App {
+  // cdktn refuses write-only attributes unless the project targets Terraform ≥ 1.11; cdktf ignores the key.
+  const targetVersions = (opts.writeOnlySecrets ?? true) ? { targetVersions: { terraform: '>=1.11.0' } } : {};
+  return new App({ outdir: opts.outdir, skipValidation: false, context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true', ...targetVersions } });
+}
+
 /** Synthesizes one stack per spec into `outdir/stacks/<env>/cdk.tf.json`; returns the stack dirs. */
 export function synthStacks(specs: ResolvedSpec[], opts: SynthOptions): Map<string, string> {
   const writeOnlySecrets = opts.writeOnlySecrets ?? true;
-  // cdktn refuses write-only attributes unless the project targets Terraform ≥ 1.11; cdktf ignores the key.
-  const targetVersions = writeOnlySecrets ? { targetVersions: { terraform: '>=1.11.0' } } : {};
-  const app = new App({ outdir: opts.outdir, skipValidation: false, context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true', ...targetVersions } });
+  const app = createKafkaformApp({ outdir: opts.outdir, writeOnlySecrets });
   const dirs = new Map<string, string>();
   for (const spec of specs) {
-    new KafkaformStack(app, spec, {
+    new KafkaformStack(app, spec.environment, {
+      spec,
       outdir: opts.outdir,
       stateDir: opts.stateDir ?? resolve(spec.file, '..'),
       writeOnlySecrets,

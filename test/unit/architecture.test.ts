@@ -25,9 +25,10 @@ function importSpecifiers(text: string): string[] {
   return out;
 }
 
-/** The folder of src/ a file belongs to; files directly in src/ are the shared kernel. */
+/** The folder of src/ a file belongs to; files directly in src/ are the shared kernel, except the package's entry point (src/index.ts), the top that nothing imports. */
 function folderOf(file: string): string {
   const rel = relative(SRC, file).split(sep);
+  if (rel.length === 1 && rel[0] === 'index.ts') return '(entry)';
   return rel.length === 1 ? '(kernel)' : rel[0]!;
 }
 
