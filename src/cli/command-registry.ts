@@ -44,7 +44,7 @@ export const COMMAND_REGISTRY: readonly CommandEntry[] = [
   },
   {
     name: 'drift',
-    summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics and ACLs',
+    summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics, ACLs, SCRAM users and quotas',
     load: async () => (await import('./commands/drift.js')).driftCommand,
   },
   {

@@ -110,7 +110,7 @@ async function readTopicDefaults(port: ClusterPort): Promise<Record<string, stri
 export async function collectLiveState(connection: Connection, opts: CollectOptions = {}): Promise<ClusterState> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
   // The connect and request timeouts are bounded too, so the client's own retries cannot outlive the overall bound.
-  const port = (opts.ports ?? kafkajsPorts)({
+  const port = (opts.ports ?? platformaticPorts)({
     ...connection,
     connectTimeoutMs: Math.min(connection.connectTimeoutMs ?? 10_000, timeoutMs),
     requestTimeoutMs: Math.min(connection.requestTimeoutMs ?? 30_000, timeoutMs),

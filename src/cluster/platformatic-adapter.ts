@@ -8,7 +8,7 @@ import * as plt from '@platformatic/kafka';
 import type { AclBinding } from '../manifest/types.js';
 import { ANY_ACL_FILTER, aclFromWire, aclToWire } from './acl-wire.js';
 import { NotReadError } from './not-read.js';
-import { classifyPlatformaticError, kafkaErrorName, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs, quotaEntityKey } from './platformatic-mapping.js';
+import { classifyPlatformaticError, kafkaErrorName, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs } from './platformatic-mapping.js';
 import type {
   ClusterInfo,
   ClusterPort,
@@ -22,6 +22,7 @@ import type {
   PartitionOffset,
   RecordTimestamp,
 } from './port.js';
+import { quotaEntityKey } from './port.js';
 import { platformaticSasl } from './sasl.js';
 import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeBrokerTopicDefaults } from './topic-defaults.js';
 

@@ -4,7 +4,7 @@
  * Kept apart from the I/O so each mapping is unit-tested without a broker.
  */
 import { classifyKafkajsError } from './classify-error.js';
-import type { Connection, LiveQuota, LiveScramUser, ScramMechanism } from './port.js';
+import { type Connection, type LiveQuota, type LiveScramUser, quotaEntityKey, type ScramMechanism } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 
 /** DescribeUserScramCredentials' mechanism codes (Kafka's ScramMechanism). */
@@ -49,11 +49,6 @@ export function mapQuotas(
     if (limits > 0) out.push(q);
   }
   return out.sort((a, b) => quotaEntityKey(a).localeCompare(quotaEntityKey(b)));
-}
-
-/** `user=alice,client-id=app`: a stable key (and readable name) for a quota's entity. */
-export function quotaEntityKey(q: Pick<LiveQuota, 'user' | 'clientId'>): string {
-  return [q.user !== undefined ? `user=${q.user}` : '', q.clientId !== undefined ? `client-id=${q.clientId}` : ''].filter(Boolean).join(',');
 }
 
 /** DescribeConfigs' config_source 1 = TOPIC_CONFIG: set on the topic itself. Everything else is a default. */

@@ -99,6 +99,11 @@ export interface LiveQuota {
   requestPercentage?: number;
 }
 
+/** `user=alice,client-id=app`: the stable key (and readable name) of a quota's entity. */
+export function quotaEntityKey(q: Pick<LiveQuota, 'user' | 'clientId'>): string {
+  return [q.user !== undefined ? `user=${q.user}` : '', q.clientId !== undefined ? `client-id=${q.clientId}` : ''].filter(Boolean).join(',');
+}
+
 /**
  * Why something was not read: `client` (the adapter's client library cannot ask), `unauthorized`
  * (the broker refused the principal), `unsupported` (the broker does not have the request),

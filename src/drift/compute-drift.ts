@@ -9,11 +9,14 @@
  *   except keys other tools own (replication throttles, policy.ignoreConfigKeys).
  * - Declared ACLs: missing bindings.
  * - Unmanaged resources, inside the managed scope only (see `isManagedTopic` / `isManagedAcl`).
- * - Users, quotas and schemas are never silently "in sync": whatever is not read is listed in
- *   `notChecked` with the reason.
+ * - Users (mechanism, iterations) and quotas (per limit): missing, changed and unmanaged, see
+ *   compute-user-quota-drift.ts. Passwords are never returned by Kafka: named under notChecked.
+ * - Nothing is silently "in sync": whatever was not read is listed in `notChecked` with the
+ *   reason and a code; a report with something unread other than passwords is `partial`.
  */
 import { aclKey, formatAcl } from '../acl/derive.js';
-import type { ClusterState } from '../cluster/port.js';
+import type { ClusterState, NotReadCode } from '../cluster/port.js';
+import { computeQuotaDrift, computeUserDrift } from './compute-user-quota-drift.js';
 import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
 import { normalizeCleanupPolicy } from '../model/cleanup-policy.js';
 import { ignoredConfigKeys } from '../manifest/topic-configs.js';
@@ -26,7 +29,7 @@ export interface DriftItem {
   /** Topic name, or for an ACL the readable binding (`User:a ALLOW Write topic:orders (literal) @*`). */
   name: string;
   kind: DriftKind;
-  /** For `changed`: `partitions`, `replicationFactor` or `config.<key>`. */
+  /** For `changed`: `partitions`, `replicationFactor`, `config.<key>`; a user's `mechanism` / `iterations`; a quota's limit (`producerByteRate`, …). */
   field?: string;
   /** What the spec declares; null = not set in the spec. */
   expected?: unknown;
@@ -35,8 +38,11 @@ export interface DriftItem {
 }
 
 export interface NotChecked {
-  resource: DriftResource;
+  /** A drift resource, or `topic-config` when some topics' configs could not be read. */
+  resource: DriftResource | 'topic-config';
   reason: string;
+  /** Why (see NotReadCode); absent for what drift does not read by design (schemas without a registry). */
+  code?: NotReadCode;
 }
 
 export interface DriftReport {
@@ -44,9 +50,16 @@ export interface DriftReport {
   environment: string;
   inSync: boolean;
   /** How many declared resources were compared, and how many live ones were scanned. */
-  checked: { topics: number; acls: number; liveTopics: number; liveAcls: number; subjects?: number };
+  checked: { topics: number; acls: number; users: number; quotas: number; liveTopics: number; liveAcls: number; liveUsers?: number; liveQuotas?: number; subjects?: number };
   drift: DriftItem[];
   notChecked: NotChecked[];
+  /** Something Kafka could have told was not read (refused, unsupported, or the client cannot ask): see notChecked. */
+  partial: boolean;
+}
+
+/** A notChecked entry that makes a read partial: everything but what Kafka never returns (passwords) and what drift skips by design. */
+export function isPartialRead(n: Pick<NotChecked, 'code'>): boolean {
+  return n.code !== undefined && n.code !== 'never-returned';
 }
 
 /** Topics whose name starts with `_` are Kafka's or a tool's internals: never reported. */
@@ -92,6 +105,8 @@ export function computeDrift(spec: ResolvedSpec, state: ClusterState): DriftRepo
     if (l.replicationFactor !== t.replicationFactor) {
       drift.push({ resource: 'topic', name: t.name, kind: 'changed', field: 'replicationFactor', expected: t.replicationFactor, actual: l.replicationFactor });
     }
+    // Configs that could not be read are not known to differ (notChecked names them).
+    if (l.configNotRead) continue;
     // Keys other tools own (replication throttles, policy.ignoreConfigKeys) are never drift.
     const keys = [...new Set([...Object.keys(t.config), ...Object.keys(l.config)])].filter((k) => !ignored.has(k)).sort();
     for (const key of keys) {
@@ -120,10 +135,15 @@ export function computeDrift(spec: ResolvedSpec, state: ClusterState): DriftRepo
     drift.push({ resource: 'acl', name: formatAcl(a), kind: 'unmanaged' });
   }
 
-  const notChecked: NotChecked[] = [...state.notChecked.map((n) => ({ resource: n.resource as DriftResource, reason: n.reason }))];
-  const has = (r: DriftResource) => notChecked.some((n) => n.resource === r);
-  if (!has('user')) notChecked.push({ resource: 'user', reason: `SCRAM users are not readable with the kafkajs client (no DescribeUserScramCredentials); ${spec.users.length} declared` });
-  if (!has('quota')) notChecked.push({ resource: 'quota', reason: `client quotas are not readable with the kafkajs client (no DescribeClientQuotas); ${spec.quotas.length} declared` });
+  drift.push(...computeUserDrift(spec, state), ...computeQuotaDrift(spec, state));
+
+  const notChecked: NotChecked[] = state.notChecked.map((n) => ({ resource: n.resource as NotChecked['resource'], reason: n.reason, ...(n.code ? { code: n.code } : {}) }));
+  const has = (r: NotChecked['resource']) => notChecked.some((n) => n.resource === r);
+  if (!state.users && !has('user')) notChecked.push({ resource: 'user', code: 'client', reason: `SCRAM users were not read; ${spec.users.length} declared` });
+  if (!state.quotas && !has('quota')) notChecked.push({ resource: 'quota', code: 'client', reason: `client quotas were not read; ${spec.quotas.length} declared` });
+  if (state.users && spec.users.length > 0) {
+    notChecked.push({ resource: 'user', code: 'never-returned', reason: `passwords: Kafka never returns them, so ${spec.users.length} declared user(s) are compared by mechanism and iterations only` });
+  }
   const schemas = spec.topics.filter((t) => t.schema).length;
   if (schemas > 0 && !has('schema')) notChecked.push({ resource: 'schema', reason: `drift does not read the schema registry; ${schemas} topic(s) declare a schema` });
 
@@ -135,8 +155,18 @@ export function computeDrift(spec: ResolvedSpec, state: ClusterState): DriftRepo
     cluster: spec.cluster.name,
     environment: spec.environment,
     inSync: drift.length === 0,
-    checked: { topics: spec.topics.length, acls: spec.acls.length, liveTopics: state.topics.filter((t) => !isInternalTopic(t.name)).length, liveAcls: state.acls.length },
+    checked: {
+      topics: spec.topics.length,
+      acls: spec.acls.length,
+      users: state.users ? spec.users.length : 0,
+      quotas: state.quotas ? spec.quotas.length : 0,
+      liveTopics: state.topics.filter((t) => !isInternalTopic(t.name)).length,
+      liveAcls: state.acls.length,
+      ...(state.users ? { liveUsers: state.users.length } : {}),
+      ...(state.quotas ? { liveQuotas: state.quotas.length } : {}),
+    },
     drift,
     notChecked,
+    partial: notChecked.some(isPartialRead),
   };
 }

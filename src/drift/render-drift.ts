@@ -1,5 +1,5 @@
 /** Renderers for a DriftReport: plain text for terminals, JSON for machines, Markdown for PR comments. Pure. */
-import type { DriftItem, DriftReport } from './compute-drift.js';
+import { type DriftItem, type DriftReport, isPartialRead } from './compute-drift.js';
 
 export type DriftFormat = 'text' | 'json' | 'markdown';
 
@@ -8,15 +8,20 @@ const show = (v: unknown): string => (v === undefined ? '' : v === null ? '(not 
 /** `3 drift(s): 1 missing, 1 changed, 1 unmanaged` or `in sync`. */
 export function summarizeDrift(r: DriftReport): string {
   const head = `${r.cluster} (${r.environment})`;
-  const scope = `${r.checked.topics} topic(s), ${r.checked.acls} ACL(s) checked`;
+  const scope = `${r.checked.topics} topic(s), ${r.checked.acls} ACL(s), ${r.checked.users} user(s), ${r.checked.quotas} quota(s) checked${r.partial ? `; partial read: ${unread(r)} not read` : ''}`;
   if (r.inSync) return `${head} is in sync: ${scope}`;
   const count = (k: DriftItem['kind']) => r.drift.filter((d) => d.kind === k).length;
   return `${head} has ${r.drift.length} drift(s): ${count('missing')} missing, ${count('changed')} changed, ${count('unmanaged')} unmanaged (${scope})`;
 }
 
+/** `users, topic configs`: what a partial read left out. */
+function unread(r: DriftReport): string {
+  return [...new Set(r.notChecked.filter(isPartialRead).map((n) => (n.resource === 'topic-config' ? 'topic configs' : `${n.resource}s`)))].join(', ');
+}
+
 function describeItem(d: DriftItem): string {
   if (d.kind === 'changed') return `${d.field}: expected ${show(d.expected)}, actual ${show(d.actual)}`;
-  if (d.kind === 'missing') return d.resource === 'acl' ? 'declared, not on the cluster' : 'declared, not on the cluster';
+  if (d.kind === 'missing') return 'declared, not on the cluster';
   return 'on the cluster, not declared';
 }
 

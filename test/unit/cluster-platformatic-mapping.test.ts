@@ -1,6 +1,7 @@
 import * as plt from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { classifyPlatformaticError, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs, quotaEntityKey } from '../../src/cluster/platformatic-mapping.js';
+import { classifyPlatformaticError, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs } from '../../src/cluster/platformatic-mapping.js';
+import { quotaEntityKey } from '../../src/cluster/port.js';
 import { KafkaProtocolError } from '../../src/cluster/protocol-error.js';
 import { ClusterError } from '../../src/errors.js';
 

@@ -6,12 +6,13 @@ const base = (): DriftReport => ({
   cluster: 'shop',
   environment: 'dev',
   inSync: true,
-  checked: { topics: 2, acls: 3, liveTopics: 2, liveAcls: 3 },
+  checked: { topics: 2, acls: 3, users: 0, quotas: 0, liveTopics: 2, liveAcls: 3 },
   drift: [],
   notChecked: [
     { resource: 'user', reason: 'kafkajs cannot read SCRAM users' },
     { resource: 'schema', reason: 'drift does not read the schema registry; 1 topic(s) declare a schema' },
   ],
+  partial: false,
 });
 
 describe('subject drift merged into the cluster drift report', () => {

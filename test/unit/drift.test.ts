@@ -40,6 +40,8 @@ function stateFor(spec: ResolvedSpec): ClusterState {
     info: { clusterId: 'test', controller: 1, brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092 }] },
     topics: spec.topics.map((t): LiveTopic => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: { ...t.config }, internal: false })),
     acls: spec.acls.map(({ origin: _o, ...a }) => a),
+    users: spec.users.map((u) => ({ name: u.name, credentials: [{ mechanism: u.mechanism, iterations: u.iterations }] })),
+    quotas: spec.quotas.map((q) => ({ ...q })),
     notChecked: [],
   };
 }
@@ -61,15 +63,31 @@ describe('computeDrift', () => {
     const r = computeDrift(spec, stateFor(spec));
     expect(r.inSync).toBe(true);
     expect(r.drift).toEqual([]);
-    expect(r.checked).toEqual({ topics: 2, acls: spec.acls.length, liveTopics: 2, liveAcls: spec.acls.length });
+    expect(r.checked).toEqual({ topics: 2, acls: spec.acls.length, users: 0, quotas: 0, liveTopics: 2, liveAcls: spec.acls.length, liveUsers: 0, liveQuotas: 0 });
     expect(r.cluster).toBe('shop');
+    expect(r.notChecked).toEqual([]);
+    expect(r.partial).toBe(false);
   });
 
-  it('lists users and quotas as not checked, with the reason', () => {
+  it('a read without users and quotas is partial, and says what was not read and why', () => {
     const spec = specOf();
-    const r = computeDrift(spec, stateFor(spec));
-    expect(r.notChecked.map((n) => n.resource)).toEqual(['user', 'quota']);
-    expect(r.notChecked[0]!.reason).toMatch(/kafkajs/);
+    const { users: _u, quotas: _q, ...state } = stateFor(spec);
+    const r = computeDrift(spec, { ...state, notChecked: [{ resource: 'user', code: 'unauthorized', reason: 'SCRAM users could not be read: the broker refused' }] });
+    expect(r.notChecked).toEqual([
+      { resource: 'user', code: 'unauthorized', reason: 'SCRAM users could not be read: the broker refused' },
+      { resource: 'quota', code: 'client', reason: 'client quotas were not read; 0 declared' },
+    ]);
+    expect(r.partial).toBe(true);
+    expect(r.inSync).toBe(true);
+  });
+
+  it('does not compare the configs of a topic whose configs could not be read', () => {
+    const spec = specOf();
+    const state = stateFor(spec);
+    state.topics[0] = { ...state.topics[0]!, config: {}, configNotRead: 'unauthorized' };
+    const r = computeDrift(spec, { ...state, notChecked: [{ resource: 'topic-config', code: 'unauthorized', reason: 'the configs of 1 topic(s) could not be read' }] });
+    expect(r.drift).toEqual([]);
+    expect(r.partial).toBe(true);
   });
 
   it('ignores cleanup.policy order and broker defaults that are not set on the topic', () => {
@@ -195,37 +213,32 @@ describe('drift renderers', () => {
       - topic orders.legacy  unmanaged  on the cluster, not declared
       - acl User:stranger ALLOW Write topic:orders.placed (literal) @*  unmanaged  on the cluster, not declared
 
-      not checked: user: SCRAM users are not readable with the kafkajs client (no DescribeUserScramCredentials); 0 declared
-      not checked: quota: client quotas are not readable with the kafkajs client (no DescribeClientQuotas); 0 declared
-      ✗ shop (default) has 4 drift(s): 1 missing, 1 changed, 2 unmanaged (2 topic(s), 4 ACL(s) checked)"
+      ✗ shop (default) has 4 drift(s): 1 missing, 1 changed, 2 unmanaged (2 topic(s), 4 ACL(s), 0 user(s), 0 quota(s) checked)"
     `);
   });
 
   it('markdown', () => {
     expect(renderDriftMarkdown(report)).toMatchInlineSnapshot(`
-      "**kafkaform drift** — ⚠️ shop (default) has 4 drift(s): 1 missing, 1 changed, 2 unmanaged (2 topic(s), 4 ACL(s) checked)
+      "**kafkaform drift** — ⚠️ shop (default) has 4 drift(s): 1 missing, 1 changed, 2 unmanaged (2 topic(s), 4 ACL(s), 0 user(s), 0 quota(s) checked)
 
       | resource | name | drift | field | expected | actual |
       |---|---|---|---|---|---|
       | topic | \`orders.shipped\` | missing |  | \`{"partitions":6,"replicationFactor":1,"config":{}}\` |  |
       | topic | \`orders.placed\` | changed | \`config.retention.ms\` | \`604800000\` | \`86400000\` |
       | topic | \`orders.legacy\` | unmanaged |  |  | \`{"partitions":1,"replicationFactor":1,"config":{}}\` |
-      | acl | \`User:stranger ALLOW Write topic:orders.placed (literal) @*\` | unmanaged |  |  |  |
-
-      - not checked: **user** — SCRAM users are not readable with the kafkajs client (no DescribeUserScramCredentials); 0 declared
-      - not checked: **quota** — client quotas are not readable with the kafkajs client (no DescribeClientQuotas); 0 declared"
+      | acl | \`User:stranger ALLOW Write topic:orders.placed (literal) @*\` | unmanaged |  |  |  |"
     `);
   });
 
   it('json has the documented shape', () => {
     const j = JSON.parse(renderDriftJson(report));
-    expect(Object.keys(j)).toEqual(['cluster', 'environment', 'inSync', 'checked', 'drift', 'notChecked']);
+    expect(Object.keys(j)).toEqual(['cluster', 'environment', 'inSync', 'checked', 'drift', 'notChecked', 'partial']);
     expect(j.inSync).toBe(false);
     expect(j.drift[1]).toEqual({ resource: 'topic', name: 'orders.placed', kind: 'changed', field: 'config.retention.ms', expected: '604800000', actual: '86400000' });
   });
 
   it('in sync is one line', () => {
     const ok = computeDrift(spec, stateFor(spec));
-    expect(renderDriftMarkdown(ok)).toMatch(/^\*\*kafkaform drift\*\* — ✅ shop \(default\) is in sync: 2 topic\(s\), 4 ACL\(s\) checked\n/);
+    expect(renderDriftMarkdown(ok)).toMatch(/^\*\*kafkaform drift\*\* — ✅ shop \(default\) is in sync: 2 topic\(s\), 4 ACL\(s\), 0 user\(s\), 0 quota\(s\) checked$/);
   });
 });
