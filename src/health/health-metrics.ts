@@ -3,7 +3,7 @@
  * labels where it has them (so its dashboards work), kafkaform_* for what only kafkaform knows
  * (lag in seconds, lag budgets, drift). `health --format prometheus` and the exporter render the same.
  */
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { DriftReport } from '../drift/compute-drift.js';
 import type { HealthReport, HealthState } from './health-report.js';
 
@@ -33,7 +33,7 @@ export function buildHealthRegistry(read: HealthRead | undefined, status: Export
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
   gauge('kafkaform_up', 'Whether the last read of the cluster succeeded (1) or failed (0)').set(status.up ? 1 : 0);
-  gauge('kafkaform_read_failures_total', 'Reads of the cluster that failed since the exporter started').set(status.failures);
+  new Counter({ name: 'kafkaform_read_failures_total', help: 'Reads of the cluster that failed since the exporter started', registers: [registry] }).inc(status.failures);
   if (status.lastSuccessMs !== undefined) gauge('kafkaform_last_successful_read_timestamp_seconds', 'When the last successful read of the cluster finished').set(status.lastSuccessMs / 1000);
   if (status.lastReadDurationMs !== undefined) gauge('kafkaform_read_duration_seconds', 'How long the last read of the cluster took').set(status.lastReadDurationMs / 1000);
   if (!status.up || !read) return registry;
