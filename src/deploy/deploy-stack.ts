@@ -147,6 +147,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const vars = connectionVariables(connection);
   const secretVars = ['sasl_password'];
   for (const user of spec.users) {
+    if (user.passwordFrom === undefined) continue; // not managed by Terraform: its password is never set
     const name = userPasswordVariable(user.name);
     vars[name] = resolveSecret(user.passwordFrom, `users.${user.name}.passwordFrom`, baseDir, env);
     secretVars.push(name);

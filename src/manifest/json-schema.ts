@@ -215,10 +215,9 @@ const acl: Schema = {
 const user: Schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['passwordFrom'],
   properties: {
     mechanism: { enum: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] },
-    passwordFrom: secretRef,
+    passwordFrom: { ...secretRef, description: 'Where deploy reads the password. Without it (an imported user), kafkaform checks the user exists with its mechanism and never sets its password' },
     iterations: { type: 'integer', minimum: 4096, maximum: 16384 },
     passwordVersion: { type: 'integer', minimum: 1, description: 'Bump to rotate the password (default 1): Terraform writes it again' },
   },

@@ -169,12 +169,12 @@ function normalizeRawAcl(raw: unknown, i: number): ResolvedAcl[] {
 }
 
 function normalizeUser(name: string, u: Partial<WrittenUser>): ResolvedUser | undefined {
-  if (!isStr(u.passwordFrom)) return undefined;
+  if (u.passwordFrom !== undefined && !isStr(u.passwordFrom)) return undefined;
   return {
     name,
     mechanism: u.mechanism ?? 'SCRAM-SHA-512',
     iterations: isInt(u.iterations) ? u.iterations : 4096,
-    passwordFrom: u.passwordFrom,
+    ...(isStr(u.passwordFrom) ? { passwordFrom: u.passwordFrom } : {}),
     passwordVersion: isInt(u.passwordVersion) ? u.passwordVersion : 1,
   };
 }

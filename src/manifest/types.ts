@@ -59,8 +59,11 @@ export interface ResolvedUser {
   name: string;
   mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
   iterations: number;
-  /** `env:NAME` or `file:PATH`; the secret itself is resolved only at deploy time. */
-  passwordFrom: string;
+  /**
+   * `env:NAME` or `file:PATH`; the secret itself is resolved only at deploy time. Absent (an imported
+   * user): kafkaform checks the user exists with its mechanism and never sets its password.
+   */
+  passwordFrom?: string;
   /** Bump to rotate: a new version makes Terraform write the password again (write-only attributes). */
   passwordVersion?: number;
 }

@@ -38,7 +38,8 @@ export function computeAdoption(spec: ResolvedSpec, live: AdoptionLive, inState:
   const liveAcls = new Set(live.acls.map(aclKey));
   for (const a of spec.acls) if (liveAcls.has(aclKey(a))) imports.push(aclImport(a));
   const liveUsers = new Map((live.users ?? []).map((u) => [u.name, new Set(u.credentials.map((c) => c.mechanism))]));
-  for (const u of spec.users) if (liveUsers.get(u.name)?.has(u.mechanism)) imports.push(userImport(u.name, u.mechanism));
+  // A user without passwordFrom is only checked by drift: it has no Terraform resource to import into.
+  for (const u of spec.users) if (u.passwordFrom !== undefined && liveUsers.get(u.name)?.has(u.mechanism)) imports.push(userImport(u.name, u.mechanism));
   const liveQuotas = new Set((live.quotas ?? []).filter((q) => (q.user === undefined) !== (q.clientId === undefined)).map((q) => quotaAddress(q)));
   const adoptedQuotas = spec.quotas
     .map((q) => quotaAddress(q))

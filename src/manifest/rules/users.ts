@@ -5,7 +5,7 @@ import type { Rule } from './rule.js';
 export const usersRule: Rule = ({ doc, normalized, files, warn }) => {
   if (!files) return;
   for (const u of normalized.spec.users) {
-    if (!u.passwordFrom.startsWith('file:')) continue;
+    if (!u.passwordFrom?.startsWith('file:')) continue;
     // The file is read at deploy time; a missing file now is a warning, not an error.
     const path = u.passwordFrom.slice(5);
     if (!files.exists(resolve(dirname(doc.file), path))) {
