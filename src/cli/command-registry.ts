@@ -13,6 +13,11 @@ export interface CommandEntry {
 
 export const COMMAND_REGISTRY: readonly CommandEntry[] = [
   {
+    name: 'init',
+    summary: 'Scaffold a GitOps repository: topics.yaml, schemas/, the CDKTF app, plan/deploy/drift workflows pinned to this version',
+    load: async () => (await import('./commands/init.js')).initCommand,
+  },
+  {
     name: 'validate',
     summary: 'Check topics.yaml like a compiler: every problem, with file:line:column, what is allowed and a hint',
     load: async () => (await import('./commands/validate.js')).validateCommand,
@@ -49,7 +54,7 @@ export const COMMAND_REGISTRY: readonly CommandEntry[] = [
   },
   {
     name: 'import',
-    summary: 'Write a topics.yaml from a live cluster: topics with their non-default configs, ACLs folded into services where exact',
+    summary: 'Write a topics.yaml from a live cluster: topics with their non-default configs, ACLs folded into services where exact, SCRAM users and quotas',
     load: async () => (await import('./commands/import.js')).importCommand,
   },
   {

@@ -8,7 +8,9 @@
  *   `services` when deriveServiceAcls reproduces a subset of that principal's bindings exactly;
  *   every binding the role does not produce stays in the raw `acls` list. So the file declares
  *   exactly the cluster's ACLs, no more and no fewer.
- * - Users and quotas cannot be read with kafkajs: a comment in the file says so.
+ * - SCRAM users (without passwordFrom: adopted) and quotas, see import-users-quotas.ts.
+ * - What the read left out (ClusterState.notChecked) is named in the header, so a file written
+ *   from a partial read says what it lacks.
  */
 import { stringify } from 'yaml';
 import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls, VALID_OPERATIONS } from '../acl/derive.js';
@@ -18,6 +20,7 @@ import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, type KafkaMajor } from '..
 import type { AclBinding, AclOperation, ResolvedService, ResourceType } from '../manifest/types.js';
 import { isInternalTopic } from '../drift/compute-drift.js';
 import { DEFAULT_MAX_PARTITIONS } from '../manifest/validate.js';
+import { computeImportedAccess } from './import-users-quotas.js';
 
 export interface ImportOptions {
   clusterName: string;
@@ -27,13 +30,17 @@ export interface ImportOptions {
   kafkaMajor?: KafkaMajor;
   /** Shown in the header comment. */
   source?: string;
+  /** The `$schema` the file points at, relative to it (default ./topics.schema.json). */
+  schemaPath?: string;
 }
 
 export interface ImportResult {
   text: string;
   /** What could not be expressed in topics.yaml (written as comments too). */
   skipped: string[];
-  counts: { topics: number; services: number; rawAcls: number; aclBindings: number };
+  counts: { topics: number; services: number; rawAcls: number; aclBindings: number; users: number; quotas: number };
+  /** What the read could not see (from ClusterState.notChecked): the file lacks it. */
+  notRead: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -131,6 +138,7 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
     if (t.partitions !== defaultPartitions) out.partitions = t.partitions;
     if (t.replicationFactor !== defaultRf) out.replicationFactor = t.replicationFactor;
     const config: Obj = {};
+    if (t.configNotRead) skipped.push(`topic ${t.name}: its configs (DescribeConfigs was refused; written without configs)`);
     for (const [key, value] of Object.entries(t.config).sort(([a], [b]) => a.localeCompare(b))) {
       const v = importConfigValue(key, value, major);
       if (v === undefined) {
@@ -209,6 +217,12 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
       return entry;
     });
 
+  // ---- users and quotas
+  const principals = new Set(Object.values(services).map((svc) => String((svc as Obj).principal).replace(/^User:/, '')));
+  const access = computeImportedAccess(state.users ?? [], state.quotas ?? [], principals);
+  skipped.push(...access.skipped);
+  const notRead = state.notChecked.filter((n) => n.code !== 'never-returned').map((n) => `${n.resource}: ${n.reason}`);
+
   // ---- document
   const doc: Obj = { version: 1 };
   const clusterOut: Obj = { name: opts.clusterName };
@@ -225,17 +239,22 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
   doc.topics = topicsOut;
   if (Object.keys(services).length) doc.services = services;
   if (rawAcls.length) doc.acls = rawAcls;
+  if (Object.keys(access.users).length) doc.users = access.users;
+  if (access.quotas.length) doc.quotas = access.quotas;
 
   const header = [
     `# Imported from ${opts.source ?? opts.bootstrapServers.join(',')} by \`kafkaform import\`.`,
     '# Topics keep only the configs set on the topic (broker defaults are not written).',
-    '# Users (SCRAM) and quotas are not imported: the kafkajs client cannot read them.',
+    '# Users have no passwordFrom: kafkaform checks they exist with their mechanism and never changes their passwords.',
+    ...notRead.map((n) => `# not read: ${n}`),
+    ...access.notes.map((n) => `# note: ${n}`),
     ...skipped.map((s) => `# skipped: ${s}`),
   ];
-  const text = `# yaml-language-server: $schema=./topics.schema.json\n${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
+  const text = `# yaml-language-server: $schema=${opts.schemaPath ?? './topics.schema.json'}\n${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
   return {
     text,
     skipped,
-    counts: { topics: topics.length, services: Object.keys(services).length, rawAcls: rawAcls.length, aclBindings: uniqueAcls.length },
+    counts: { topics: topics.length, services: Object.keys(services).length, rawAcls: rawAcls.length, aclBindings: uniqueAcls.length, users: Object.keys(access.users).length, quotas: access.quotas.length },
+    notRead,
   };
 }

@@ -4,6 +4,7 @@ import { resolveConnection } from '../../cluster/connection.js';
 import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState, DEFAULT_COLLECT_TIMEOUT_MS } from '../../cluster/collect.js';
 import { computeImport } from '../../importer/compute-import.js';
+import { readSchemaReference } from '../../init/schema-reference.js';
 import { hasErrors, renderDiagnostic } from '../../manifest/diagnostics.js';
 import { parseSpecDocument } from '../../manifest/document.js';
 import { validateSpec } from '../../manifest/validate.js';
@@ -13,11 +14,13 @@ import { parseTimeoutSeconds } from './drift.js';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Write a topics.yaml from a live cluster: topics with their non-default configs, ACLs folded into services where exact',
+  summary: 'Write a topics.yaml from a live cluster: topics with their non-default configs, ACLs folded into services where exact, SCRAM users and quotas',
   usage: 'import [--bootstrap-servers …] [--env NAME] [-o topics.yaml] [--force]',
   description:
     'Topics starting with "_" are skipped. Configs are written with units (retention: 7d, 1MiB). A principal whose ACLs contain exactly what a producer/consumer role derives becomes a service; ' +
-    'every other binding is written to the raw acls list. Users and quotas are not imported (kafkajs cannot read them). The written file is validated before it is written; ' +
+    'every other binding is written to the raw acls list. SCRAM users are written with their mechanism (and iterations) and no passwordFrom: kafkaform never changes their passwords; ' +
+    'user and client-id quotas are written with units (user + client-id quotas have no form in topics.yaml and are skipped). What the cluster did not let kafkaform read is named in the file and on stderr. ' +
+    'The written file is validated before it is written; ' +
     '`kafkaform drift` on it reports in sync. Refuses to overwrite an existing file unless --force.',
   examples: ['kafkaform import --bootstrap-servers kafka:9092 -o topics.yaml', 'kafkaform import -b localhost:9092 --env prod --name orders-platform -o prod.yaml --force'],
   options: {
@@ -43,7 +46,14 @@ export const importCommand: Command = {
     const rc = await resolveConnection(target, connectionFlags(args), { embedded: requireRunningDevCluster, onProgress: io.progress });
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')}`);
     const state = await collectLiveState(rc.connection, { timeoutMs });
-    const r = computeImport(state, { clusterName: str(args.name) ?? 'imported', bootstrapServers: rc.connection.bootstrapServers, environment: env, kafkaMajor: major });
+    const r = computeImport(state, {
+      clusterName: str(args.name) ?? 'imported',
+      bootstrapServers: rc.connection.bootstrapServers,
+      environment: env,
+      kafkaMajor: major,
+      // Point at a schema the directory can resolve (today's own, else the installed package's).
+      schemaPath: readSchemaReference(dirname(out)),
+    });
     // The file must pass validate: check it before it lands on disk.
     const check = validateSpec(parseSpecDocument(r.text, out));
     if (hasErrors(check.diagnostics)) {
@@ -52,8 +62,10 @@ export const importCommand: Command = {
     }
     writeFileSync(out, r.text);
     for (const s of r.skipped) io.stderr(`warning: skipped ${s}`);
+    for (const n of r.notRead) io.stderr(`warning: not read: ${n}`);
     io.stdout(
-      `${io.paint('32', '✓')} wrote ${relative(process.cwd(), out) || out}: ${r.counts.topics} topic(s), ${r.counts.aclBindings} ACL binding(s) as ${r.counts.services} service(s) and ${r.counts.rawAcls} raw acls entr${r.counts.rawAcls === 1 ? 'y' : 'ies'}`,
+      `${io.paint('32', '✓')} wrote ${relative(process.cwd(), out) || out}: ${r.counts.topics} topic(s), ${r.counts.aclBindings} ACL binding(s) as ${r.counts.services} service(s) and ${r.counts.rawAcls} raw acls entr${r.counts.rawAcls === 1 ? 'y' : 'ies'}, ` +
+        `${r.counts.users} user(s), ${r.counts.quotas} quota(s)`,
     );
     return EXIT.ok;
   },
