@@ -116,7 +116,7 @@ describe('plan and deploy from a deployed state', () => {
     ]);
     expect(orders.reasons).toEqual([expect.stringMatching(/^retention 1w → 1d \(cut by more than half\)/)]);
     expect(p.changes.find((c) => c.name === 'shop.customers')!.reasons).toEqual([expect.stringMatching(/^partitions 1 → 2 on a compacted topic/)]);
-    expect(p.summary).toEqual({ create: 3, update: 2, replace: 0, delete: 0, destructive: 0, risky: 2, safe: 3 });
+    expect(p.summary).toEqual({ import: 0, create: 3, update: 2, replace: 0, delete: 0, destructive: 0, risky: 2, safe: 3 });
   });
 
   it('renders the same plan as a PR comment (Markdown snapshot, written with --out)', async () => {
