@@ -4,7 +4,8 @@
  * import → validate → plan (imports only) → deploy → plan (no changes) → delete the state → plan
  * (imports only) → deploy → drift in sync; then a throttle set by hand is neither drift nor planned
  * away, and survives a deploy that changes the topic.
- * SCRAM users and quotas join once the cluster port reads them (issue 11 item 2).
+ * Users and a quota made with ConfigCommand are imported too; finally a quota changed, a user deleted
+ * and one added by hand are exactly the drift.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,13 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
   const topicCommand = (args: string[]) => kafkaTool('org.apache.kafka.tools.TopicCommand', args);
   const aclCommand = (args: string[]) => kafkaTool(major() >= 4 ? 'org.apache.kafka.tools.AclCommand' : 'kafka.admin.AclCommand', args);
   const configCommand = (args: string[]) => kafkaTool('kafka.admin.ConfigCommand', args);
+  /** A SCRAM user made with ConfigCommand; the password goes through a file, never argv. */
+  async function scramUser(name: string, mechanism: string): Promise<void> {
+    const file = join(project.dir, `${name}.properties`);
+    writeFileSync(file, `${mechanism}=password=${name}-secret\n`, { mode: 0o600 });
+    await configCommand(['--alter', '--entity-type', 'users', '--entity-name', name, '--add-config-file', file]);
+    rmSync(file);
+  }
 
   async function cli(args: string[], opts: { file?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
@@ -67,6 +75,9 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
     await topicCommand(['--create', '--topic', 'shop.customers', '--partitions', '1', '--replication-factor', '1', '--config', 'cleanup.policy=compact']);
     await aclCommand(['--add', '--allow-principal', 'User:order-service', '--operation', 'Write', '--operation', 'Describe', '--topic', 'shop.orders']);
     await aclCommand(['--add', '--allow-principal', 'User:ops', '--operation', 'Describe', '--topic', 'shop.', '--resource-pattern-type', 'prefixed']);
+    await scramUser('order-service', 'SCRAM-SHA-512');
+    await scramUser('legacy', 'SCRAM-SHA-256');
+    await configCommand(['--alter', '--entity-type', 'users', '--entity-name', 'order-service', '--add-config', 'producer_byte_rate=1048576']);
   }, 240_000);
 
   afterAll(async () => {
@@ -81,6 +92,8 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
     const text = readFileSync(project.file, 'utf8');
     expect(text).toContain('shop.orders');
     expect(text).toContain('shop.customers');
+    expect(text).toMatch(/legacy:/);
+    expect(text).toMatch(/producerByteRate/);
     expect((await cli(['validate'])).code).toBe(0);
   }, 120_000);
 
@@ -90,7 +103,11 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
     expect(actions(first.plan)).toEqual(['import']);
     expect(first.plan.changes.filter((c) => c.resource === 'topic').map((c) => c.name).sort()).toEqual(['shop.customers', 'shop.orders']);
     expect(first.plan.changes.filter((c) => c.resource === 'acl')).toHaveLength(3);
-    expect(first.plan.summary).toMatchObject({ import: 5, create: 0, update: 0, replace: 0, delete: 0 });
+    // The quota has no importer: its create writes the declared (= live) values, shown as an import.
+    expect(first.plan.changes.filter((c) => c.resource === 'quota').map((c) => c.name)).toEqual(['user:order-service']);
+    // Users without passwordFrom (as imported) are checked by drift, never put under Terraform.
+    expect(first.plan.changes.filter((c) => c.resource === 'user')).toEqual([]);
+    expect(first.plan.summary).toMatchObject({ import: 6, create: 0, update: 0, replace: 0, delete: 0 });
 
     const d = await deploy();
     expect(d.stderr).toBe('');
@@ -105,7 +122,7 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
     const p = await plan();
     expect(p.code).toBe(2);
     expect(actions(p.plan)).toEqual(['import']);
-    expect(p.plan.summary.import).toBe(5);
+    expect(p.plan.summary.import).toBe(6);
     expect((await deploy()).code).toBe(0);
     const drift = await cli(['drift']);
     expect(drift.stdout).toContain('in sync');
@@ -130,4 +147,18 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
     const live = (await collectLiveState(tc.connection)).topics.find((t) => t.name === 'shop.orders')!;
     expect(live.config).toMatchObject({ 'retention.ms': '172800000', 'follower.replication.throttled.replicas': '0:1', 'leader.replication.throttled.replicas': '*' });
   }, 240_000);
+
+  it('a quota changed, a user deleted and a user added by hand are exactly the drift (the throttle is not)', async () => {
+    await configCommand(['--alter', '--entity-type', 'users', '--entity-name', 'order-service', '--add-config', 'producer_byte_rate=2097152']);
+    await configCommand(['--alter', '--entity-type', 'users', '--entity-name', 'legacy', '--delete-config', 'SCRAM-SHA-256']);
+    await scramUser('newcomer', 'SCRAM-SHA-512');
+    const r = await cli(['drift', '--format', 'json']);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout) as { drift: Array<{ resource: string; kind: string; name: string }> };
+    expect(report.drift.map((d) => `${d.kind} ${d.resource} ${d.name}`).sort()).toEqual([
+      expect.stringMatching(/^changed quota .*order-service/),
+      'missing user legacy',
+      'unmanaged user newcomer',
+    ]);
+  }, 180_000);
 });
