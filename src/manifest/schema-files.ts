@@ -1,6 +1,6 @@
 /** The event-schema files a manifest references, read through the FileSource and checked once per file. */
 import { dirname, resolve } from 'node:path';
-import { validateSchemaText, type SchemaFormat, type SchemaTextCheck } from '../schema/schema-file.js';
+import { siblingRefLookup, validateSchemaText, type SchemaFormat, type SchemaTextCheck } from '../schema/schema-file.js';
 import type { FileSource } from './file-source.js';
 
 export type SchemaFileState = { kind: 'missing'; abs: string } | { kind: 'checked'; abs: string; check: SchemaTextCheck };
@@ -21,7 +21,7 @@ export function schemaFilesOf(specFile: string, files: FileSource | undefined): 
     else if (format === 'protobuf') state = { kind: 'checked', abs, check: { ok: true, parsed: undefined } };
     else {
       const text = files.readText(abs);
-      const check: SchemaTextCheck = text === undefined ? { ok: false, problem: 'json', message: `cannot read ${abs}` } : validateSchemaText(text, format);
+      const check: SchemaTextCheck = text === undefined ? { ok: false, problem: 'json', message: `cannot read ${abs}` } : validateSchemaText(text, format, siblingRefLookup(abs, (p) => files.readText(p)));
       state = { kind: 'checked', abs, check };
     }
     cache.set(`${format}:${abs}`, state);

@@ -3,9 +3,9 @@
  * apply and the load test agree on what a valid file is), reading, and the normalized form compared in drift.
  */
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { AvroSchemaError, parseAvroSchema } from './avro-model.js';
-import { Ajv } from 'ajv';
+import { jsonSchemaProblem, type JsonRefLookup } from './json-schema-check.js';
 import { UserError } from '../errors.js';
 
 export type SchemaFormat = 'avro' | 'json' | 'protobuf';
@@ -38,7 +38,7 @@ export type SchemaTextCheck =
  * or generates from schemas: JSON first, then avsc for Avro and an ajv compile for JSON Schema.
  * Protobuf is not parsed here (the registry checks it). Pure.
  */
-export function validateSchemaText(text: string, format: SchemaFormat): SchemaTextCheck {
+export function validateSchemaText(text: string, format: SchemaFormat, refs?: JsonRefLookup): SchemaTextCheck {
   if (format === 'protobuf') return { ok: true, parsed: undefined };
   let parsed: unknown;
   try {
@@ -46,7 +46,7 @@ export function validateSchemaText(text: string, format: SchemaFormat): SchemaTe
   } catch (e) {
     return { ok: false, problem: 'json', message: (e as Error).message };
   }
-  const message = format === 'avro' ? avroProblem(parsed) : jsonSchemaProblem(parsed);
+  const message = format === 'avro' ? avroProblem(parsed) : jsonSchemaProblem(parsed, refs);
   if (message !== undefined) return { ok: false, problem: 'schema', message };
   const recordName = recordNameOf(parsed, format);
   return recordName === undefined ? { ok: true, parsed } : { ok: true, parsed, recordName };
@@ -73,22 +73,41 @@ function avroProblem(s: unknown): string | undefined {
   }
 }
 
-let schemaAjv: Ajv | undefined;
-function jsonSchemaProblem(s: unknown): string | undefined {
-  if (!isObj(s) && typeof s !== 'boolean') return 'a JSON Schema is an object (or true/false)';
-  // Formats (date-time, …) are the registry's business; ajv must not print warnings into kafkaform's output.
-  schemaAjv ??= new Ajv({ strict: false, allErrors: false, validateSchema: true, validateFormats: false, logger: false });
-  try {
-    schemaAjv.compile(s as object);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.split('\n')[0];
-  }
+/**
+ * How a JSON Schema file's `$ref`s to other documents find them: a relative ref is a file beside
+ * it; an absolute one (resolved against an `$id`) is the file of the same name beside it. `read`
+ * returns a file's text (undefined when it does not exist).
+ */
+export function siblingRefLookup(schemaPath: string, read: (absPath: string) => string | undefined): JsonRefLookup {
+  const dir = dirname(schemaPath);
+  return (uri) => {
+    let file: string;
+    try {
+      file = basename(new URL(uri).pathname);
+    } catch {
+      file = uri;
+    }
+    const text = file ? read(resolve(dir, file)) : undefined;
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
+const readIfThere = (abs: string): string | undefined => {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
 /** Parses schema text; throws a UserError naming the file when it is not a valid schema. */
-export function parseSchemaText(text: string, format: SchemaFormat, label: string): unknown {
-  const r = validateSchemaText(text, format);
+export function parseSchemaText(text: string, format: SchemaFormat, label: string, refs?: JsonRefLookup): unknown {
+  const r = validateSchemaText(text, format, refs);
   if (r.ok) return r.parsed;
   if (r.problem === 'json') throw new UserError(`${label} is not valid JSON: ${r.message}`, 'fix the schema file');
   if (format === 'avro') throw new UserError(`${label} is not a valid Avro schema: ${r.message}`, 'see https://avro.apache.org/docs/current/specification/');
@@ -104,7 +123,7 @@ export function readSchemaFile(path: string, format: SchemaFormat | undefined = 
   } catch {
     throw new UserError(`cannot read schema file ${path}`, 'check the path in topics.yaml (relative to the spec file)');
   }
-  return { path, format, text, parsed: parseSchemaText(text, format, path) };
+  return { path, format, text, parsed: parseSchemaText(text, format, path, siblingRefLookup(path, readIfThere)) };
 }
 
 /** JSON with object keys sorted at every level (array order kept: Avro field order matters). */
