@@ -22,6 +22,9 @@ import {
 
 export const DEFAULT_MAX_PARTITIONS = 1000;
 
+/** Counts below 1 are the schema pass's to report; resolving them would only add follow-on errors ("1 to 0"). */
+const isPositiveInt = (v: unknown): v is number => isInt(v) && v >= 1;
+
 /** One environment, resolved, with what the rules need to point back at the source. */
 export interface NormalizedEnvironment {
   spec: ResolvedSpec;
@@ -73,7 +76,7 @@ function normalizeCluster(root: WrittenManifest, layers: EnvironmentLayers): Res
   return {
     name: pick(layers.cluster, 'name', isStr)?.value ?? 'kafka',
     bootstrapServers,
-    brokers: pick(layers.cluster, 'brokers', isInt)?.value,
+    brokers: pick(layers.cluster, 'brokers', isPositiveInt)?.value,
     kafkaMajor: kafkaVersion?.startsWith('3') ? 3 : 4,
     kafkaVersion,
     connection,
@@ -85,8 +88,8 @@ function normalizePolicy(layers: EnvironmentLayers): Policy {
   const ignoreConfigKeys = pick(p, 'ignoreConfigKeys', isStrList)?.value;
   return {
     topicName: pick(p, 'topicName', isStr)?.value,
-    maxPartitions: pick(p, 'maxPartitions', isInt)?.value ?? DEFAULT_MAX_PARTITIONS,
-    minReplicationFactor: pick(p, 'minReplicationFactor', isInt)?.value ?? 1,
+    maxPartitions: pick(p, 'maxPartitions', isPositiveInt)?.value ?? DEFAULT_MAX_PARTITIONS,
+    minReplicationFactor: pick(p, 'minReplicationFactor', isPositiveInt)?.value ?? 1,
     allowTopicDeletion: pick(p, 'allowTopicDeletion', isBool)?.value ?? false,
     managedPrefixes: pick(p, 'managedPrefixes', isStrList)?.value ?? [''],
     requireSchemaDocs: pick(p, 'requireSchemaDocs', isBool)?.value ?? false,

@@ -206,6 +206,17 @@ function toDiagnostic(doc: SpecDocument, e: ErrorObject, path: PathSegment[], fo
         found: describeValue(found),
         allowed: `${String(params.comparison)} ${String(params.limit)}`,
       };
+    case 'minLength':
+      return {
+        ...base,
+        code: 'empty-value',
+        ...at(path),
+        path: formatPath(path),
+        message: 'must not be empty',
+        found: describeValue(found),
+        allowed: `at least ${String(params.limit)} character${params.limit === 1 ? '' : 's'}`,
+        hint: 'write a value, or leave the key out for the default',
+      };
     default:
       return {
         ...base,

@@ -123,7 +123,8 @@ function exampleFor(type: BackendSpec['type']): string {
 /** The backend rule: a top-level backend is checked once per environment; identical diagnostics are merged by the caller. */
 export const backendRule: Rule = ({ doc, normalized, push }) => {
   const { spec, layers } = normalized;
-  if (!spec.backend) return;
+  // An unknown type is the schema pass's (not-allowed-value): saying it twice would not help.
+  if (!spec.backend || !(BACKEND_TYPES as readonly string[]).includes(spec.backend.type)) return;
   const path: PathSegment[] = layers.overlay.backend !== undefined ? [...layers.overlayPath, 'backend'] : ['backend'];
   const pos = doc.positionOf(path);
   for (const d of validateBackend(spec.backend, { file: doc.file, line: pos.line, column: pos.column, path: formatPath(path) })) push(d);

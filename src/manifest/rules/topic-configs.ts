@@ -8,4 +8,6 @@ export const topicConfigsRule: Rule = ({ normalized, report }) => {
     if (topic.deadLetterOf !== undefined) continue;
     resolveTopicConfig(normalized.topicSources.get(topic.name)!.layers, major, report);
   }
+  // The defaults themselves (top level and the environment's overlay), used by a topic or not; repeats are merged by the caller.
+  resolveTopicConfig(normalized.layers.defaults, major, report);
 };
