@@ -26,6 +26,12 @@ import { TerraformError, UserError } from '../errors.js';
 import { isTransientProviderError, type RunOptions } from './terraform-runner.js';
 import { realTerraform, type TerraformPort } from './terraform-port.js';
 
+/**
+ * terraform's -parallelism for plan and apply. Terraform's default is 10; the provider's calls are
+ * small admin requests that wait on the broker, so more of them at once fill the wait.
+ */
+export const DEFAULT_PARALLELISM = 10;
+
 /** Checks after apply that the cluster matches the spec (default: kafkaform's drift check). */
 export type VerifyDeploy = (spec: ResolvedSpec, connection: Connection) => Promise<{ inSync: boolean; summary: string }>;
 
@@ -55,6 +61,8 @@ export interface DeployOptions {
   ports?: ClusterPortFactory;
   /** terraform and its toolchain (default: the real binary). */
   terraform?: TerraformPort;
+  /** How many resources terraform plans and applies at once (default DEFAULT_PARALLELISM). */
+  parallelism?: number;
 }
 
 export interface StackPlan {
@@ -172,7 +180,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   const dirs = synthStacks([stackSpec], { outdir, stateDir, writeOnlySecrets });
   const stackDir = dirs.get(spec.environment)!;
   const secrets = { vars, sensitiveVars: secretVars };
-  const run = { ...secrets, onOutput: opts.onTerraformOutput };
+  const run = { ...secrets, onOutput: opts.onTerraformOutput, parallelism: opts.parallelism ?? DEFAULT_PARALLELISM };
   const noAdoption: Adoption = { imports: [], adoptedQuotas: [] };
   const base = { stackDir, connection, toolchain, live, defaults, adoption: noAdoption };
   const planned = (p: StackPlan): StackPlan => (terraformRuns.set(p, secrets), p);
@@ -277,7 +285,7 @@ export function computeStateDir(spec: ResolvedSpec, connection: Pick<ResolvedCon
  */
 async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progress): Promise<void> {
   const terraform = opts.terraform ?? realTerraform;
-  const run = { ...terraformRunOptions(p), onOutput: opts.onTerraformOutput };
+  const run = { ...terraformRunOptions(p), onOutput: opts.onTerraformOutput, parallelism: opts.parallelism ?? DEFAULT_PARALLELISM };
   try {
     await terraform.apply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
     return;

@@ -169,6 +169,8 @@ export interface PlanOptions extends RunOptions {
   destroy?: boolean;
   /** `false` → `-refresh=false`. */
   refresh?: boolean;
+  /** `-parallelism=N`: how many resources terraform walks at once (terraform's default: 10). */
+  parallelism?: number;
 }
 
 export interface PlanResult {
@@ -183,6 +185,7 @@ export async function terraformPlan(dir: string, tc: TerraformToolchain, opts: P
   const args = ['plan', ...COMMON, LOCK_TIMEOUT, '-detailed-exitcode', `-out=${planFile}`];
   if (opts.destroy) args.push('-destroy');
   if (opts.refresh === false) args.push('-refresh=false');
+  if (opts.parallelism !== undefined) args.push(`-parallelism=${opts.parallelism}`);
   let r = await runTerraform(dir, tc, args, opts);
   // A plan only reads, so a transient provider connection failure is safe to retry.
   for (let attempt = 1; attempt <= PLAN_RETRIES && r.exitCode === 1 && isTransientProviderError(r.stderrTail); attempt++) {
@@ -248,11 +251,14 @@ export interface ApplyOptions extends RunOptions {
   autoApprove?: boolean;
   /** Without a plan file: destroy everything (`-destroy`). */
   destroy?: boolean;
+  /** `-parallelism=N` (terraform's default: 10). */
+  parallelism?: number;
 }
 
 /** `terraform apply <planFile>` or `terraform apply -auto-approve`. */
 export async function terraformApply(dir: string, tc: TerraformToolchain, opts: ApplyOptions): Promise<void> {
   const args = ['apply', ...COMMON, LOCK_TIMEOUT];
+  if (opts.parallelism !== undefined) args.push(`-parallelism=${opts.parallelism}`);
   if (opts.planFile) {
     args.push(opts.planFile);
   } else if (opts.autoApprove) {

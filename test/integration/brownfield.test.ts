@@ -24,10 +24,10 @@ describe('brownfield: a cluster made by Kafka’s own tools', () => {
   let project: ReturnType<typeof scratchProject>;
   let servers: string;
 
-  /** Runs one of Kafka's command-line tools (a main class in the fetched jars) against the test broker. */
+  /** Runs one of Kafka's command-line tools (a main class in the fetched jars) against the test broker; C1 only, as the tools run briefly. */
   async function kafkaTool(mainClass: string, args: string[]): Promise<void> {
     const state = requireState(tc.dataDir);
-    const r = await runCommandSettled(assertJava(), [...renderJvmArgs(state, 1, 256, true), mainClass, '--bootstrap-server', servers, ...args], { timeoutMs: 60_000 });
+    const r = await runCommandSettled(assertJava(), [...renderJvmArgs(state, 1, 256, true), '-XX:TieredStopAtLevel=1', mainClass, '--bootstrap-server', servers, ...args], { timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new Error(`${mainClass} ${args.join(' ')} failed (${r.exitCode}): ${joinTail(r.tail, 10)}`);
   }
   const major = () => (requireState(tc.dataDir).kafkaVersion.startsWith('3') ? 3 : 4);

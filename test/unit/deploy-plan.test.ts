@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryClusterPort, type InMemoryClusterOptions } from '../../src/cluster/in-memory-cluster.js';
-import { deployStack, planStack, terraformRunOptions, type DeployOptions } from '../../src/deploy/deploy-stack.js';
+import { DEFAULT_PARALLELISM, deployStack, planStack, terraformRunOptions, type DeployOptions } from '../../src/deploy/deploy-stack.js';
+import { parseParallelism } from '../../src/cli/commands/plan.js';
 import type { TerraformPort } from '../../src/deploy/terraform-port.js';
 import { IMPORTS_FILE } from '../../src/synth/import-blocks.js';
 import { TerraformError, UserError } from '../../src/errors.js';
@@ -44,12 +45,12 @@ const topic = (name: string, partitions: number, config: Record<string, string> 
  * real stack's plan fail the way prevent_destroy does, so planStack plans its unguarded copy.
  */
 function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?: boolean; state?: string[] } = {}) {
-  const calls: Array<{ op: string; dir: string; vars?: Record<string, string> }> = [];
+  const calls: Array<{ op: string; dir: string; vars?: Record<string, string>; parallelism?: number }> = [];
   const port: TerraformPort = {
     toolchain: async () => TOOLCHAIN,
     init: async (dir, _tc, o) => void calls.push({ op: 'init', dir, vars: o.vars }),
     plan: async (dir, _tc, o) => {
-      calls.push({ op: 'plan', dir, vars: o.vars });
+      calls.push({ op: 'plan', dir, vars: o.vars, parallelism: o.parallelism });
       if (opts.protectedDelete && !dir.includes('.kafkaform-plan-only')) {
         throw new TerraformError('terraform plan', 1, ['Error: Instance cannot be destroyed', 'Resource kafka_topic.topic_payments has lifecycle.prevent_destroy set']);
       }
@@ -142,6 +143,15 @@ describe('planStack', () => {
     const again = await planStack(options(cluster, scriptedTerraform([], { state: ['kafka_topic.topic_orders', 'kafka_topic.topic_payments'] }).port));
     expect(again.adoption.imports).toEqual([]);
     expect(existsSync(join(again.stackDir, IMPORTS_FILE))).toBe(false);
+  });
+
+  it('plans with terraform -parallelism: the default, or the one asked for', async () => {
+    const tf = scriptedTerraform([]);
+    await planStack(options({}, tf.port));
+    await planStack(options({}, tf.port, { parallelism: 32 }));
+    expect(tf.calls.filter((c) => c.op === 'plan').map((c) => c.parallelism)).toEqual([DEFAULT_PARALLELISM, 32]);
+    expect(parseParallelism('25')).toBe(25);
+    for (const bad of ['0', '2.5', 'many', '1000']) expect(() => parseParallelism(bad)).toThrow(/--parallelism must be a whole number from 1 to 256/);
   });
 
   it('takes an unset retention to be the broker’s value when the cluster reports it', async () => {

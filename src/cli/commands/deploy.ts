@@ -1,6 +1,6 @@
 import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
 import { collectClusterState } from '../../cluster/collect.js';
-import { deployStack } from '../../deploy/deploy-stack.js';
+import { DEFAULT_PARALLELISM, deployStack } from '../../deploy/deploy-stack.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { summarizeChanges } from '../../plan/terraform-plan.js';
 import { renderPlanText } from '../../plan/render-plan.js';
@@ -12,6 +12,7 @@ import { renderDiagnostic } from '../../manifest/diagnostics.js';
 import { UserError } from '../../errors.js';
 import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io } from '../framework.js';
 import { readValidSpec } from '../read-valid-spec.js';
+import { parseParallelism } from './plan.js';
 
 export const deployCommand: Command = {
   name: 'deploy',
@@ -31,6 +32,7 @@ export const deployCommand: Command = {
     'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
     'registry-url': { type: 'string', value: 'URL', description: 'Schema registry for the subjects (default: schemaRegistry.url, KAFKAFORM_SCHEMA_REGISTRY_URL)' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
+    parallelism: { type: 'string', value: 'N', description: 'Resources terraform plans and applies at once', default: String(DEFAULT_PARALLELISM) },
   },
   async run({ args, io }) {
     const { spec, document, file } = readValidSpec({ args, io }, 'nothing was deployed');
@@ -41,6 +43,7 @@ export const deployCommand: Command = {
       connection: connectionFlags(args),
       embedded: ensureDevCluster,
       autoApprove: args['auto-approve'] === true,
+      parallelism: parseParallelism(args.parallelism),
       // The plan goes to stderr with --json so stdout stays one JSON document.
       onPlan: (plan) => (args.json ? io.stderr : io.stdout)(renderPlanText(plan, { paint: io.paint })),
       verify: args['no-verify'] === true ? false : undefined,

@@ -1,5 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { planStack } from '../../deploy/deploy-stack.js';
+import { DEFAULT_PARALLELISM, planStack } from '../../deploy/deploy-stack.js';
 import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
 import type { KafkaformPlan } from '../../plan/risk.js';
@@ -32,6 +32,14 @@ export function blockedPlanError(plan: KafkaformPlan): UserError | undefined {
   return undefined;
 }
 
+/** `--parallelism 25` → 25, or a UserError (1 to 256). */
+export function parseParallelism(v: unknown): number {
+  if (v === undefined) return DEFAULT_PARALLELISM;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1 || n > 256) throw new UserError('--parallelism must be a whole number from 1 to 256', `got ${JSON.stringify(v)}`);
+  return n;
+}
+
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what deploy would change, per topic, ACL, user, quota and schema, labelled safe / risky / destructive',
@@ -57,6 +65,7 @@ export const planCommand: Command = {
     'step-summary': { type: 'boolean', description: 'Also append the Markdown plan to $GITHUB_STEP_SUMMARY (GitHub Actions)' },
     'synth-dir': { type: 'string', value: 'DIR', description: 'Where to synthesize', default: 'cdktf.out' },
     'state-dir': { type: 'string', value: 'DIR', description: 'Directory of the local Terraform state (default: next to topics.yaml)' },
+    parallelism: { type: 'string', value: 'N', description: 'Resources terraform reads at once', default: String(DEFAULT_PARALLELISM) },
   },
   async run({ args, io }) {
     const format: PlanFormat = args.json ? 'json' : (oneOf(args.format, ['text', 'json', 'markdown'] as const, 'format') ?? 'text');
@@ -68,6 +77,7 @@ export const planCommand: Command = {
       connection: connectionFlags(args),
       embedded: requireRunningDevCluster,
       onProgress: io.progress,
+      parallelism: parseParallelism(args.parallelism),
     });
     const plan = p.kafkaformPlan;
     const out = str(args.out);

@@ -1,0 +1,105 @@
+/**
+ * Deploy, adoption and a no-change plan at scale, kafkaform against plain terraform, both sides in
+ * one run on one fresh private broker.
+ *
+ *   npx tsx bench/deploy.bench.ts                       # 1,000 topics, 3,000 ACLs
+ *   BENCH_TOPICS=100 BENCH_ACLS=300 npx tsx bench/deploy.bench.ts
+ *   BENCH_PARALLELISM=10,25,50 npx tsx bench/deploy.bench.ts   # kafkaform deploys at each -parallelism
+ *
+ * - plain terraform: `terraform apply -auto-approve` with terraform's defaults on the synthesized
+ *   stack of one half of the names (`plain.*`);
+ * - kafkaform deploy: deployStack (plan, apply, drift check) of the same shape (`kf.*`) at each
+ *   parallelism (each on fresh names);
+ * - adoption: the `kf.*` state deleted, then deployStack again (every resource imported);
+ * - no-change plan: planStack against plain `terraform plan`.
+ * The adoption side's cluster is made by kafkaform here, not by Kafka's tools (one JVM per topic would
+ * take longer than the rest of the bench); the brownfield integration test covers Kafka's tools.
+ * Not part of `npm test`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deployStack, planStack, terraformRunOptions } from '../src/deploy/deploy-stack.js';
+import { terraformApply, terraformPlan } from '../src/deploy/terraform-runner.js';
+import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
+import { readManifest, requireEnvironment } from '../src/manifest/validate.js';
+
+const TOPICS = Number(process.env.BENCH_TOPICS ?? 1000);
+const ACLS = Number(process.env.BENCH_ACLS ?? 3000);
+const PARALLELISM = (process.env.BENCH_PARALLELISM ?? '10').split(',').map(Number);
+
+function specYaml(prefix: string, topics: number, acls: number): string {
+  const pad = (i: number) => String(i).padStart(5, '0');
+  const lines = ['version: 1', `cluster: { name: ${prefix}, brokers: 1 }`, 'defaults: { partitions: 1, replicationFactor: 1 }', `policy: { managedPrefixes: ['${prefix}.'], maxPartitions: 10 }`, 'topics:'];
+  for (let i = 0; i < topics; i++) lines.push(`  ${prefix}.t${pad(i)}: { retention: 1d, config: { compression.type: lz4 } }`);
+  // Each producer service derives 3 bindings (Write, Describe, IdempotentWrite); its principal is unique.
+  const services = Math.ceil(acls / 3);
+  if (services > 0) lines.push('services:');
+  for (let i = 0; i < services; i++) lines.push(`  ${prefix}-svc-${pad(i)}: { principal: 'User:${prefix}-svc-${pad(i)}', produces: [${prefix}.t${pad(i % Math.max(1, topics))}] }`);
+  return `${lines.join('\n')}\n`;
+}
+
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+
+async function timed<T>(what: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = Date.now();
+  const value = await f();
+  const ms = Date.now() - t;
+  console.log(`  ${what}: ${secs(ms)} s`);
+  return { ms, value };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kafkaform-bench-'));
+  const project = mkdtempSync(join(tmpdir(), 'kafkaform-bench-proj-'));
+  const basePort = await findFreeBasePort(1);
+  const name = `bench-${process.pid}`;
+  try {
+    const cluster = await startDevCluster({ name, dataDir, brokers: 1, basePort, kafkaVersion: process.env.KAFKAFORM_KAFKA_VERSION });
+    const connection = { bootstrapServers: cluster.bootstrapServers.join(',') };
+    const specOf = (prefix: string) => {
+      writeFileSync(join(project, `${prefix}.yaml`), specYaml(prefix, TOPICS, ACLS));
+      return requireEnvironment(readManifest(join(project, `${prefix}.yaml`)));
+    };
+    const where = (prefix: string) => ({ outdir: join(project, `${prefix}.out`), stateDir: join(project, `${prefix}.state`), connection });
+    console.log(`broker 127.0.0.1:${basePort} (Kafka ${cluster.kafkaVersion}); ${TOPICS} topics and ${Math.ceil(ACLS / 3) * 3} ACLs per side`);
+
+    // Plain terraform: the same synthesized stack, applied with terraform's defaults.
+    const plain = specOf('plain');
+    const pp = await planStack({ spec: plain, ...where('plain') });
+    const plainApply = await timed('plain terraform apply (defaults)', () => terraformApply(pp.stackDir, pp.toolchain, { autoApprove: true, ...terraformRunOptions(pp) }));
+    const pq = await planStack({ spec: plain, ...where('plain') });
+    if (pq.hasChanges) throw new Error('plain side not converged');
+    const plainPlan = await timed('plain terraform plan (no changes)', () => terraformPlan(pq.stackDir, pq.toolchain, terraformRunOptions(pq)));
+
+    const deploys: Array<{ parallelism: number; ms: number }> = [];
+    let last = '';
+    for (const parallelism of PARALLELISM) {
+      last = `kf${parallelism}`;
+      const spec = specOf(last);
+      const d = await timed(`kafkaform deploy -parallelism=${parallelism}`, () => deployStack({ spec, ...where(last), autoApprove: true, parallelism }));
+      if (!d.value.applied || !d.value.verification?.inSync) throw new Error('kafkaform deploy did not converge');
+      deploys.push({ parallelism, ms: d.ms });
+    }
+    const spec = specOf(last);
+    const best = deploys.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const noChange = await timed('kafkaform plan (no changes)', () => planStack({ spec, ...where(last), parallelism: best.parallelism }));
+    if (noChange.value.hasChanges) throw new Error('kafkaform plan after deploy has changes');
+
+    rmSync(join(where(last).stateDir, 'terraform.default.tfstate'));
+    const adopt = await timed('kafkaform adoption (state deleted, deploy imports everything)', () => deployStack({ spec, ...where(last), autoApprove: true, parallelism: best.parallelism }));
+    const imported = adopt.value.kafkaformPlan.summary.import;
+
+    console.log('');
+    console.log(`topics=${TOPICS} acls=${Math.ceil(ACLS / 3) * 3}`);
+    for (const d of deploys) console.log(`deploy -parallelism=${d.parallelism}: ${secs(d.ms)} s (${(plainApply.ms / d.ms).toFixed(1)}x faster than plain terraform apply, ${secs(plainApply.ms)} s)`);
+    console.log(`adoption of ${imported} resources: ${secs(adopt.ms)} s`);
+    console.log(`no-change plan: ${secs(noChange.ms)} s against plain terraform plan ${secs(plainPlan.ms)} s (${(plainPlan.ms / noChange.ms).toFixed(1)}x)`);
+  } finally {
+    await stopDevCluster({ name, dataDir, purge: true }).catch((e) => console.error(`stopping the bench broker failed: ${(e as Error).message}`));
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
+await main();
