@@ -4,7 +4,7 @@
  * (linger.ms=5, batch.size=262144, acks=all, idempotent), on the same private local broker, same
  * record size (1 KiB), same topic layout, in one run. Prints both and the ratio (target ≥ 0.8).
  *
- *   npx tsx bench/loadtest.bench.ts [--records 1000000] [--duration 20s] [--client kafkajs|platformatic]
+ *   npx tsx bench/loadtest.bench.ts [--records 1000000] [--duration 20s] [--rounds 2] [--client kafkajs|platformatic]
  *
  * Not part of `npm test`: it saturates the machine for a minute.
  */
@@ -21,9 +21,10 @@ import { createLoadClient, type LoadClientName } from '../src/loadtest/create-lo
 import { runLoad } from '../src/loadtest/runner.js';
 import { MAX_MESSAGES_PER_TOPIC, parseDurationFlag, type Workload } from '../src/loadtest/workload.js';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '20s' }, client: { type: 'string' }, partitions: { type: 'string', default: '6' } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '20s' }, rounds: { type: 'string', default: '2' }, client: { type: 'string' }, partitions: { type: 'string', default: '6' } } });
 const RECORDS = Number(values.records);
 const DURATION_MS = parseDurationFlag(values.duration);
+const ROUNDS = Number(values.rounds);
 const PARTITIONS = Number(values.partitions);
 const SIZE = 1024;
 
@@ -33,14 +34,11 @@ const name = `bench-${process.pid}`;
 console.log(`starting a 1-broker cluster on 127.0.0.1:${basePort}…`);
 const cluster = await startDevCluster({ name, dataDir, brokers: 1, basePort, heapMb: 1024 });
 const connection: Connection = { bootstrapServers: cluster.bootstrapServers };
-try {
-  const client = createLoadClient(connection, values.client as LoadClientName | undefined);
+/** One kafka-producer-perf-test run on its own fresh topic; returns records/s. */
+async function perfTest(libDir: string, topic: string): Promise<number> {
   const admin = new KafkajsClusterPort(connection);
-  await admin.createTopic({ name: 'bench-java', partitions: PARTITIONS, replicationFactor: 1 });
+  await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 1 });
   await admin.close();
-
-  // 1. Kafka's own producer perf test.
-  const { libDir } = await ensureKafkaJars({ version: cluster.kafkaVersion });
   console.log(`kafka-producer-perf-test: ${RECORDS} records of ${SIZE} B, acks=all, linger.ms=5, batch.size=262144…`);
   const java = await runCommand(
     javaExecutable(),
@@ -50,7 +48,7 @@ try {
       `${libDir}/*`,
       'org.apache.kafka.tools.ProducerPerformance',
       '--topic',
-      'bench-java',
+      topic,
       '--num-records',
       String(RECORDS),
       '--record-size',
@@ -69,12 +67,16 @@ try {
   const last = java.stdout.trim().split('\n').pop() ?? '';
   const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(last);
   if (java.exitCode !== 0 || !m) throw new Error(`ProducerPerformance failed (${java.exitCode}):\n${java.tail.join('\n')}`);
-  const javaRate = Number(m[1]);
   console.log(`  ${last}`);
+  return Number(m[1]);
+}
 
-  // 2. kafkaform loadtest --rate max: same size, acks=all, idempotent; its closed-loop ceiling phase is the comparable figure.
+/** One `kafkaform loadtest --rate max` run (same size, acks=all, idempotent); returns its closed-loop ceiling. */
+async function ceilingRun(round: number): Promise<number> {
+  const client = createLoadClient(connection, values.client as LoadClientName | undefined);
+  const runId = `bench000${round}`;
   const workload: Workload = {
-    runId: 'bench0001',
+    runId,
     durationMs: DURATION_MS,
     mode: 'max',
     producers: 1,
@@ -87,7 +89,7 @@ try {
     topics: [
       {
         topic: 'bench',
-        loadTopic: 'kafkaform-loadtest.bench.bench0001',
+        loadTopic: `kafkaform-loadtest.bench.${runId}`,
         temporary: true,
         partitions: PARTITIONS,
         replicationFactor: 1,
@@ -97,20 +99,33 @@ try {
         rateSource: 'default',
         sizeSource: 'flag',
         maxMessages: MAX_MESSAGES_PER_TOPIC,
+        compression: 'none',
       },
     ],
   };
   console.log(`kafkaform loadtest --rate max (${client.name}) for ${DURATION_MS / 1000}s: records of ${SIZE} B, acks=all…`);
   const report = await runLoad({ workload, connection, client, cluster: { name: 'bench', environment: 'bench' } });
   const max = report.maxRate!;
-  const ours = max.ceilingMessagesPerSecond;
   console.log(
-    `  ceiling ${ours} records/sec (${((ours * SIZE) / 2 ** 20).toFixed(2)} MB/sec), sustainable ${max.sustainableMessagesPerSecond} records/sec, limit ${max.limitReached ? 'reached' : 'not reached'} after ${report.durationSeconds.toFixed(1)} s; ${report.messages.acknowledged} acknowledged, consumed ${report.messages.consumed}, lost ${report.messages.lost}, duplicated ${report.messages.duplicated}`,
+    `  ceiling ${max.ceilingMessagesPerSecond} records/sec (${((max.ceilingMessagesPerSecond * SIZE) / 2 ** 20).toFixed(2)} MB/sec), sustainable ${max.sustainableMessagesPerSecond} records/sec, limit ${max.limitReached ? 'reached' : 'not reached'} after ${report.durationSeconds.toFixed(1)} s; ${report.messages.acknowledged} acknowledged, consumed ${report.messages.consumed}, lost ${report.messages.lost}, duplicated ${report.messages.duplicated}`,
   );
   for (const s of max.steps) console.log(`    step ${s.fromSecond}-${s.toSecond}s: target ${s.targetMessagesPerSecond} (${Math.round(s.fractionOfCeiling * 100)} %), achieved ${s.acknowledgedPerSecond}, delay p99 ${s.publishDelayP99Ms} ms, lag ${s.lag}: ${s.sustainable ? 'sustainable' : 'not sustainable'}`);
-  if (report.errors.count || report.errors.clientWarnings) console.log(`  errors ${report.errors.count}, client warnings ${report.errors.clientWarnings}: ${report.errors.samples.slice(0, 5).join(" | ")}`);
-  const ratio = ours / javaRate;
-  console.log(`\nratio kafkaform ceiling (${client.name}) ÷ tuned kafka-producer-perf-test = ${ratio.toFixed(2)} (target ≥ 0.80) ${ratio >= 0.8 ? 'OK' : 'BELOW TARGET'}`);
+  if (report.errors.count || report.errors.clientWarnings) console.log(`  errors ${report.errors.count}, client warnings ${report.errors.clientWarnings}: ${report.errors.samples.slice(0, 3).join(' | ')}`);
+  return max.ceilingMessagesPerSecond;
+}
+
+try {
+  const { libDir } = await ensureKafkaJars({ version: cluster.kafkaVersion });
+  // Alternating rounds, best of each: on a shared machine the load changes from one minute to the next.
+  const java: number[] = [];
+  const ours: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    java.push(await perfTest(libDir, `bench-java-${round}`));
+    ours.push(await ceilingRun(round));
+  }
+  const ratio = Math.max(...ours) / Math.max(...java);
+  console.log(`\nbest of ${ROUNDS}: kafkaform ceiling ${Math.max(...ours)} records/sec, tuned kafka-producer-perf-test ${Math.round(Math.max(...java))} records/sec`);
+  console.log(`ratio = ${ratio.toFixed(2)} (target ≥ 0.80) ${ratio >= 0.8 ? 'OK' : 'BELOW TARGET'}; per round: ${ours.map((o, i) => (o / java[i]!).toFixed(2)).join(', ')}`);
 } finally {
   await stopDevCluster({ name, dataDir, purge: true });
   rmSync(dataDir, { recursive: true, force: true });

@@ -58,6 +58,8 @@ export function buildReport(a: ReportInput): LoadTestReport {
       replicationFactor: st.w.replicationFactor,
       targetMessagesPerSecond: Number.isFinite(st.rate) ? round(st.rate) : 0,
       messageBytes: st.w.messageBytes,
+      compression: st.w.compression,
+      ...(st.w.compressionNote ? { compressionNote: st.w.compressionNote } : {}),
       rateSource: st.w.rateSource,
       producer,
       consumer,

@@ -30,6 +30,12 @@ export interface ProducerOptions {
 export interface LoadProducer {
   /** Batches the runner may have in flight at once (an idempotent producer may need 1 to keep sequence order). */
   readonly maxInFlight: number;
+  /**
+   * Independent send lanes (default 1): the runner may keep `maxInFlight` batches in flight in each
+   * lane at once, the lanes over disjoint partitions. An idempotent producer numbers records per
+   * partition, so batches for different partitions never race for sequence numbers.
+   */
+  readonly lanes?: number;
   connect(): Promise<void>;
   /** Resolves when the broker acknowledged every record of the batch; rejects when it gave up. */
   send(topic: string, records: LoadRecord[]): Promise<void>;

@@ -9,28 +9,36 @@ import type { LoadProducer, LoadRecord } from './load-client.js';
 import { encodeRecordValue, HEADER_BYTES, nowMs } from './message.js';
 import { MIB } from './report-types.js';
 import type { RunAccounts, TopicState } from './run-state.js';
-import type { Workload } from './workload.js';
 
 const MAX_BATCH_BYTES = 1 * MIB;
+/** Per partition in one send: half the broker's default 1 MiB message.max.bytes (a record batch larger than that is refused). */
+const MAX_PARTITION_BATCH_BYTES = 512 * 1024;
 const MAX_BATCH_RECORDS = 2000;
 const MAX_IN_FLIGHT_PER_PRODUCER = 8;
 
+/** One sending loop: a producer, or one lane of it. */
 export interface ProducerRun {
   st: TopicState;
   p: LoadProducer;
+  /** Run-wide id: the stamp's producer id and the ledger's key. */
   id: number;
+  /** This loop's share of the topic's rate and message cap. */
+  share: number;
+  /** The partitions it writes to, round robin, starting at `firstPartition` (an index into them). */
+  partitions: number[];
+  firstPartition: number;
 }
 
 /** One producer until the run stops: batches what is due (open loop) or as much as fits (closed loop), up to its in-flight limit. */
-export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload; runTag: number; endAt: number; stopped: () => boolean; acc: RunAccounts }): Promise<void> {
-  const { w, acc } = ctx;
+export async function runProducer({ st, p, id, share, partitions, firstPartition }: ProducerRun, ctx: { runTag: number; endAt: number; stopped: () => boolean; acc: RunAccounts }): Promise<void> {
+  const { acc } = ctx;
   const size = st.w.messageBytes;
-  const perProducerMax = Math.ceil(st.w.maxMessages / w.producers);
-  const batchCap = Math.max(1, Math.min(MAX_BATCH_RECORDS, Math.floor(MAX_BATCH_BYTES / size)));
+  const perProducerMax = Math.ceil(st.w.maxMessages * share);
+  const batchCap = Math.max(1, Math.min(MAX_BATCH_RECORDS, Math.floor(Math.min(MAX_BATCH_BYTES, MAX_PARTITION_BATCH_BYTES * partitions.length) / size)));
   const inFlight = new Set<Promise<void>>();
   let seq = 0;
   let next = acc.buckets.t0;
-  let partition = id % st.partitions;
+  let pi = firstPartition;
   let closedLoop = false;
   while (!ctx.stopped() && seq < perProducerMax) {
     // A free in-flight slot first: the batch is then built from everything due, and its publish latency is the broker's alone.
@@ -50,7 +58,7 @@ export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload
       await sleep(Math.min(next - now, 20));
       continue;
     }
-    const interval = closedLoop ? 0 : (1000 * w.producers) / st.rate;
+    const interval = closedLoop ? 0 : 1000 / (st.rate * share);
     const records: LoadRecord[] = [];
     const intended: number[] = [];
     const firstSeq = seq;
@@ -59,11 +67,12 @@ export async function runProducer({ st, p, id }: ProducerRun, ctx: { w: Workload
       const stamp = { runTag: ctx.runTag, producerId: id, sequence: seq, sentAtMs: sentAt };
       const payloads = st.w.payloads;
       const key = Buffer.from(`${id}:${seq}`);
+      const partition = partitions[pi]!;
       records.push(payloads && payloads.length > 0 ? { partition, key, value: payloads[seq % payloads.length]!, stamp: encodeRecordValue(stamp, HEADER_BYTES) } : { partition, key, value: encodeRecordValue(stamp, size) });
       intended.push(next);
       st.ledger.markSent(id, seq);
       seq++;
-      partition = (partition + 1) % st.partitions;
+      pi = (pi + 1) % partitions.length;
       next += interval;
     }
     const b = acc.buckets.at(sentAt);

@@ -12,6 +12,12 @@ import { sleep } from '../os/process.js';
 import { ClientWarnings, STAMP_HEADER, type ConsumedRecord, type ConsumerOptions, type LoadClient, type LoadConsumer, type LoadProducer, type ProducerOptions } from './load-client.js';
 import { platformaticCompression, sendRerouting, watchCoordinatorHeartbeats } from './platformatic-workarounds.js';
 
+/**
+ * Send lanes of an idempotent producer. Measured on a 1-broker loopback cluster, 6 partitions, 1 KiB
+ * records, closed loop: 2 lanes gave 1.3–1.8× the rate of 1, while 3 and 6 (smaller batches) gave less than 2.
+ */
+const PRODUCER_LANES = 2;
+
 /** Producers and consumers over @platformatic/kafka; every client retry counts as a warning. */
 export class PlatformaticLoadClient implements LoadClient {
   readonly name = '@platformatic/kafka';
@@ -56,9 +62,11 @@ export class PlatformaticLoadClient implements LoadClient {
       autocreateTopics: false,
     });
     return {
-      // Concurrent sends of an idempotent producer race for sequence numbers (OUT_OF_ORDER_SEQUENCE_NUMBER);
-      // one large batch at a time is both correct and fast with this client.
+      // Concurrent sends of an idempotent producer to one partition race for its sequence numbers
+      // (OUT_OF_ORDER_SEQUENCE_NUMBER: the client advances them only on a response); sends to disjoint
+      // partitions do not, so one batch at a time per lane, and several lanes.
       maxInFlight: opts.idempotent ? 1 : 8,
+      lanes: opts.idempotent ? PRODUCER_LANES : 1,
       connect: async () => {
         await producer.metadata({ topics: [] });
       },

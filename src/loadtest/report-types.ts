@@ -37,6 +37,9 @@ export interface TopicResult {
   replicationFactor: number;
   targetMessagesPerSecond: number;
   messageBytes: number;
+  /** The producers' codec, and why it is not the topic's own when it is not (zstd on Node < 22.15). */
+  compression?: string;
+  compressionNote?: string;
   rateSource: 'flag' | 'expected' | 'default';
   producer: Throughput;
   consumer: Throughput;

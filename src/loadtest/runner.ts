@@ -120,17 +120,23 @@ async function startConsumers(run: Run, acc: RunAccounts): Promise<void> {
   );
 }
 
-/** `workload.producers` connected producers per topic, with run-wide ids (the stamp's producer id). */
+/**
+ * `workload.producers` connected producers per topic, each driving its lanes (see LoadProducer.lanes)
+ * over disjoint partitions; every lane has a run-wide id (the stamp's producer id) and its share of the rate.
+ */
 async function startProducers(run: Run, acc: RunAccounts): Promise<ProducerRun[]> {
   const { w } = run;
   run.log(`starting ${w.producers * acc.topics.length} producer(s)`);
   const runs: ProducerRun[] = [];
   for (const st of acc.topics) {
     for (let i = 0; i < w.producers; i++) {
-      const id = runs.length;
-      const p = run.client.createProducer({ clientId: `kafkaform-loadtest-${w.runId}-p${id}`, acks: w.acks, compression: w.compression, idempotent: w.idempotent });
+      const p = run.client.createProducer({ clientId: `kafkaform-loadtest-${w.runId}-p${runs.length}`, acks: w.acks, compression: st.w.compression, idempotent: w.idempotent });
       run.producers.push(p);
-      runs.push({ st, p, id });
+      const lanes = Math.max(1, Math.min(p.lanes ?? 1, st.partitions));
+      for (let lane = 0; lane < lanes; lane++) {
+        const partitions = Array.from({ length: st.partitions }, (_, k) => k).filter((k) => k % lanes === lane);
+        runs.push({ st, p, id: runs.length, share: 1 / (w.producers * lanes), partitions, firstPartition: i % partitions.length });
+      }
     }
   }
   await Promise.all(run.producers.map((p) => p.connect()));
@@ -249,7 +255,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     }, 1000);
 
     try {
-      await Promise.all(producers.map((r) => runProducer(r, { w, runTag, endAt, stopped: () => stopped, acc })));
+      await Promise.all(producers.map((r) => runProducer(r, { runTag, endAt, stopped: () => stopped, acc })));
       const producedUntil = Math.min(nowMs(), endAt);
       const durationSeconds = Math.max(0.001, (producedUntil - t0) / 1000);
       fillTargets(Math.ceil((producedUntil - t0) / 1000)); // up to the last, partial second

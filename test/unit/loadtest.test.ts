@@ -4,7 +4,7 @@ import { DeliveryLedger } from '../../src/loadtest/ledger.js';
 import { decodeRecordValue, encodeRecordValue, HEADER_BYTES } from '../../src/loadtest/message.js';
 import { deliveryVerdict, renderHtml, renderMarkdown, renderReport, renderText } from '../../src/loadtest/render-report.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
-import { computeWorkload, loadTestTopicName, parseDurationFlag, parseRateFlag, parseSizeFlag } from '../../src/loadtest/workload.js';
+import { computeWorkload, loadTestTopicName, parseDurationFlag, parseRateFlag, parseSizeFlag, topicCompression } from '../../src/loadtest/workload.js';
 import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
 import { UserError } from '../../src/errors.js';
 
@@ -294,5 +294,33 @@ describe('max-rate report', () => {
     expect(ys).toHaveLength(7);
     expect(new Set(ys).size).toBe(3);
     expect(ys[1]!).toBeGreaterThan(ys[4]!);
+  });
+});
+
+describe('compression of the load (the topic’s own)', () => {
+  it('uses each topic’s compression.type unless --compression says otherwise', () => {
+    expect(topicCompression('gzip', undefined, false)).toEqual({ compression: 'gzip' });
+    expect(topicCompression(undefined, undefined, false)).toEqual({ compression: 'none' });
+    expect(topicCompression('producer', undefined, false)).toEqual({ compression: 'none' });
+    expect(topicCompression('gzip', 'lz4', false)).toEqual({ compression: 'lz4' });
+  });
+
+  it('tests a zstd topic with zstd where Node has it, and with lz4 (saying so) where it does not', () => {
+    expect(topicCompression('zstd', undefined, true)).toEqual({ compression: 'zstd' });
+    const old = topicCompression('zstd', undefined, false);
+    expect(old.compression).toBe('lz4');
+    expect(old.note).toMatch(/^zstd tested with lz4: Node [\d.]+ has no zstd \(Node ≥ 22\.15 does\)$/);
+  });
+
+  it('puts the substitution in the workload and in every rendered format', () => {
+    const s = spec([topic('orders.placed', { config: { 'compression.type': 'zstd' }, expected: { messagesPerSecond: 10, messageBytes: 100, peakFactor: 1 } })]);
+    const w = computeWorkload(s, { ...BASE, compression: undefined, zstdAvailable: false });
+    expect(w.compression).toBe('topic');
+    expect(w.topics[0]).toMatchObject({ compression: 'lz4', config: { 'compression.type': 'lz4' } });
+    const base = sampleReport();
+    const r = sampleReport({ settings: { ...base.settings, compression: 'topic' }, topics: [{ ...base.topics[0]!, compression: 'lz4', compressionNote: w.topics[0]!.compressionNote! }] });
+    expect(renderText(r)).toContain("compression=each topic's own");
+    for (const out of [renderText(r), renderMarkdown(r), renderHtml(r)]) expect(out).toContain('orders.placed: zstd tested with lz4');
+    expect(computeWorkload(s, { ...BASE, compression: undefined, zstdAvailable: true }).topics[0]).toMatchObject({ compression: 'zstd', config: { 'compression.type': 'zstd' } });
   });
 });

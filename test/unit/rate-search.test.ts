@@ -80,7 +80,7 @@ describe('the bracket below the ceiling', () => {
 });
 
 function topicWorkload(rate: number): TopicWorkload {
-  return { topic: 't', loadTopic: 'kafkaform-loadtest.t.0', temporary: true, partitions: 1, replicationFactor: 1, config: {}, messagesPerSecond: rate, messageBytes: 100, rateSource: 'flag', sizeSource: 'flag', maxMessages: 1_000_000 };
+  return { topic: 't', loadTopic: 'kafkaform-loadtest.t.0', temporary: true, partitions: 1, replicationFactor: 1, config: {}, messagesPerSecond: rate, messageBytes: 100, rateSource: 'flag', sizeSource: 'flag', maxMessages: 1_000_000, compression: 'none' };
 }
 
 describe('MaxRateSearch', () => {

@@ -1,0 +1,80 @@
+/**
+ * runLoad --rate max on the in-memory twins: a LoadClient whose broker takes at most 2 000 records/s.
+ * In its own file (its own worker): closed-loop producing keeps the event loop busy for seconds.
+ */
+import { describe, expect, it } from 'vitest';
+import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
+import { InMemoryLoadClient } from '../../src/loadtest/in-memory-load-client.js';
+import { runLoad } from '../../src/loadtest/runner.js';
+import type { Workload } from '../../src/loadtest/workload.js';
+
+const CAPACITY = 2_000;
+
+function workload(): Workload {
+  return {
+    runId: '0badc0de',
+    durationMs: 8_000,
+    mode: 'max',
+    producers: 1,
+    consumers: 1,
+    acks: 'all',
+    compression: 'none',
+    idempotent: true,
+    useExisting: false,
+    keepTopics: false,
+    topics: [
+      {
+        topic: 'orders.placed',
+        loadTopic: 'kafkaform-loadtest.orders.placed.0badc0de',
+        temporary: true,
+        partitions: 3,
+        replicationFactor: 1,
+        config: {},
+        messagesPerSecond: 100,
+        // 4 KiB records: batches of 256, so the ceiling leaves about a second of backlog at the broker.
+        messageBytes: 4096,
+        rateSource: 'default',
+        sizeSource: 'flag',
+        maxMessages: 1_000_000,
+        compression: 'none',
+      },
+    ],
+  };
+}
+
+describe('runLoad --rate max on the in-memory twins', () => {
+  it('measures a ceiling no higher than the broker takes, steps below it, and the target series follows the steps', async () => {
+    const report = await runLoad({
+      workload: workload(),
+      connection: { bootstrapServers: ['in-memory:9092'] },
+      cluster: { name: 'unit', environment: 'test' },
+      client: new InMemoryLoadClient({ capacityMessagesPerSecond: CAPACITY }),
+      clusterPort: new InMemoryClusterPort(),
+      drainTimeoutMs: 2_000,
+      verifyTimeoutMs: 300,
+    });
+    const max = report.maxRate!;
+    expect(max.ceilingMessagesPerSecond).toBeGreaterThan(0);
+    expect(max.ceilingMessagesPerSecond).toBeLessThan(CAPACITY * 1.25);
+    expect(max.ceilingPhaseSeconds).toBe(2);
+    expect(max.rule).toEqual({ maxPublishDelayMs: 250, minAchievedShare: 0.8, minLagAllowance: 1000 });
+    const first = max.steps[0]!;
+    expect(first.fractionOfCeiling).toBe(0.9);
+    expect(first.targetMessagesPerSecond).toBeCloseTo(0.9 * max.ceilingMessagesPerSecond, -1);
+    expect(first.fromSecond).toBeGreaterThanOrEqual(3);
+    expect(first.toSecond - first.fromSecond).toBe(3);
+    expect(max.sustainableMessagesPerSecond).toBeLessThanOrEqual(max.ceilingMessagesPerSecond);
+    expect(report.topics[0]!.ceilingMessagesPerSecond).toBeCloseTo(max.ceilingMessagesPerSecond, -1);
+    const ts = report.timeSeries;
+    expect(ts.slice(0, 2).map((p) => [p.closedLoop, p.targetMessagesPerSecond])).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
+    // Paused while the ceiling's backlog is answered, then the step's target.
+    expect(ts.slice(2, first.fromSecond).every((p) => p.targetMessagesPerSecond === 0 && !p.closedLoop)).toBe(true);
+    expect(ts.slice(first.fromSecond, first.toSecond).every((p) => Math.abs(p.targetMessagesPerSecond - first.targetMessagesPerSecond) <= 1)).toBe(true);
+    expect(report.messages.lost).toBe(0);
+    expect(report.messages.duplicated).toBe(0);
+    expect(report.messages.consumed).toBe(report.messages.acknowledged);
+  }, 30_000);
+});
