@@ -79,6 +79,15 @@ describe('what init scaffolds', () => {
   });
 });
 
+describe('kafkaform --version', () => {
+  it("prints package.json's version (what init pins)", async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const { code, out } = await run(['--version']);
+    expect(code).toBe(0);
+    expect(out.trim()).toBe(pkg.version);
+  });
+});
+
 describe('kafkaform init', () => {
   it('writes every file into a new directory and says what it wrote', async () => {
     const dir = join(tempDir(), 'topics-repo');
