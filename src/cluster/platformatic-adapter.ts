@@ -71,16 +71,27 @@ export function platformaticAdminOptions(conn: Connection): plt.AdminOptions {
 /** The ClusterPort over @platformatic/kafka's Admin (and two low-level calls it does not wrap). */
 export class PlatformaticClusterPort implements ClusterPort {
   private readonly admin: plt.Admin;
+  /** The last error a broker socket reported (a TLS alert): requests only see "Connection closed". */
+  private socketError: unknown;
 
   constructor(private readonly conn: Connection) {
     this.admin = new plt.Admin(platformaticAdminOptions(conn));
+    this.admin.on('client:broker:connect', ({ connection }) => {
+      connection.on('error', (e: unknown) => {
+        this.socketError = e;
+      });
+    });
+  }
+
+  private classify(e: unknown): unknown {
+    return classifyPlatformaticError(e, this.conn, this.socketError);
   }
 
   private async call<T>(f: (a: plt.Admin) => Promise<T>): Promise<T> {
     try {
       return await f(this.admin);
     } catch (e) {
-      throw classifyPlatformaticError(e, this.conn);
+      throw this.classify(e);
     }
   }
 
@@ -145,7 +156,7 @@ export class PlatformaticClusterPort implements ClusterPort {
     } catch (e) {
       // A refusal of some topics fails the whole response; its results still hold the topics that were answered.
       const response = findResponse(e) as { results?: Result[] } | undefined;
-      if (!response?.results || !/AUTHORIZATION_FAILED/.test(kafkaErrorName(e) ?? '')) throw classifyPlatformaticError(e, this.conn);
+      if (!response?.results || !/AUTHORIZATION_FAILED/.test(kafkaErrorName(e) ?? '')) throw this.classify(e);
       results = response.results;
     }
     const out = new Map<string, Record<string, string>>();
@@ -181,7 +192,7 @@ export class PlatformaticClusterPort implements ClusterPort {
       if ((e as { code?: string }).code === 'PLT_KFK_UNSUPPORTED_API') {
         throw new NotReadError('unsupported', 'SCRAM users could not be read: the broker does not support DescribeUserScramCredentials (Kafka < 2.7)');
       }
-      throw classifyPlatformaticError(e, this.conn);
+      throw this.classify(e);
     }
   }
 
@@ -284,7 +295,7 @@ export class PlatformaticClusterPort implements ClusterPort {
         } catch (e) {
           // A partition's error (offset out of range: retention deleted it) fails the response; the others' records are in it.
           res = findResponse(e) as Response | undefined;
-          if (!res) throw classifyPlatformaticError(e, this.conn);
+          if (!res) throw this.classify(e);
         }
         const wanted = new Map(ps.map((p) => [key(p.topic, p.partition), p.offset]));
         for (const t of res.responses) {

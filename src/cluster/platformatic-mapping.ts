@@ -102,15 +102,17 @@ export function kafkaErrorName(e: unknown): string | undefined {
  * TLS and SASL failures are told apart by the same wording the kafkajs classifier knows (they are
  * Node's socket and TLS messages), so both adapters give the same codes and hints.
  */
-export function classifyPlatformaticError(e: unknown, conn: Pick<Connection, 'bootstrapServers' | 'tls'>): unknown {
+export function classifyPlatformaticError(e: unknown, conn: Pick<Connection, 'bootstrapServers' | 'tls'>, socketError?: unknown): unknown {
   if (!(e instanceof Error) || e instanceof KafkaProtocolError) return e;
-  const all = flatten(e);
+  // A request fails with a bare "Connection closed"; why (a TLS alert, a reset) is only on the socket's own error.
+  const all = [...flatten(e), ...flatten(socketError)];
   const name = kafkaErrorName(e);
   const detail = all.find((x) => x.apiId === name)?.serverErrorMessage;
   // The client reports an unknown topic in a metadata request as its own UserError.
   const unknownTopic = all.find((x) => /^Unknown topic /.test(x.message ?? ''));
   if (unknownTopic) return new KafkaProtocolError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition (${unknownTopic.message!.slice(14, -1)}).`);
-  const text = [...new Set(all.map((x) => x.message).filter(Boolean))].join(': ');
+  // kafkajs words a dropped connection "Closed connection": the shared classifier knows that wording.
+  const text = [...new Set(all.map((x) => (x.message === 'Connection closed' ? 'Closed connection' : x.message)).filter(Boolean))].join(': ');
   if (name === 'SASL_AUTHENTICATION_FAILED' || all.some((x) => x.code === 'PLT_KFK_AUTHENTICATION')) {
     return classifyKafkajsError(Object.assign(new Error(`SASL authentication failed: ${detail ?? text}`), { type: 'SASL_AUTHENTICATION_FAILED' }), conn);
   }
