@@ -4,7 +4,7 @@
  * ajv uses it as the first validation pass (schema-pass.ts). Cross-field rules live in rules/.
  */
 import { DURATION_PATTERN, SIZE_PATTERN } from '../model/units.js';
-import { TOPIC_CONFIGS } from './topic-configs.js';
+import { CLUSTER_FLAVORS, TOPIC_CONFIGS } from './topic-configs.js';
 import { ACL_OPERATIONS } from './types.js';
 
 type Schema = Record<string, unknown>;
@@ -51,6 +51,7 @@ const cluster: Schema = {
     bootstrapServers: { type: 'array', items: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$' }, description: 'host:port list; empty = the embedded local cluster' },
     brokers: { type: 'integer', minimum: 1, description: 'Expected broker count' },
     kafkaVersion: { type: 'string', pattern: '^[34](\\.\\d+){0,2}$', description: 'Kafka version of the cluster (3.9, 4.x): selects the config catalogue' },
+    flavor: { enum: [...CLUSTER_FLAVORS], description: "Whose Kafka (default apache): that vendor's documented topic configs are accepted too" },
     sasl: {
       type: 'object',
       additionalProperties: false,
@@ -101,6 +102,11 @@ const policy: Schema = {
       type: 'array',
       items: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
       description: 'Topic-config keys other tools own (besides the replication throttles): never drift, never removed or changed by a deploy',
+    },
+    extraConfigKeys: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z0-9*][a-z0-9._*-]*$' },
+      description: 'Globs (`*`) of topic-config keys accepted beyond the catalogue and cluster.flavor, e.g. a broker plugin\'s keys',
     },
   },
 };

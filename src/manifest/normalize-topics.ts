@@ -9,10 +9,10 @@ import { didYouMean, type Report } from './diagnostics.js';
 import type { PathSegment } from './document.js';
 import type { SchemaFiles } from './schema-files.js';
 import { schemaFormatOf } from '../schema/schema-file.js';
-import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type KafkaMajor } from './topic-configs.js';
+import { checkTopicConfigValue, extraConfigKeyMatcher, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type KafkaMajor } from './topic-configs.js';
 import type { ResolvedCluster, ResolvedTopic } from './types.js';
 import {
-  isInt, isObj, isStr, mapping, pick,
+  isInt, isObj, isStr, isStrList, mapping, pick,
   type EnvironmentLayers, type Layer, type Sourced, type WrittenManifest, type WrittenSchemaRefs, type WrittenTopic, type WrittenTopicSettings,
 } from './written.js';
 
@@ -48,13 +48,14 @@ export function normalizeTopics(
   const sources = new Map<string, TopicSource>();
   const defaultPartitions = pick(layers.defaults, 'partitions', isInt);
   const defaultRf = pick(layers.defaults, 'replicationFactor', isInt);
+  const isExtra = extraConfigKeyMatcher(cluster.flavor, pick(layers.policy, 'extraConfigKeys', isStrList)?.value);
   for (const [name, raw] of Object.entries(topicsObj)) {
     const tPath: PathSegment[] = ['topics', name];
     const t = mapping<WrittenTopic>(raw);
     const topicLayers = [...layers.defaults, { obj: t, path: tPath }];
     const partitions = pick(topicLayers, 'partitions', isInt) ?? defaultPartitions ?? { value: 1, path: tPath };
     const rf = pick(topicLayers, 'replicationFactor', isInt) ?? defaultRf ?? { value: Math.min(3, cluster.brokers ?? 1), path: tPath };
-    const config = resolveTopicConfig(topicLayers, cluster.kafkaMajor);
+    const config = resolveTopicConfig(topicLayers, cluster.kafkaMajor, undefined, isExtra);
     const topic: ResolvedTopic = { name, partitions: partitions.value, replicationFactor: rf.value, config };
     if (isObj(t.schema)) topic.schema = resolveTopicSchema(name, t.schema, schemas);
     if (isObj(t.expected)) {
@@ -90,7 +91,9 @@ const ignore: Report = () => undefined;
  * Applies sugar and raw configs layer by layer (defaults, environment defaults, topic); what cannot
  * be applied goes to `report` (the topic-configs rule) and is left out.
  */
-export function resolveTopicConfig(layers: ReadonlyArray<Layer<WrittenTopicSettings>>, major: KafkaMajor, report: Report = ignore): Record<string, string> {
+export function resolveTopicConfig(
+  layers: ReadonlyArray<Layer<WrittenTopicSettings>>, major: KafkaMajor, report: Report = ignore, isExtra: (key: string) => boolean = () => false,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { obj, path } of layers) {
     const cfg = mapping<Record<string, unknown>>(obj.config);
@@ -114,7 +117,7 @@ export function resolveTopicConfig(layers: ReadonlyArray<Layer<WrittenTopicSetti
       if (v.every(isStr)) out['cleanup.policy'] = [...v].sort().join(',');
     }
     for (const [key, raw] of Object.entries(cfg)) {
-      const value = configValue(key, raw, [...path, 'config', key], major, report);
+      const value = configValue(key, raw, [...path, 'config', key], major, report, isExtra);
       if (value !== undefined) out[key] = value;
     }
   }
@@ -122,8 +125,14 @@ export function resolveTopicConfig(layers: ReadonlyArray<Layer<WrittenTopicSetti
 }
 
 /** One raw config entry as Kafka's string, or undefined (reported) when it is not a valid one. */
-function configValue(key: string, raw: unknown, kPath: PathSegment[], major: KafkaMajor, report: Report): string | undefined {
+function configValue(key: string, raw: unknown, kPath: PathSegment[], major: KafkaMajor, report: Report, isExtra: (key: string) => boolean): string | undefined {
   const def = TOPIC_CONFIG_BY_NAME.get(key);
+  // A vendor key (cluster.flavor) or a policy.extraConfigKeys one: kafkaform cannot check its value, the broker does.
+  if (!def && isExtra(key)) {
+    if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+    report('error', 'config-value', kPath, `invalid value for ${key}`, { found: JSON.stringify(raw), allowed: 'a string, number or boolean' });
+    return undefined;
+  }
   if (!def) {
     const s = didYouMean(key, TOPIC_CONFIGS.map((d) => d.name));
     report('error', 'unknown-config', kPath, `"${key}" is not a Kafka topic config`, {

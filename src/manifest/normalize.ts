@@ -8,6 +8,7 @@ import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE, VALID_OPERATIONS } 
 import { parseLagBudget } from '../model/lag-budget.js';
 import { Size } from '../model/units.js';
 import { normalizeTopics, type TopicSource } from './normalize-topics.js';
+import { CLUSTER_FLAVORS, type ClusterFlavor } from './topic-configs.js';
 import type { SchemaFiles } from './schema-files.js';
 import {
   ACL_OPERATIONS,
@@ -55,6 +56,7 @@ export function normalizeEnvironment(root: WrittenManifest, env: string, file: s
 
 function normalizeCluster(root: WrittenManifest, layers: EnvironmentLayers): ResolvedCluster {
   const kafkaVersion = pick(layers.cluster, 'kafkaVersion', isStr)?.value;
+  const flavor = pick(layers.cluster, 'flavor', isStr)?.value;
   const bootstrapServers = pick(layers.cluster, 'bootstrapServers', isStrList)?.value ?? [];
   const sasl = mergeOverlay(mapping<WrittenCluster>(root.cluster).sasl, mapping<WrittenCluster>(layers.overlay.cluster).sasl);
   const tls = mergeOverlay(mapping<WrittenCluster>(root.cluster).tls, mapping<WrittenCluster>(layers.overlay.cluster).tls);
@@ -79,6 +81,7 @@ function normalizeCluster(root: WrittenManifest, layers: EnvironmentLayers): Res
     brokers: pick(layers.cluster, 'brokers', isPositiveInt)?.value,
     kafkaMajor: kafkaVersion?.startsWith('3') ? 3 : 4,
     kafkaVersion,
+    ...(flavor && (CLUSTER_FLAVORS as readonly string[]).includes(flavor) ? { flavor: flavor as ClusterFlavor } : {}),
     connection,
   };
 }
@@ -86,6 +89,7 @@ function normalizeCluster(root: WrittenManifest, layers: EnvironmentLayers): Res
 function normalizePolicy(layers: EnvironmentLayers): Policy {
   const p = layers.policy;
   const ignoreConfigKeys = pick(p, 'ignoreConfigKeys', isStrList)?.value;
+  const extraConfigKeys = pick(p, 'extraConfigKeys', isStrList)?.value;
   return {
     topicName: pick(p, 'topicName', isStr)?.value,
     maxPartitions: pick(p, 'maxPartitions', isPositiveInt)?.value ?? DEFAULT_MAX_PARTITIONS,
@@ -94,6 +98,7 @@ function normalizePolicy(layers: EnvironmentLayers): Policy {
     managedPrefixes: pick(p, 'managedPrefixes', isStrList)?.value ?? [''],
     requireSchemaDocs: pick(p, 'requireSchemaDocs', isBool)?.value ?? false,
     ...(ignoreConfigKeys ? { ignoreConfigKeys } : {}),
+    ...(extraConfigKeys ? { extraConfigKeys } : {}),
   };
 }
 

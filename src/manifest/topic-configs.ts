@@ -62,6 +62,42 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   { name: 'unclean.leader.election.enable', kind: 'boolean', doc: 'allow out-of-sync replicas to become leader (may lose data)' },
 ];
 
+/** Whose Kafka the cluster is: selects the vendor topic configs accepted besides Apache Kafka's. */
+export const CLUSTER_FLAVORS = ['apache', 'confluent', 'msk', 'redpanda', 'aiven'] as const;
+export type ClusterFlavor = (typeof CLUSTER_FLAVORS)[number];
+
+/**
+ * Topic configs each vendor documents beyond Apache Kafka's catalogue. MSK and Aiven run Apache
+ * Kafka's topic configs; anything else a broker reports goes in policy.extraConfigKeys.
+ */
+export const VENDOR_TOPIC_CONFIGS: Readonly<Record<ClusterFlavor, readonly string[]>> = {
+  apache: [],
+  msk: [],
+  aiven: [],
+  confluent: [
+    'confluent.key.schema.validation', 'confluent.value.schema.validation', 'confluent.key.subject.name.strategy', 'confluent.value.subject.name.strategy',
+    'confluent.placement.constraints', 'confluent.tier.enable', 'confluent.tier.local.hotset.bytes', 'confluent.tier.local.hotset.ms',
+  ],
+  redpanda: [
+    'redpanda.remote.read', 'redpanda.remote.write', 'redpanda.remote.delete', 'redpanda.remote.recovery', 'redpanda.remote.readreplica',
+    'redpanda.iceberg.mode', 'redpanda.leaders.preference', 'redpanda.key.schema.id.validation', 'redpanda.value.schema.id.validation',
+    'redpanda.key.subject.name.strategy', 'redpanda.value.subject.name.strategy', 'retention.local.target.bytes', 'retention.local.target.ms',
+    'initial.retention.local.target.bytes', 'initial.retention.local.target.ms', 'write.caching', 'flush.bytes',
+  ],
+};
+
+/** `confluent.*` → /^confluent\..*$/: `*` matches any run of characters, everything else is literal. */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/** Accepts a key outside the catalogue: the flavor's documented keys, or a policy.extraConfigKeys glob. */
+export function extraConfigKeyMatcher(flavor: ClusterFlavor | undefined, globs: readonly string[] = []): (key: string) => boolean {
+  const vendor = new Set(VENDOR_TOPIC_CONFIGS[flavor ?? 'apache']);
+  const patterns = globs.map(globRegExp);
+  return (key) => vendor.has(key) || patterns.some((p) => p.test(key));
+}
+
 /**
  * Topic-config keys other tools own by default: the replication throttles a rebalancer (or
  * kafka-reassign-partitions) sets and clears. They are never drift and never removed by a deploy.

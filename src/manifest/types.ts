@@ -17,6 +17,7 @@ export {
 export type { ServiceType } from '../acl/service-role.js';
 import type { ResolvedAcl } from '../model/acl-binding.js';
 import type { ServiceRole } from '../acl/service-role.js';
+import type { ClusterFlavor } from './topic-configs.js';
 
 export type { LagBudget } from '../model/lag-budget.js';
 import type { LagBudget } from '../model/lag-budget.js';
@@ -103,6 +104,8 @@ export interface Policy {
   requireSchemaDocs: boolean;
   /** Topic-config keys other tools own, beyond the default replication throttles: never drift, never changed by a deploy (see ignoredConfigKeys). */
   ignoreConfigKeys?: string[];
+  /** Globs of topic-config keys accepted beyond the catalogue and cluster.flavor's (a broker's own keys). */
+  extraConfigKeys?: string[];
 }
 
 export interface ResolvedCluster {
@@ -113,6 +116,8 @@ export interface ResolvedCluster {
   brokers?: number;
   kafkaMajor: 3 | 4;
   kafkaVersion?: string;
+  /** Whose Kafka (default apache): the vendor's documented topic configs are accepted too. */
+  flavor?: ClusterFlavor;
   connection: ConnectionSpec;
 }
 

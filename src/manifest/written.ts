@@ -17,6 +17,7 @@ export interface WrittenCluster {
   bootstrapServers?: string[];
   brokers?: number;
   kafkaVersion?: string;
+  flavor?: string;
   sasl?: { mechanism?: 'plain' | 'scram-sha256' | 'scram-sha512'; username?: string; passwordFrom?: string };
   tls?: { enabled?: boolean; caFile?: string; certFile?: string; keyFile?: string; insecureSkipVerify?: boolean };
 }
@@ -38,6 +39,7 @@ export interface WrittenPolicy {
   managedPrefixes?: string[];
   requireSchemaDocs?: boolean;
   ignoreConfigKeys?: string[];
+  extraConfigKeys?: string[];
 }
 
 export interface WrittenSchemaRefs {
