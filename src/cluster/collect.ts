@@ -130,7 +130,8 @@ export async function collectLiveState(connection: Connection, opts: CollectOpti
     );
   });
   try {
-    return await Promise.race([collectClusterState(port), timeout]);
+    const state = await Promise.race([collectClusterState(port), timeout]);
+    return connection.sasl ? { ...state, connectedAs: connection.sasl.username } : state;
   } finally {
     clearTimeout(timer);
     await port.close().catch(() => undefined);

@@ -136,6 +136,8 @@ export interface ClusterState {
   brokerDefaults?: Record<string, string>;
   /** SCRAM users; absent when they could not be read (notChecked says why). */
   users?: LiveScramUser[];
+  /** The SASL user the read logged in as: it exists by necessity, so drift never calls it unmanaged. */
+  connectedAs?: string;
   /** Client quotas; absent when they could not be read (notChecked says why). */
   quotas?: LiveQuota[];
   /** What could not be read and why (e.g. SCRAM users with kafkajs); nothing listed here may be planned as a create. */

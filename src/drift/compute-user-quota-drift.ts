@@ -8,7 +8,8 @@
  *   user, and `kafkaform import` keeps the strongest.
  * - A quota is compared limit by limit; a limit set on the cluster but not declared is `changed`
  *   with expected null, as a topic config is.
- * - Unmanaged: a user whose name is a declared principal or starts with a managed prefix; a quota
+ * - Unmanaged: a user whose name is a declared principal or starts with a managed prefix (never
+ *   the user the read logged in as: it exists by necessity, whoever made it); a quota
  *   whose user is declared or whose user / client id starts with a managed prefix.
  */
 import { type ClusterState, type LiveQuota, quotaEntityKey } from '../cluster/port.js';
@@ -20,7 +21,7 @@ const QUOTA_LIMITS = ['producerByteRate', 'consumerByteRate', 'requestPercentage
 const inScope = (name: string, managedPrefixes: readonly string[]) => !name.startsWith('_') && managedPrefixes.some((p) => name.startsWith(p));
 
 /** Users missing, changed (mechanism, iterations) and unmanaged; nothing when the users were not read. */
-export function computeUserDrift(spec: ResolvedSpec, state: Pick<ClusterState, 'users'>): DriftItem[] {
+export function computeUserDrift(spec: ResolvedSpec, state: Pick<ClusterState, 'users' | 'connectedAs'>): DriftItem[] {
   if (!state.users) return [];
   const drift: DriftItem[] = [];
   const live = new Map(state.users.map((u) => [u.name, u]));
@@ -37,7 +38,7 @@ export function computeUserDrift(spec: ResolvedSpec, state: Pick<ClusterState, '
   const declared = new Set(spec.users.map((u) => u.name));
   const principals = new Set(spec.services.map((s) => s.principal.replace(/^User:/, '')));
   for (const l of state.users) {
-    if (declared.has(l.name) || !(principals.has(l.name) || inScope(l.name, spec.policy.managedPrefixes))) continue;
+    if (declared.has(l.name) || l.name === state.connectedAs || !(principals.has(l.name) || inScope(l.name, spec.policy.managedPrefixes))) continue;
     drift.push({ resource: 'user', name: l.name, kind: 'unmanaged', actual: { credentials: l.credentials } });
   }
   return drift;

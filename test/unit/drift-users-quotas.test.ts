@@ -75,6 +75,17 @@ describe('drift of SCRAM users and client quotas through the in-memory port', ()
     expect(renderDriftMarkdown(r)).toContain('| user | `carol` | unmanaged |');
   });
 
+  it('never calls the user the read logged in as unmanaged', async () => {
+    const s = spec();
+    const port = deployed(s);
+    port.users.push({ name: 'admin', credentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 4096 }] });
+    const r = await collectDrift(s, { ...connection, sasl: { mechanism: 'scram-sha512', username: 'admin', password: 'x' } }, { ports: () => port });
+    expect(r.drift).toEqual([]);
+    const other = deployed(s);
+    other.users.push({ name: 'admin', credentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 4096 }] });
+    expect((await collectDrift(s, connection, { ports: () => other })).drift.map((d) => [d.name, d.kind])).toEqual([['admin', 'unmanaged']]);
+  });
+
   it('reports a user whose declared mechanism is gone, a missing quota and a limit set only on the cluster', async () => {
     const s = spec();
     const port = deployed(s);
