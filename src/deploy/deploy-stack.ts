@@ -8,14 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { connectionVariables, resolveConnection, type ConnectionFlags, type EmbeddedClusterStarter, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
-import { computeAdoption, type Adoption, type AdoptionLive } from '../plan/compute-adoption.js';
+import { computeAdoption, computeUnreadCreates, type Adoption } from '../plan/compute-adoption.js';
 import { writeImportBlocks } from '../synth/import-blocks.js';
 import { computePartitionDecreases, computePlan, type KafkaformPlan } from '../plan/risk.js';
 import { computeTopicDefaults, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
 import { collectDrift } from '../drift/collect-drift.js';
 import { collectLiveState, type ClusterPortFactory } from '../cluster/collect.js';
 import { summarizeDrift } from '../drift/render-drift.js';
-import type { Connection } from '../cluster/port.js';
+import type { ClusterState, Connection } from '../cluster/port.js';
 import { requireValidBackend, resolveBackend } from '../synth/backend.js';
 import { resolveSecret } from '../secrets/resolve.js';
 import type { ResolvedSpec } from '../manifest/types.js';
@@ -116,7 +116,7 @@ export const verifyWithDrift = async (spec: ResolvedSpec, connection: Connection
  * Reads the cluster once (bounded in time): the declared topics that exist, the broker's defaults,
  * and what adoption compares with the state (topics, ACLs, and users and quotas when the adapter reads them).
  */
-export async function readLiveTopics(spec: ResolvedSpec, connection: Connection, ports?: ClusterPortFactory): Promise<{ live: TopicFacts[]; defaults: TopicDefaults; cluster: AdoptionLive }> {
+export async function readLiveTopics(spec: ResolvedSpec, connection: Connection, ports?: ClusterPortFactory): Promise<{ live: TopicFacts[]; defaults: TopicDefaults; cluster: ClusterState }> {
   const declared = new Set(spec.topics.map((t) => t.name));
   const state = await collectLiveState(connection, { ports });
   const live = state.topics
@@ -218,7 +218,9 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   }
   const plan = await terraform.show(saved.dir, toolchain, saved.planFile, run);
   const changes = computePlanChanges(plan, { adopted: new Set(adoption.adoptedQuotas) });
-  const kafkaformPlan = computePlan({ spec, changes, live, defaults });
+  // Nothing the read could not see is ever planned as a create.
+  const unread = computeUnreadCreates(changes, cluster);
+  const kafkaformPlan = computePlan({ spec, changes, live, defaults, errors: unread });
   return planned({
     ...base,
     adoption,
@@ -227,7 +229,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     changes,
     plan,
     kafkaformPlan,
-    applicable: saved.applicable && kafkaformPlan.violations.length === 0,
+    applicable: saved.applicable && kafkaformPlan.violations.length === 0 && unread.length === 0,
   });
 }
 

@@ -11,6 +11,28 @@ import { aclKey } from '../acl/derive.js';
 import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
 import { quotaAddress } from '../synth/constructs.js';
 import { aclImport, topicImport, userImport, type ImportBlock } from '../synth/import-blocks.js';
+import type { PlanError } from './risk.js';
+
+/**
+ * Creates of resources the live read could not see (users or quotas absent from it): the resource may
+ * exist, so creating it is not safe to plan. One PlanError per kind, naming why the read left it out.
+ */
+export function computeUnreadCreates(changes: ReadonlyArray<{ resource: string; action: string; name: string }>, live: AdoptionLive & { notChecked?: ReadonlyArray<{ resource: string; reason: string }> }): PlanError[] {
+  const out: PlanError[] = [];
+  for (const [kind, read] of [['user', live.users], ['quota', live.quotas]] as const) {
+    if (read !== undefined) continue;
+    const creates = changes.filter((c) => c.resource === kind && c.action === 'create');
+    if (creates.length === 0) continue;
+    const why = live.notChecked?.find((n) => n.resource === kind || n.resource === `${kind}s`)?.reason ?? 'the cluster read left them out';
+    out.push({
+      code: 'not-read',
+      resource: `${kind} ${creates.map((c) => c.name).join(', ')}`,
+      message: `cannot plan creating ${kind} ${creates.map((c) => c.name).join(', ')}: the ${kind}s on the cluster could not be read (${why}), so it may already exist`,
+      hint: `give kafkaform's principal permission to describe ${kind === 'user' ? 'SCRAM credentials (DescribeUserScramCredentials: Describe on the cluster)' : 'client quotas (DescribeConfigs on the cluster)'}, then plan again`,
+    });
+  }
+  return out;
+}
 
 /** What adoption needs of a live read (a ClusterState is one); absent users/quotas were not read. */
 export interface AdoptionLive {

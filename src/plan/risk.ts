@@ -31,7 +31,7 @@ export interface PolicyViolation {
 
 /** A problem found before terraform ran (e.g. a partition decrease); the plan cannot be applied. */
 export interface PlanError {
-  code: 'partition-decrease';
+  code: 'partition-decrease' | 'not-read';
   resource: string;
   message: string;
   hint: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeAdoption } from '../../src/plan/compute-adoption.js';
+import { computeAdoption, computeUnreadCreates } from '../../src/plan/compute-adoption.js';
 import { computePlanChanges } from '../../src/plan/terraform-plan.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
 
@@ -81,5 +81,21 @@ describe('computePlanChanges with imports', () => {
       ['quota', 'user:new', 'create', undefined],
     ]);
     expect(changes[2]!.changes).toEqual([{ attribute: 'config.retention.ms', before: '1', after: '2' }]);
+  });
+});
+
+describe('computeUnreadCreates', () => {
+  const changes = [
+    { resource: 'user', action: 'create', name: 'app (SCRAM-SHA-512)' },
+    { resource: 'topic', action: 'create', name: 'orders' },
+  ];
+  it('refuses to plan creating a user when the users could not be read, naming why', () => {
+    const errors = computeUnreadCreates(changes, { topics: [], acls: [], quotas: [], notChecked: [{ resource: 'user', reason: 'DescribeUserScramCredentials was refused' }] });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'not-read', resource: 'user app (SCRAM-SHA-512)' });
+    expect(errors[0]!.message).toContain('DescribeUserScramCredentials was refused');
+  });
+  it('lets creates through when the read saw that kind', () => {
+    expect(computeUnreadCreates(changes, { topics: [], acls: [], users: [], quotas: [] })).toEqual([]);
   });
 });
