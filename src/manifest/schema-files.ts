@@ -18,7 +18,6 @@ export function schemaFilesOf(specFile: string, files: FileSource | undefined): 
     if (hit) return hit;
     let state: SchemaFileState;
     if (!files.exists(abs)) state = { kind: 'missing', abs };
-    else if (format === 'protobuf') state = { kind: 'checked', abs, check: { ok: true, parsed: undefined } };
     else {
       const text = files.readText(abs);
       const check: SchemaTextCheck = text === undefined ? { ok: false, problem: 'json', message: `cannot read ${abs}` } : validateSchemaText(text, format, siblingRefLookup(abs, (p) => files.readText(p)));

@@ -6,6 +6,7 @@
  */
 import { avroReadProblems, type ReaderSide } from './compat-avro.js';
 import { jsonReadProblems } from './compat-json.js';
+import { protoReadProblems } from './compat-proto.js';
 import type { SchemaFormat } from './schema-file.js';
 
 export const COMPATIBILITY_LEVELS = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'] as const;
@@ -46,21 +47,23 @@ export function checkCompatibility(level: string, newSchema: unknown, previousVe
   const lvl = level.toUpperCase();
   if (!isCompatibilityLevel(lvl)) return { compatible: false, messages: [`unknown compatibility level ${level} (allowed: ${COMPATIBILITY_LEVELS.join(', ')})`] };
   if (lvl === 'NONE' || previousVersions.length === 0) return { compatible: true, messages: [] };
-  if (format === 'protobuf') return { compatible: true, messages: ['protobuf schemas are not checked locally (the registry checks them)'] };
   const versions: PreviousVersion[] = previousVersions.map((v, i) =>
     typeof v === 'object' && v !== null && 'label' in v && 'schema' in v ? (v as PreviousVersion) : { label: `v${i + 1}`, schema: v },
   );
   const against = lvl.endsWith('_TRANSITIVE') ? versions : versions.slice(-1);
   const sides: ReaderSide[] = lvl.startsWith('BACKWARD') ? ['new'] : lvl.startsWith('FORWARD') ? ['old'] : ['new', 'old'];
-  const next = parse(newSchema);
+  // .proto files stay text; Avro and JSON Schema are compared parsed.
+  const read = (s: unknown) => (format === 'protobuf' ? String(s) : parse(s));
+  const next = read(newSchema);
   const messages: string[] = [];
   // Newest first: the most recent break is the one a reviewer recognises.
   for (const prev of [...against].reverse()) {
-    const old = parse(prev.schema);
+    const old = read(prev.schema);
     for (const side of sides) {
       const reader = side === 'new' ? next : old;
       const writer = side === 'new' ? old : next;
-      const problems = format === 'avro' ? avroReadProblems(reader, writer, side) : jsonReadProblems(reader, writer, side);
+      const problems =
+        format === 'avro' ? avroReadProblems(reader, writer, side) : format === 'json' ? jsonReadProblems(reader, writer, side) : protoReadProblems(String(reader), String(writer), side);
       const consequence =
         side === 'new'
           ? `consumers on the new schema cannot read records written with ${prev.label}`

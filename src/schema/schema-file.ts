@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { AvroSchemaError, parseAvroSchema } from './avro-model.js';
 import { jsonSchemaProblem, type JsonRefLookup } from './json-schema-check.js';
+import { parseProtoSchema, ProtoSchemaError } from './proto-model.js';
 import { UserError } from '../errors.js';
 
 export type SchemaFormat = 'avro' | 'json' | 'protobuf';
@@ -18,7 +19,7 @@ export interface SchemaFile {
   format: SchemaFormat;
   /** The file as written (what is registered). */
   text: string;
-  /** Parsed JSON (undefined for protobuf). */
+  /** Parsed JSON; for protobuf the ProtoModel. */
   parsed: unknown;
 }
 
@@ -35,11 +36,11 @@ export type SchemaTextCheck =
 
 /**
  * The one check of a schema file's text, used by `validate` and by every command that registers
- * or generates from schemas: JSON first, then avsc for Avro and an ajv compile for JSON Schema.
- * Protobuf is not parsed here (the registry checks it). Pure.
+ * or generates from schemas: JSON first, then the Avro model for Avro and an ajv compile for
+ * JSON Schema; protobufjs for .proto. Pure.
  */
 export function validateSchemaText(text: string, format: SchemaFormat, refs?: JsonRefLookup): SchemaTextCheck {
-  if (format === 'protobuf') return { ok: true, parsed: undefined };
+  if (format === 'protobuf') return protoCheck(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -50,6 +51,17 @@ export function validateSchemaText(text: string, format: SchemaFormat, refs?: Js
   if (message !== undefined) return { ok: false, problem: 'schema', message };
   const recordName = recordNameOf(parsed, format);
   return recordName === undefined ? { ok: true, parsed } : { ok: true, parsed, recordName };
+}
+
+/** A .proto file: parsed by protobufjs (its message names the line); the subject's record name is the first message. */
+function protoCheck(text: string): SchemaTextCheck {
+  try {
+    const model = parseProtoSchema(text);
+    return model.firstMessage ? { ok: true, parsed: model, recordName: model.firstMessage } : { ok: true, parsed: model };
+  } catch (e) {
+    if (e instanceof ProtoSchemaError) return { ok: false, problem: 'schema', message: e.message };
+    throw e;
+  }
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -111,6 +123,7 @@ export function parseSchemaText(text: string, format: SchemaFormat, label: strin
   if (r.ok) return r.parsed;
   if (r.problem === 'json') throw new UserError(`${label} is not valid JSON: ${r.message}`, 'fix the schema file');
   if (format === 'avro') throw new UserError(`${label} is not a valid Avro schema: ${r.message}`, 'see https://avro.apache.org/docs/current/specification/');
+  if (format === 'protobuf') throw new UserError(`${label} is not a valid Protobuf schema: ${r.message}`, 'fix the .proto file; the registry would reject it');
   throw new UserError(`${label} is not a valid JSON Schema: ${r.message}`, 'fix the schema file; the registry would reject it');
 }
 

@@ -135,10 +135,10 @@ describe('schema registry (real AxonOps registry)', () => {
     const cases = readdirSync(root).sort();
     for (const name of cases) {
       // registryCompatible: where the local AxonOps registry departs from the documented rules kafkaform follows (registryNote says how).
-      const e = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as { level: string; format: 'avro' | 'json'; compatible: boolean; registryCompatible?: boolean };
+      const e = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as { level: string; format: 'avro' | 'json' | 'protobuf'; compatible: boolean; registryCompatible?: boolean };
       const texts = readdirSync(join(root, name)).filter((f) => /^v\d+\./.test(f)).sort().map((f) => readFileSync(join(root, name, f), 'utf8'));
       const next = texts.pop()!;
-      const type = e.format === 'avro' ? 'AVRO' : 'JSON';
+      const type = e.format === 'avro' ? 'AVRO' : e.format === 'json' ? 'JSON' : 'PROTOBUF';
       const subject = `compat-${name}`;
       // Previous versions go in under NONE (some fixtures hold a break between them), then the level is set.
       await client.setSubjectCompatibility(subject, 'NONE');
@@ -148,7 +148,7 @@ describe('schema registry (real AxonOps registry)', () => {
       const res = await fetch(`${registry.url}/compatibility/subjects/${encodeURIComponent(subject)}/versions?verbose=true`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
-        body: JSON.stringify({ schema: next, ...(type === 'JSON' ? { schemaType: 'JSON' } : {}) }),
+        body: JSON.stringify({ schema: next, ...(type !== 'AVRO' ? { schemaType: type } : {}) }),
       });
       const theirs = ((await res.json()) as { is_compatible?: boolean }).is_compatible;
       const ours = checkCompatibility(e.level, next, texts, e.format).compatible;

@@ -59,6 +59,6 @@ describe('validateSchemaText (the one schema-file check)', () => {
     expect(validateSchemaText('{"type":"record","name":"R"}', 'avro')).toMatchObject({ ok: false, problem: 'schema', message: expect.stringContaining('fields') });
     expect(validateSchemaText('{"type":"record","name":"R","fields":[{"name":"a"}]}', 'avro')).toMatchObject({ ok: false, problem: 'schema', message: expect.stringContaining('has no "type"') });
     expect(validateSchemaText('{"type":"nonsense"}', 'json')).toMatchObject({ ok: false, problem: 'schema', message: expect.stringContaining('type') });
-    expect(validateSchemaText('syntax = "proto3";', 'protobuf')).toEqual({ ok: true, parsed: undefined });
+    expect(validateSchemaText('syntax = "proto3";', 'protobuf')).toMatchObject({ ok: true, parsed: { syntax: 'proto3' } });
   });
 });

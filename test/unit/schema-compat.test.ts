@@ -13,19 +13,19 @@ const cases = readdirSync(root).sort();
 
 interface Expected {
   level: string;
-  format: 'avro' | 'json';
+  format: 'avro' | 'json' | 'protobuf';
   compatible: boolean;
   messagesContain?: string[];
 }
 
 describe('checkCompatibility fixtures', () => {
-  it('covers every level, compatible and not, for Avro and JSON Schema', () => {
+  it('covers every level, compatible and not, for Avro, JSON Schema and Protobuf', () => {
     const seen = new Set<string>();
     for (const c of cases) {
       const e = JSON.parse(readFileSync(join(root, c, 'expected.json'), 'utf8')) as Expected;
       seen.add(`${e.format}/${e.level}/${e.compatible}`);
     }
-    for (const format of ['avro', 'json']) {
+    for (const format of ['avro', 'json', 'protobuf']) {
       for (const level of COMPATIBILITY_LEVELS) {
         expect(seen.has(`${format}/${level}/true`), `${format} ${level} compatible`).toBe(true);
         if (level !== 'NONE') expect(seen.has(`${format}/${level}/false`), `${format} ${level} incompatible`).toBe(true);

@@ -43,7 +43,7 @@ export const schemaRefsRule: Rule = (ctx) => {
           hint: `${format === 'avro' ? 'Avro' : 'JSON'} schemas are JSON documents`,
         });
       } else if (!state.check.ok) {
-        error('schema-parse', [...path, part], `schema file ${file} is not a valid ${format === 'avro' ? 'Avro schema' : 'JSON Schema'}`, {
+        error('schema-parse', [...path, part], `schema file ${file} is not a valid ${format === 'avro' ? 'Avro schema' : format === 'json' ? 'JSON Schema' : 'Protobuf schema'}`, {
           found: state.check.message,
           hint: 'fix the schema file; the registry would reject it at deploy time',
         });
