@@ -10,6 +10,8 @@ import type { ResolvedSpec } from '../manifest/types.js';
 export interface PartitionThroughput {
   produceBytesPerSecond: number;
   consumeBytesPerSecond: number;
+  /** How it was measured, compared with how the topic is used (absent: unknown). */
+  conditions?: { messageBytes: number; compression: string; acks: string };
 }
 
 export interface CapacityMeasurements {
@@ -21,6 +23,8 @@ export interface CapacityMeasurements {
   source: string;
   /** The numbers are capacities (a --rate max run), not just the load that was offered. */
   saturated?: boolean;
+  /** Why the numbers are only a lower bound of what a partition takes (absent: they are not). */
+  lowerBound?: string;
 }
 
 export interface CapacityAssumptions {
@@ -47,7 +51,7 @@ export const DEFAULT_ASSUMPTIONS: CapacityAssumptions = {
   consumerGroupsPerTopic: 1,
 };
 
-export type CapacityFlag = 'partitions-too-few' | 'brokers-too-few' | 'retention-does-not-fit' | 'unbounded-retention' | 'no-expected-block' | 'not-measured';
+export type CapacityFlag = 'partitions-too-few' | 'brokers-too-few' | 'retention-does-not-fit' | 'unbounded-retention' | 'no-expected-block' | 'not-measured' | 'lower-bound' | 'measured-differently';
 
 export interface TopicCapacity {
   topic: string;
@@ -60,7 +64,15 @@ export interface TopicCapacity {
   targetMessagesPerSecond: number;
   targetBytesPerSecond: number;
   measured: PartitionThroughput;
+  /** Consumer groups reading the topic (the services that consume it, at least one) and consumers in each. */
+  consumerGroups: number;
+  consumersPerGroup: number;
+  /** What the expected peak needs: throughput, and one partition per consumer of a group. */
+  neededPartitions: number;
+  /** max(declared, needed): Kafka cannot reduce a topic's partitions. */
   recommendedPartitions: number;
+  /** "declared 12, needs 2": the declared count against the need. */
+  headroom: string;
   retentionMs: number | null;
   /** Average rate × size × retention × RF × (1 + storageHeadroom); null when retention is unbounded. */
   storageBytes: number | null;
@@ -72,6 +84,8 @@ export interface CapacityPlan {
   cluster: string;
   environment: string;
   source: string;
+  /** Why the measurement is only a lower bound (absent: it is not). */
+  lowerBound?: string;
   assumptions: CapacityAssumptions;
   topics: TopicCapacity[];
   /** Topics without an `expected` block: nothing to plan. */
@@ -104,6 +118,7 @@ export function measurementsFromReport(report: LoadTestReport, label = `loadtest
   const saturated = report.settings.mode === 'max';
   for (const t of report.topics) {
     let m: PartitionThroughput;
+    const conditions = { messageBytes: t.messageBytes, compression: t.compression ?? report.settings.compression, acks: report.settings.acks };
     if (saturated && t.sustainableMessagesPerSecond && t.sustainableMessagesPerSecond > 0) {
       // Lag stayed bounded at that rate, so the consumers kept up with it as well.
       const bytes = (t.sustainableMessagesPerSecond * t.messageBytes) / t.partitions;
@@ -115,16 +130,23 @@ export function measurementsFromReport(report: LoadTestReport, label = `loadtest
       };
     }
     if (m.produceBytesPerSecond <= 0 || m.consumeBytesPerSecond <= 0) continue;
+    m.conditions = conditions;
     topics[t.topic] = m;
     p += m.produceBytesPerSecond;
     c += m.consumeBytesPerSecond;
   }
   const k = Object.keys(topics).length;
+  const lowerBound = !saturated
+    ? 'a fixed-rate run measures the load it offered, not what a partition takes'
+    : !report.maxRate?.limitReached
+      ? 'the --rate max run ended before it bracketed the limit'
+      : undefined;
   return {
     topics,
     fallback: k ? { produceBytesPerSecond: p / k, consumeBytesPerSecond: c / k } : undefined,
-    source: `${label}${saturated ? ', --rate max' : ', fixed rate: offered load, a lower bound (plan is conservative)'}`,
+    source: `${label}${saturated ? ', --rate max' : ', fixed rate'}`,
     saturated,
+    ...(lowerBound ? { lowerBound } : {}),
   };
 }
 
@@ -153,14 +175,30 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
     const targetBytes = targetMsgs * e.messageBytes;
     const byProduce = targetBytes / measured.produceBytesPerSecond;
     const byConsume = targetBytes / measured.consumeBytesPerSecond;
-    const recommended = Math.max(1, Math.ceil(Math.max(byProduce, byConsume) - 1e-9));
+    const consumerGroups = Math.max(1, spec.services.filter((s) => s.consumes.includes(t.name)).length);
+    const consumersPerGroup = e.consumers ?? 1;
+    const needed = Math.max(1, Math.ceil(Math.max(byProduce, byConsume) - 1e-9), consumersPerGroup);
+    const recommended = Math.max(t.partitions, needed);
+    const headroom = `declared ${t.partitions}, needs ${needed}`;
     const arithmetic = [
       `target = ${e.messagesPerSecond} msg/s × peak ${e.peakFactor} × headroom ${a.headroom} = ${round(targetMsgs)} msg/s × ${e.messageBytes} B = ${mb(targetBytes)}/s`,
-      `partitions ≥ max(${mb(targetBytes)}/s ÷ ${mb(measured.produceBytesPerSecond)}/s produce per partition = ${byProduce.toFixed(2)}, ${mb(targetBytes)}/s ÷ ${mb(measured.consumeBytesPerSecond)}/s consume per partition = ${byConsume.toFixed(2)}) → ${recommended}`,
+      `partitions ≥ max(${mb(targetBytes)}/s ÷ ${mb(measured.produceBytesPerSecond)}/s produce per partition = ${byProduce.toFixed(2)}, ${mb(targetBytes)}/s ÷ ${mb(measured.consumeBytesPerSecond)}/s consume per partition = ${byConsume.toFixed(2)}, ${consumersPerGroup} consumer(s) in each of ${consumerGroups} group(s)) → ${needed}`,
+      t.partitions >= needed
+        ? `${headroom}: keep ${t.partitions} (Kafka cannot reduce partitions; the rest is headroom)`
+        : `${headroom}: raise to ${needed}`,
     ];
-    if (t.partitions < recommended) {
+    if (t.partitions < needed) {
       tflags.push('partitions-too-few');
-      flags.push({ topic: t.name, flag: 'partitions-too-few', message: `${t.name} declares ${t.partitions} partitions; the expected peak needs at least ${recommended}` });
+      flags.push({ topic: t.name, flag: 'partitions-too-few', message: `${t.name} declares ${t.partitions} partitions; the expected peak needs at least ${needed}` });
+    }
+    if (measurements.lowerBound) {
+      tflags.push('lower-bound');
+      flags.push({ topic: t.name, flag: 'lower-bound', message: `${t.name}: the per-partition throughput is a lower bound (${measurements.lowerBound}), so ${needed} may be more partitions than it needs` });
+    }
+    const differences = measurementDifferences(measured, e.messageBytes, t.config['compression.type']);
+    if (differences.length > 0) {
+      tflags.push('measured-differently');
+      flags.push({ topic: t.name, flag: 'measured-differently', message: `${t.name} was measured ${differences.join(', ')}` });
     }
     const retentionRaw = t.config['retention.ms'];
     const compacted = (t.config['cleanup.policy'] ?? 'delete').split(',').every((p) => p.trim() === 'compact');
@@ -203,7 +241,11 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
       targetMessagesPerSecond: round(targetMsgs),
       targetBytesPerSecond: round(targetBytes),
       measured,
+      consumerGroups,
+      consumersPerGroup,
+      neededPartitions: needed,
       recommendedPartitions: recommended,
+      headroom,
       retentionMs: compacted || retentionMs < 0 ? null : retentionMs,
       storageBytes: storage === null ? null : Math.round(storage),
       flags: tflags,
@@ -214,7 +256,7 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
   // Brokers: every byte produced is written RF times (leader + followers), read by each consumer
   // group once and by RF-1 followers; the busiest direction sets the network need.
   const ingress = topics.reduce((s, t) => s + t.targetBytesPerSecond * t.replicationFactor, 0);
-  const egress = topics.reduce((s, t) => s + t.targetBytesPerSecond * (a.consumerGroupsPerTopic + t.replicationFactor - 1), 0);
+  const egress = topics.reduce((s, t) => s + t.targetBytesPerSecond * (Math.max(t.consumerGroups, a.consumerGroupsPerTopic) + t.replicationFactor - 1), 0);
   const diskWrite = ingress;
   const storageTotal = topics.reduce((s, t) => s + (t.storageBytes ?? 0), 0);
   const byNetwork = Math.ceil(Math.max(ingress, egress) / (a.brokerNetworkBytesPerSecond * a.targetUtilization) - 1e-9);
@@ -224,7 +266,7 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
   const recommended = Math.max(1, byNetwork, byDisk, byStorage, byReplication);
   const util = a.targetUtilization;
   const brokerArithmetic = [
-    `network: max(in ${mb(ingress)}/s = Σ target × RF, out ${mb(egress)}/s = Σ target × (${a.consumerGroupsPerTopic} consumer group(s) + RF − 1)) ÷ (${mb(a.brokerNetworkBytesPerSecond)}/s × ${util}) → ${byNetwork}`,
+    `network: max(in ${mb(ingress)}/s = Σ target × RF, out ${mb(egress)}/s = Σ target × (consumer groups + RF − 1)) ÷ (${mb(a.brokerNetworkBytesPerSecond)}/s × ${util}) → ${byNetwork}`,
     `disk: ${mb(diskWrite)}/s written ÷ (${mb(a.brokerDiskBytesPerSecond)}/s × ${util}) → ${byDisk}`,
     `storage: ${gb(storageTotal)} ÷ (${gb(a.brokerStorageBytes)} × ${util}) → ${byStorage}`,
     `replication: highest RF → ${byReplication}`,
@@ -237,6 +279,7 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
     cluster: spec.cluster.name,
     environment: spec.environment,
     source: measurements.source,
+    ...(measurements.lowerBound ? { lowerBound: measurements.lowerBound } : {}),
     assumptions: a,
     topics,
     skipped,
@@ -254,9 +297,24 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
   };
 }
 
+/** How the measurement differs from the topic's use: record size, codec (the producers'), acks. */
+function measurementDifferences(m: PartitionThroughput, messageBytes: number, declaredCompression: string | undefined): string[] {
+  const c = m.conditions;
+  if (!c) return [];
+  const out: string[] = [];
+  if (c.messageBytes !== messageBytes) out.push(`with ${c.messageBytes} B records (the topic expects ${messageBytes} B)`);
+  const declared = declaredCompression === undefined || declaredCompression === 'producer' || declaredCompression === 'uncompressed' ? 'none' : declaredCompression;
+  if (c.compression !== declared) out.push(`with ${c.compression} compression (the topic has ${declared})`);
+  if (c.acks !== 'all') out.push(`with acks=${c.acks} (producers of a durable topic use acks=all)`);
+  return out;
+}
+
 function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
+
+/** The flags that mean the declared cluster does not fit the expected load (the CLI exits 2 on them). */
+export const FIT_FLAGS: CapacityFlag[] = ['partitions-too-few', 'retention-does-not-fit', 'brokers-too-few'];
 
 /** Text or Markdown rendering of a plan (JSON is the value itself). */
 export function renderCapacityPlan(p: CapacityPlan, format: 'text' | 'markdown'): string {
@@ -264,14 +322,15 @@ export function renderCapacityPlan(p: CapacityPlan, format: 'text' | 'markdown')
   const out: string[] = [];
   out.push(md ? `## Capacity plan — ${p.cluster} (${p.environment})` : `Capacity plan for ${p.cluster} (${p.environment})`);
   out.push(`${md ? '' : '  '}measured per-partition throughput from ${p.source}; headroom ×${p.assumptions.headroom}, target utilisation ${p.assumptions.targetUtilization}`);
+  if (p.lowerBound) out.push(`${md ? '> ' : '  '}rests on a lower bound: ${p.lowerBound}`);
   out.push('');
   if (md) {
-    out.push('| topic | declared partitions | recommended | target msg/s | storage | flags |', '|---|---:|---:|---:|---:|---|');
-    for (const t of p.topics) out.push(`| ${t.topic} | ${t.declaredPartitions} | ${t.recommendedPartitions} | ${t.targetMessagesPerSecond} | ${t.storageBytes === null ? 'unbounded' : gb(t.storageBytes)} | ${t.flags.join(', ')} |`);
+    out.push('| topic | declared partitions | needed | recommended | target msg/s | storage | flags |', '|---|---:|---:|---:|---:|---:|---|');
+    for (const t of p.topics) out.push(`| ${t.topic} | ${t.declaredPartitions} | ${t.neededPartitions} | ${t.recommendedPartitions} | ${t.targetMessagesPerSecond} | ${t.storageBytes === null ? 'unbounded' : gb(t.storageBytes)} | ${t.flags.join(', ')} |`);
     out.push('');
   }
   for (const t of p.topics) {
-    out.push(md ? `**${t.topic}**` : `${t.topic}: ${t.recommendedPartitions} partitions recommended (declared ${t.declaredPartitions})${t.flags.length ? `  [${t.flags.join(', ')}]` : ''}`);
+    out.push(md ? `**${t.topic}** (${t.headroom})` : `${t.topic}: ${t.recommendedPartitions} partitions recommended (${t.headroom})${t.flags.length ? `  [${t.flags.join(', ')}]` : ''}`);
     for (const line of t.arithmetic) out.push(md ? `- ${line}` : `    ${line}`);
     if (md) out.push('');
   }
@@ -279,9 +338,15 @@ export function renderCapacityPlan(p: CapacityPlan, format: 'text' | 'markdown')
   out.push(md ? `**Brokers: ${p.brokers.recommended}** (declared ${p.brokers.declared ?? 'unknown'})` : `Brokers: ${p.brokers.recommended} recommended (declared ${p.brokers.declared ?? 'unknown'})`);
   for (const line of p.brokers.arithmetic) out.push(md ? `- ${line}` : `    ${line}`);
   if (p.skipped.length) out.push('', `${md ? '' : ''}No expected block (not planned): ${p.skipped.join(', ')}`);
-  if (p.flags.length) {
+  const misfits = p.flags.filter((f) => FIT_FLAGS.includes(f.flag));
+  if (misfits.length) {
     out.push('', md ? '### Does not fit' : 'Does not fit:');
-    for (const f of p.flags) out.push(`${md ? '- ' : '  ! '}${f.message}`);
+    for (const f of misfits) out.push(`${md ? '- ' : '  ! '}${f.message}`);
+  }
+  const notes = p.flags.filter((f) => !FIT_FLAGS.includes(f.flag));
+  if (notes.length) {
+    out.push('', md ? '### Notes' : 'Notes:');
+    for (const f of notes) out.push(`${md ? '- ' : '  - '}${f.message}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -164,6 +164,7 @@ const topic: Schema = {
         messagesPerSecond: { type: 'number', exclusiveMinimum: 0 },
         messageBytes: size,
         peakFactor: { type: 'number', minimum: 1 },
+        consumers: { type: 'integer', minimum: 1, description: 'Consumers per consumer group at the peak (capacity never plans fewer partitions)' },
       },
     },
   },
@@ -269,6 +270,8 @@ export function buildJsonSchema(): Schema {
     title: 'kafkaform topics.yaml',
     type: 'object',
     additionalProperties: false,
+    // `x-` keys hold YAML anchors for merge keys (`x-defaults: &base {…}`, then `<<: *base`); kafkaform ignores them.
+    patternProperties: { '^x-': { description: 'Ignored by kafkaform: a place for YAML anchors shared through merge keys' } },
     required: ['version'],
     $defs: {
       cleanupPolicy: {

@@ -64,6 +64,7 @@ export function normalizeTopics(
         messagesPerSecond: typeof e.messagesPerSecond === 'number' ? e.messagesPerSecond : 0,
         messageBytes: Size.tryParse(e.messageBytes ?? '1KiB')?.bytes ?? 1024,
         peakFactor: typeof e.peakFactor === 'number' ? e.peakFactor : 1,
+        ...(typeof e.consumers === 'number' ? { consumers: e.consumers } : {}),
       };
     }
     topics.push(topic);

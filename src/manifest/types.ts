@@ -42,6 +42,8 @@ export interface TopicExpectation {
   messagesPerSecond: number;
   messageBytes: number;
   peakFactor: number;
+  /** Consumers each consumer group runs at the peak: a group uses at most one consumer per partition. */
+  consumers?: number;
 }
 
 export interface ResolvedTopic {

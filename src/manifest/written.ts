@@ -53,7 +53,7 @@ export interface WrittenTopic extends WrittenTopicSettings {
   description?: string;
   deadLetter?: boolean | { retention?: WrittenDuration; partitions?: number };
   schema?: WrittenSchemaRefs;
-  expected?: { messagesPerSecond?: number; messageBytes?: WrittenSize; peakFactor?: number };
+  expected?: { messagesPerSecond?: number; messageBytes?: WrittenSize; peakFactor?: number; consumers?: number };
 }
 
 export interface WrittenService {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ASSUMPTIONS, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/compute-capacity.js';
+import { DEFAULT_ASSUMPTIONS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/compute-capacity.js';
+import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
 import { resolvedSpec } from '../helpers/spec-builder.js';
 
@@ -31,7 +32,10 @@ describe('planCapacity', () => {
     // 5000 × 3 × 1.2 = 18000 msg/s × 1000 B = 18 MB/s; ÷ 2 MB/s produce = 9; ÷ 4 MB/s consume = 4.5 → 9
     expect(t.targetMessagesPerSecond).toBe(18_000);
     expect(t.targetBytesPerSecond).toBe(18 * MB);
-    expect(t.recommendedPartitions).toBe(9);
+    expect(t.neededPartitions).toBe(9);
+    // Declared 12: never fewer than declared (Kafka cannot reduce partitions), the rest is headroom.
+    expect(t.recommendedPartitions).toBe(12);
+    expect(t.headroom).toBe('declared 12, needs 9');
     expect(t.flags).toEqual([]);
     expect(t.arithmetic.join('\n')).toContain('5000 msg/s × peak 3 × headroom 1.2 = 18000 msg/s');
   });
@@ -89,15 +93,76 @@ describe('planCapacity', () => {
 
   it('honours the assumptions', () => {
     const plan = planCapacity(spec([orders]), measured, { ...DEFAULT_ASSUMPTIONS, headroom: 1, brokerStorageBytes: 100 * 1024 ** 4 });
-    expect(plan.topics[0]!.recommendedPartitions).toBe(8); // 15 MB/s ÷ 2 MB/s = 7.5
+    expect(plan.topics[0]!.neededPartitions).toBe(8); // 15 MB/s ÷ 2 MB/s = 7.5
     expect(plan.brokers.recommended).toBe(3);
   });
 
   it('renders the arithmetic in text and Markdown', () => {
     const plan = planCapacity(spec([{ ...orders, partitions: 6 }]), measured);
-    expect(renderCapacityPlan(plan, 'text')).toContain('orders.placed: 9 partitions recommended (declared 6)  [partitions-too-few, retention-does-not-fit]');
+    expect(renderCapacityPlan(plan, 'text')).toContain('orders.placed: 9 partitions recommended (declared 6, needs 9)  [partitions-too-few, retention-does-not-fit]');
     const md = renderCapacityPlan(plan, 'markdown');
-    expect(md).toContain('| orders.placed | 6 | 9 | 18000 |');
+    expect(md).toContain('| orders.placed | 6 | 9 | 9 | 18000 |');
     expect(md).toContain('### Does not fit');
+  });
+
+  it('never recommends fewer partitions than declared, and shows the headroom', () => {
+    const fast: CapacityMeasurements = { topics: { 'orders.placed': { produceBytesPerSecond: 20 * MB, consumeBytesPerSecond: 20 * MB } }, source: 't' };
+    const t = planCapacity(spec([orders]), fast).topics[0]!;
+    expect(t.neededPartitions).toBe(1);
+    expect(t.recommendedPartitions).toBe(12);
+    expect(t.headroom).toBe('declared 12, needs 1');
+    expect(t.flags).not.toContain('partitions-too-few');
+    expect(t.arithmetic.join('\n')).toContain('declared 12, needs 1: keep 12 (Kafka cannot reduce partitions; the rest is headroom)');
+  });
+
+  it('counts consumer parallelism: a group uses at most one consumer per partition', () => {
+    const fast: CapacityMeasurements = { topics: { 'orders.placed': { produceBytesPerSecond: 20 * MB, consumeBytesPerSecond: 20 * MB } }, source: 't' };
+    const consumed = { ...orders, partitions: 4, expected: { ...orders.expected!, consumers: 6 } };
+    const consumer = (name: string) => ({ name, type: 'consumer' as const, principal: `User:${name}`, produces: [], consumes: ['orders.placed'], group: name, host: '*' });
+    const s = { ...spec([consumed]), services: [consumer('billing'), consumer('shipping'), consumer('audit')] };
+    const plan = planCapacity(s, fast);
+    const t = plan.topics[0]!;
+    expect(t.consumerGroups).toBe(3);
+    expect(t.consumersPerGroup).toBe(6);
+    expect(t.neededPartitions).toBe(6);
+    expect(t.flags).toContain('partitions-too-few');
+    expect(t.arithmetic.join('\n')).toContain('6 consumer(s) in each of 3 group(s)) → 6');
+    // Egress counts every consuming group: 18 MB/s × (3 groups + RF 3 − 1).
+    expect(plan.brokers.arithmetic[0]).toContain('out 90.00 MB/s');
+  });
+
+  it('says when the plan rests on a lower bound, and when the measurement differs from the topic', () => {
+    const m: CapacityMeasurements = {
+      topics: { 'orders.placed': { produceBytesPerSecond: 2 * MB, consumeBytesPerSecond: 4 * MB, conditions: { messageBytes: 512, compression: 'lz4', acks: '1' } } },
+      source: 't',
+      lowerBound: 'the --rate max run ended before it bracketed the limit',
+    };
+    const plan = planCapacity(spec([{ ...orders, config: { ...orders.config, 'compression.type': 'zstd' } }]), m);
+    expect(plan.topics[0]!.flags).toEqual(expect.arrayContaining(['lower-bound', 'measured-differently']));
+    const text = renderCapacityPlan(plan, 'text');
+    expect(text).toContain('rests on a lower bound: the --rate max run ended before it bracketed the limit');
+    expect(text).toContain('orders.placed was measured with 512 B records (the topic expects 1000 B), with lz4 compression (the topic has zstd), with acks=1');
+    expect(text).toContain('Notes:');
+  });
+});
+
+describe('measurementsFromReport', () => {
+  const base = {
+    reportVersion: 1,
+    runId: 'r1',
+    settings: { mode: 'max', acks: 'all', compression: 'topic' },
+    maxRate: { limitReached: true },
+    topics: [{ topic: 'orders.placed', partitions: 4, messageBytes: 1000, compression: 'lz4', sustainableMessagesPerSecond: 8000, perPartition: { producer: { megabytesPerSecond: 1 }, consumer: { megabytesPerSecond: 1 } } }],
+  } as unknown as LoadTestReport;
+
+  it('takes the sustainable rate of a --rate max run that reached the limit, with how it was measured', () => {
+    const m = measurementsFromReport(base);
+    expect(m.topics['orders.placed']).toEqual({ produceBytesPerSecond: 2_000_000, consumeBytesPerSecond: 2_000_000, conditions: { messageBytes: 1000, compression: 'lz4', acks: 'all' } });
+    expect(m.lowerBound).toBeUndefined();
+  });
+
+  it('calls a run that did not reach the limit, or a fixed-rate run, a lower bound', () => {
+    expect(measurementsFromReport({ ...base, maxRate: { ...base.maxRate!, limitReached: false } }).lowerBound).toBe('the --rate max run ended before it bracketed the limit');
+    expect(measurementsFromReport({ ...base, settings: { ...base.settings, mode: 'fixed' } }).lowerBound).toBe('a fixed-rate run measures the load it offered, not what a partition takes');
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_ASSUMPTIONS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityAssumptions } from '../../capacity/compute-capacity.js';
+import { DEFAULT_ASSUMPTIONS, FIT_FLAGS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityAssumptions } from '../../capacity/compute-capacity.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { parseDurationFlag } from '../../loadtest/workload.js';
 import { Size } from '../../model/units.js';
@@ -41,7 +41,7 @@ export const capacityCommand: Command = {
   summary: 'Plan partitions, brokers and storage from the expected load and measured per-partition throughput',
   usage: 'capacity [-f topics.yaml] [--env NAME] [--from report.json] [--format text|json|markdown]',
   description:
-    'Per topic: target = messagesPerSecond × peakFactor × headroom; partitions ≥ max(target ÷ produce-per-partition, target ÷ consume-per-partition). ' +
+    'Per topic: target = messagesPerSecond × peakFactor × headroom; partitions needed = max(target ÷ produce-per-partition, target ÷ consume-per-partition, expected.consumers); recommended = max(declared, needed), since Kafka cannot reduce partitions. ' +
     'Brokers = max(network, disk throughput, storage, RF) at the target utilisation; storage = rate × size × retention × RF + headroom. ' +
     'The per-partition numbers come from a load-test report (--from) or from a short load test run now. Exit code 2 when a declared topic or the broker count does not fit.',
   examples: ['kafkaform loadtest --format json --out loadtest.json && kafkaform capacity --from loadtest.json', 'kafkaform capacity --env prod --from loadtest.json --format markdown'],
@@ -84,6 +84,6 @@ export const capacityCommand: Command = {
     }
     const plan = planCapacity(spec, measurements, assumptions);
     io.stdout(format === 'json' ? JSON.stringify(plan, null, 2) : renderCapacityPlan(plan, format));
-    return plan.flags.some((f) => f.flag === 'partitions-too-few' || f.flag === 'retention-does-not-fit' || f.flag === 'brokers-too-few') ? EXIT.changes : EXIT.ok;
+    return plan.flags.some((f) => FIT_FLAGS.includes(f.flag)) ? EXIT.changes : EXIT.ok;
   },
 };
