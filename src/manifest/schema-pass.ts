@@ -66,8 +66,11 @@ export function validateShape(doc: SpecDocument): Diagnostic[] {
     });
     return diags;
   }
+  // Top-level `x-` keys are the user's (anchors for merge keys): never kafkaform's to check. The
+  // JSON Schema allows them too (patternProperties), for editors.
+  const shape = Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-')));
   const validate = validator();
-  if (validate(value)) return diags;
+  if (validate(shape)) return diags;
   const errors = (validate.errors ?? []) as ErrorObject[];
 
   // anyOf failures: keep one diagnostic per path, described by the anyOf's own description.
@@ -84,8 +87,8 @@ export function validateShape(doc: SpecDocument): Diagnostic[] {
     if (e.keyword === 'anyOf' && branchSpecific.has(e.instancePath)) continue;
     if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath) && !(branchSpecific.has(e.instancePath) && e.keyword !== 'type')) continue;
     if (e.keyword === 'if') continue;
-    const path = pointerToPath(e.instancePath, value);
-    const d = toDiagnostic(doc, e, path, valueAt(value, path));
+    const path = pointerToPath(e.instancePath, shape);
+    const d = toDiagnostic(doc, e, path, valueAt(shape, path));
     const key = `${d.path}|${d.code}|${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -112,7 +115,11 @@ function toDiagnostic(doc: SpecDocument, e: ErrorObject, path: PathSegment[], fo
         path: formatPath(full),
         message: `unknown key "${key}"${path.length ? ` in ${formatPath(path)}` : ''}`,
         allowed: allowed.join(', '),
-        hint: suggestion ? `did you mean "${suggestion}"?` : 'remove it: kafkaform never ignores unknown keys, a typo would go unnoticed',
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : path.length === 0
+            ? 'remove it, or start its name with x- to keep YAML anchors there (x- keys are ignored)'
+            : 'remove it: kafkaform never ignores unknown keys, a typo would go unnoticed',
       };
     }
     case 'required': {

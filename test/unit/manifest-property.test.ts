@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { rng } from '../../src/schema/payload.js';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseSpecDocument } from '../../src/manifest/document.js';
+import { parseSpecBytes, parseSpecDocument } from '../../src/manifest/document.js';
 import { diskFiles, validateSpec } from '../../src/manifest/validate.js';
 
 const ITERATIONS = 3000;
@@ -116,5 +116,31 @@ describe('validation never crashes', () => {
     }
     // The mutations must actually produce broken input most of the time, or the property says little.
     expect(withErrors).toBeGreaterThan(ITERATIONS / 3);
+  }, 60_000);
+});
+
+describe('reading bytes never crashes', () => {
+  const SEED = 20_261_201;
+  const PREFIXES = [[0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff], [0xff, 0xfe, 0, 0], [0, 0, 0xfe, 0xff], [], [0xc3], [0xe9]];
+
+  it('survives 1000 seeded byte mutations of the valid fixtures (BOMs, NULs, bytes that are not UTF-8), naming no raw bytes', () => {
+    const r = rng(SEED);
+    for (let i = 0; i < 1000; i++) {
+      const base = pick(r, BASES);
+      const bytes = [...pick(r, PREFIXES), ...Buffer.from(base.text, 'utf8')];
+      for (let k = Math.floor(r() * 4); k > 0; k--) bytes.splice(Math.floor(r() * bytes.length), r() < 0.5 ? 1 : 0, Math.floor(r() * 256));
+      const where = `seed ${SEED}, iteration ${i} (base ${base.name})`;
+      let result: ReturnType<typeof validateSpec>;
+      try {
+        result = validateSpec(parseSpecBytes(Uint8Array.from(bytes), join(VALID, `bytes-${i}.yaml`)), { skipFileChecks: true });
+      } catch (e) {
+        throw new Error(`${where} threw ${(e as Error).stack}`);
+      }
+      for (const d of result.diagnostics) {
+        expect(d.line >= 1 && d.column >= 1, `${where}: bad position for ${d.code}`).toBe(true);
+        const shown = `${d.message} ${d.found ?? ''}`;
+        expect(shown.includes('\u0000') || shown.includes('\uFFFD'), `${where}: ${d.code} shows raw bytes: ${shown}`).toBe(false);
+      }
+    }
   }, 60_000);
 });
