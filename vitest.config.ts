@@ -14,7 +14,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          tags: [{ name: 'kafkajs-compat', description: 'what kafkajs can do against a real broker (the README table)' }],
+          tags: [
+            { name: 'kafkajs-compat', description: 'what kafkajs can do against a real broker (the README table)' },
+            { name: 'cdktf-cli', description: 'the stock CDKTF CLI (about 420 MB, installed once into the cache) in a new user project' },
+          ],
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 300_000,

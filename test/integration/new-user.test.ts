@@ -68,8 +68,35 @@ function writeProject(tgz: string): void {
     'node_modules/kafkaform': { version: pkg.version, resolved: spec, license: root.license, dependencies: root.dependencies, bin: root.bin, engines: root.engines },
   };
   for (const [path, entry] of Object.entries(lock.packages)) if (path !== '' && !entry.dev && !entry.link) packages[path] = entry;
-  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'team-kafka', private: true, type: 'module', dependencies: { kafkaform: spec } }, null, 2)}\n`);
+  // tsx as a devDependency, as a team adds it for `cdktf synth` (cdktf.json runs stacks/main.ts with it).
+  for (const path of closure(lock.packages, 'node_modules/tsx')) packages[path] = { ...lock.packages[path], dev: true };
+  const tsx = String(lock.packages['node_modules/tsx']!.version);
+  (packages[''] as Record<string, unknown>).devDependencies = { tsx };
+  const manifest = { name: 'team-kafka', private: true, type: 'module', dependencies: { kafkaform: spec }, devDependencies: { tsx } };
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(project, 'package-lock.json'), `${JSON.stringify({ name: 'team-kafka', lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
+}
+
+/** A package's lockfile path and those of everything it depends on, resolved the way Node does (nearest node_modules up the tree). */
+function closure(packages: Record<string, Record<string, unknown>>, start: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path) || !packages[path]) return;
+    seen.add(path);
+    const deps = { ...(packages[path].dependencies as object), ...(packages[path].optionalDependencies as object) };
+    for (const name of Object.keys(deps)) {
+      for (let base = path; ; base = base.slice(0, Math.max(0, base.lastIndexOf('/node_modules/')))) {
+        const candidate = base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`;
+        if (packages[candidate]) {
+          visit(candidate);
+          break;
+        }
+        if (base === '') break;
+      }
+    }
+  };
+  visit(start);
+  return seen;
 }
 
 beforeAll(async () => {
@@ -97,11 +124,16 @@ describe('a new team installs kafkaform and deploys a topic', () => {
     const r = inProject('npm', ['ci', '--offline']);
     expect(r.stderr).not.toMatch(/ERR!/);
     expect(r.status).toBe(0);
-    expect(existsSync(join(project, 'node_modules', 'tsx'))).toBe(false);
+    // The CLI never needs tsx: remove the project's (it is there for cdktf synth) and run kafkaform without it.
+    const tsxHidden = join(project, 'node_modules', '.tsx-hidden');
+    cpSync(join(project, 'node_modules', 'tsx'), tsxHidden, { recursive: true });
+    rmSync(join(project, 'node_modules', 'tsx'), { recursive: true });
     expect(existsSync(join(project, 'node_modules', 'kafkaform', 'src'))).toBe(false);
     const v = kafkaform('--version');
     expect(v.status).toBe(0);
     expect(v.stdout.trim()).toBe(pkg.version);
+    cpSync(tsxHidden, join(project, 'node_modules', 'tsx'), { recursive: true });
+    rmSync(tsxHidden, { recursive: true });
   });
 
   it('kafkaform init scaffolds the repository and keeps the package.json it found', () => {
@@ -135,14 +167,23 @@ describe('a new team installs kafkaform and deploys a topic', () => {
   it('synth writes the stacks, and the library API (stacks/main.ts importing kafkaform) writes the same JSON', () => {
     const cli = kafkaform('synth');
     expect(cli.status, cli.stderr).toBe(0);
-    // The CDKTF app as cdktf.json runs it (tsx comes from this repository: the project does not need it for kafkaform).
-    const lib = inProject(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'stacks/main.ts'], { CDKTF_OUTDIR: 'library.out' });
+    // The CDKTF app as cdktf.json runs it (`npx tsx stacks/main.ts`), with the project's tsx.
+    const lib = inProject('npx', ['--no-install', 'tsx', 'stacks/main.ts'], { CDKTF_OUTDIR: 'library.out' });
     expect(lib.status, lib.stderr).toBe(0);
     for (const env of ['dev', 'prod']) {
       const viaCli = readFileSync(join(project, 'cdktf.out', 'stacks', env, 'cdk.tf.json'), 'utf8');
       const viaLibrary = readFileSync(join(project, 'library.out', 'stacks', env, 'cdk.tf.json'), 'utf8');
       expect(viaLibrary).toBe(viaCli);
       expect(JSON.parse(viaCli).resource.kafka_topic.topic_orders_placed.name).toBe('orders.placed');
+    }
+  });
+
+  it('the stock CDKTF CLI (cdktf-cli 0.21.0, installed once into the cache) synthesizes the same JSON from cdktf.json', { tags: ['cdktf-cli'], timeout: 900_000 }, () => {
+    const cdktf = execFileSync('bash', [join(ROOT, 'scripts', 'install-cdktf-cli.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 }).trim();
+    const r = inProject(cdktf, ['synth', '--output', 'cdktf-cli.out'], { CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    for (const env of ['dev', 'prod']) {
+      expect(readFileSync(join(project, 'cdktf-cli.out', 'stacks', env, 'cdk.tf.json'), 'utf8')).toBe(readFileSync(join(project, 'cdktf.out', 'stacks', env, 'cdk.tf.json'), 'utf8'));
     }
   });
 
