@@ -2,8 +2,9 @@
  * What kafkajs 2.2.4 (its last release) can do against a real Kafka broker: each test is a row of the
  * README table "Kafka versions and the kafkajs client", checked on one SASL/SCRAM single-broker KRaft
  * cluster with ACLs on. Default Kafka version; `KAFKAFORM_KAFKA_VERSION=3.9.1` checks the 3.9 column.
- * Then the ClusterPort: the kafkajs adapter must refuse what the in-memory twin refuses, with the same
- * Kafka error names, and read the broker's topic-config defaults.
+ * Then the ClusterPort: both adapters (kafkajs and @platformatic/kafka, the default) must refuse what
+ * the in-memory twin refuses, with the same Kafka error names, read a cluster as a principal without
+ * DescribeConfigs on the cluster, and read the broker's topic-config defaults.
  *
  *   npx vitest run --project integration --tags-filter kafkajs-compat
  */
@@ -13,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectClusterState } from '../../src/cluster/collect.js';
 import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
 import { KafkajsClusterPort, kafkajsConfig } from '../../src/cluster/kafkajs-adapter.js';
-import type { ClusterPort } from '../../src/cluster/port.js';
+import * as plt from '@platformatic/kafka';
+import { PlatformaticClusterPort, platformaticAdminOptions } from '../../src/cluster/platformatic-adapter.js';
+import type { ClusterPort, Connection } from '../../src/cluster/port.js';
 import { KafkaProtocolError } from '../../src/cluster/protocol-error.js';
 import { createDevScramUser } from '../../src/dev/cluster/scram-users.js';
 import { startTestCluster, type TestCluster } from './helpers.js';
@@ -274,7 +277,30 @@ describe('kafkajs 2.2.4 against a real broker (the README table)', { tags: ['kaf
   });
 });
 
-describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: ['kafkajs-compat'] }, () => {
+describe('@platformatic/kafka has what kafkajs lacks', { tags: ['kafkajs-compat'] }, () => {
+  it('incremental alter configs, client quotas and SCRAM credential calls', async () => {
+    const a = new plt.Admin(platformaticAdminOptions(tc.connection));
+    try {
+      const calls = a as unknown as Record<string, unknown>;
+      for (const present of ['incrementalAlterConfigs', 'describeClientQuotas', 'alterClientQuotas', 'listConsumerGroupOffsets', 'listOffsets']) expect(typeof calls[present], present).toBe('function');
+      expect(await a.describeClientQuotas({ components: [{ entityType: 'user', matchType: plt.ClientQuotaMatchTypes.ANY }] })).toEqual([]);
+      const port = new PlatformaticClusterPort(tc.connection);
+      expect((await port.listScramUsers()).map((u) => u.name)).toContain('admin');
+      await port.close();
+    } finally {
+      await a.close();
+    }
+  });
+});
+
+const ADAPTERS: Array<[string, (c: Connection) => ClusterPort]> = [
+  ['kafkajs', (c) => new KafkajsClusterPort(c)],
+  ['@platformatic/kafka', (c) => new PlatformaticClusterPort(c)],
+];
+
+let readerCreated = false;
+
+describe.each(ADAPTERS)('the ClusterPort over %s agrees with its in-memory twin', { tags: ['kafkajs-compat'] }, (name, adapter) => {
   /** Kafka's error name a port refused with. */
   const refusal = async (p: Promise<unknown>): Promise<string> => {
     const e = await p.then(
@@ -294,7 +320,7 @@ describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: 
     ['describing a topic that does not exist', (p: ClusterPort) => p.describeTopics(['compat.nope']), 'UNKNOWN_TOPIC_OR_PARTITION'],
     ['deleting a topic that does not exist', (p: ClusterPort) => p.deleteTopic('compat.nope'), 'UNKNOWN_TOPIC_OR_PARTITION'],
   ])('both refuse %s with the same Kafka error', async (_, op, code) => {
-    const real = new KafkajsClusterPort({ ...tc.connection, retries: 0 });
+    const real = adapter({ ...tc.connection, retries: 0 });
     const twin = new InMemoryClusterPort();
     try {
       if (!(await real.listTopics()).includes('compat.port')) await real.createTopic({ name: 'compat.port', partitions: 2, replicationFactor: 1 });
@@ -307,7 +333,8 @@ describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: 
   });
 
   it('reads the whole cluster as a principal without DescribeConfigs on the cluster, leaving out only the broker defaults', async () => {
-    await createDevScramUser(tc.cluster, 'compat-reader', 'compat-reader-secret');
+    if (!readerCreated) await createDevScramUser(tc.cluster, 'compat-reader', 'compat-reader-secret');
+    readerCreated = true;
     const grant = (resourceType: number, resourceName: string, pattern: number, operation: number) => ({
       resourceType,
       resourceName,
@@ -326,7 +353,7 @@ describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: 
     });
     const reader = { bootstrapServers: tc.connection.bootstrapServers, sasl: { mechanism: 'scram-sha512' as const, username: 'compat-reader', password: 'compat-reader-secret' } };
     const read = async () => {
-      const port = new KafkajsClusterPort(reader);
+      const port = adapter(reader);
       try {
         return await collectClusterState(port);
       } finally {
@@ -340,10 +367,19 @@ describe('the ClusterPort over kafkajs agrees with its in-memory twin', { tags: 
     );
     expect(state?.topics.map((t) => t.name)).toContain(TOPIC);
     expect(state?.brokerDefaults).toBeUndefined();
+    // DescribeClientQuotas needs DescribeConfigs on the cluster; DescribeUserScramCredentials only Describe. kafkajs has neither.
+    expect(state?.notChecked.map((n) => [n.resource, n.code])).toEqual(
+      name === 'kafkajs'
+        ? [
+            ['user', 'client'],
+            ['quota', 'client'],
+          ]
+        : [['quota', 'unauthorized']],
+    );
   });
 
   it('reads the broker’s topic-config defaults (retention.ms from log.retention.hours=168)', async () => {
-    const real = new KafkajsClusterPort(tc.connection);
+    const real = adapter(tc.connection);
     try {
       const d = await real.describeTopicDefaults();
       expect(d['retention.ms']).toBe('604800000');
