@@ -1,12 +1,14 @@
 /**
  * Fuzzing past validate: `synth` over seeded corruptions of the valid fixtures (text and bytes).
  * Each run either writes one parseable cdk.tf.json per environment or fails with a UserError (a
- * one-line diagnostic list, never a stack trace); the seed and iteration are in every failure message.
+ * one-line diagnostic list, never a stack trace); `import -o` over a corrupt existing file leaves it
+ * byte for byte as it was. The seed and iteration are in every failure message.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { UserError } from '../../src/errors.js';
 import { rng } from '../../src/schema/payload.js';
 import { synthFromFile } from '../../src/synth/synth-file.js';
@@ -74,4 +76,32 @@ describe('synth over corrupt files', () => {
     expect(failed, `seed ${SEED}`).toBeGreaterThan(ITERATIONS / 4);
     expect(failed, `seed ${SEED}`).toBeLessThan(ITERATIONS);
   }, 120_000);
+});
+
+describe('import -o over a corrupt existing file', () => {
+  it('refuses without --force, before any connection, and leaves the file as it was', async () => {
+    const r = rng(SEED + 1);
+    for (let i = 0; i < 10; i++) {
+      const base = BASES[Math.floor(r() * BASES.length)]!;
+      const where = `seed ${SEED + 1}, iteration ${i} (base ${base})`;
+      const file = join(dir, `existing-${i}.yaml`);
+      const bytes = corrupt(r, readFileSync(join(VALID, base), 'utf8'));
+      writeFileSync(file, bytes);
+      let err = '';
+      const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+      let code: number;
+      try {
+        // A closed loopback port: reaching the cluster would fail, so an exit 1 that names the file proves it never tried.
+        code = await main(['import', '-o', file, '--bootstrap-servers', '127.0.0.1:1', '--timeout', '1']);
+      } finally {
+        o.mockRestore();
+        e.mockRestore();
+      }
+      expect(code, where).toBe(1);
+      expect(err, where).toContain('already exists: nothing was written');
+      expect(err, where).not.toMatch(/\n\s+at /);
+      expect(readFileSync(file).equals(bytes), `${where}: the file changed`).toBe(true);
+    }
+  });
 });
