@@ -1,11 +1,14 @@
 /**
  * Load-test payloads that conform to a topic's value schema, sized to approach a target:
- * Avro values are serialized with avsc (`toBuffer`), JSON values are checked with ajv.
+ * Avro values are serialized with avsc (`toBuffer`), JSON values are checked with ajv, Protobuf
+ * values are encoded with protobufjs (the file's first message, as RecordNameStrategy names it).
  * Free-text strings are the padding: constrained ones (enum, format, pattern, length bounds) are not.
  */
 import type avro from 'avsc';
 import { Ajv } from 'ajv';
+import protobuf from 'protobufjs';
 import { avroType } from './compat-avro.js';
+import { parseProtoSchema, type ProtoModel } from './proto-model.js';
 
 export interface Payload {
   value: unknown;
@@ -141,6 +144,51 @@ function jsonValue(s: unknown, rand: () => number, padLen: number, slots: { n: n
   }
 }
 
+const PROTO_INTS = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32']);
+const PROTO_LONGS = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+/** A plain object for a protobufjs message type: one field of each oneof, one item per repeated field, one entry per map. */
+function protoValue(t: protobuf.Type, rand: () => number, padLen: number, slots: { n: number }, depth = 0): Record<string, unknown> {
+  const scalar = (type: string, f: protobuf.Field): unknown => {
+    if (PROTO_INTS.has(type)) return Math.floor(rand() * 1_000_000);
+    if (PROTO_LONGS.has(type)) return 1_700_000_000_000 + Math.floor(rand() * 1e9);
+    if (type === 'double' || type === 'float') return Math.round(rand() * 1e6) / 100;
+    if (type === 'bool') return rand() < 0.5;
+    if (type === 'string' || type === 'bytes') {
+      slots.n++;
+      return type === 'bytes' ? Buffer.from(text(rand, padLen)) : text(rand, padLen);
+    }
+    const r = f.resolvedType;
+    if (r instanceof protobuf.Enum) {
+      const values = Object.values(r.values);
+      return values[Math.floor(rand() * values.length)];
+    }
+    return r instanceof protobuf.Type && depth < 4 ? protoValue(r, rand, padLen, slots, depth + 1) : {};
+  };
+  const out: Record<string, unknown> = {};
+  const skip = new Set<string>();
+  for (const o of t.oneofsArray) for (const f of o.fieldsArray.slice(1)) skip.add(f.name);
+  for (const f of t.fieldsArray) {
+    if (skip.has(f.name)) continue;
+    if (f instanceof protobuf.MapField) out[f.name] = depth < 4 ? { [f.keyType === 'string' ? text(rand, 4) : String(Math.floor(rand() * 1000))]: scalar(f.type, f) } : {};
+    else if (f.repeated) out[f.name] = depth < 4 ? [scalar(f.type, f)] : [];
+    else out[f.name] = scalar(f.type, f);
+  }
+  return out;
+}
+
+/** The message a .proto payload is made of; refuses a file whose types come from imports (not linked here). */
+function protoMessageType(schema: unknown): protobuf.Type {
+  const model = (typeof schema === 'string' ? parseProtoSchema(schema) : schema) as ProtoModel;
+  if (!model.firstMessage) throw new Error('the .proto file declares no message');
+  try {
+    model.root.resolveAll();
+  } catch (e) {
+    throw new Error(`cannot generate payloads from ${model.firstMessage}: ${(e as Error).message} (types from imports are not resolved)`);
+  }
+  return model.root.lookupType(model.firstMessage);
+}
+
 function sized(make: (padLen: number, slots: { n: number }) => Buffer, targetBytes: number | undefined): { padLen: number } {
   if (targetBytes === undefined) return { padLen: 8 };
   const slots = { n: 0 };
@@ -175,11 +223,19 @@ export function validateJsonPayload(schema: unknown, value: unknown): string | u
 }
 
 /**
- * A value valid against `schema` (Avro or JSON Schema, object or text), serialized, with free-text
+ * A value valid against `schema` (Avro or JSON Schema, object or text; a .proto text or model), serialized, with free-text
  * strings sized so the serialized form approaches `targetBytes` (never above it unless the
  * schema's fixed part is larger). Deterministic for a given seed.
  */
-export function generatePayload(schema: unknown, format: 'avro' | 'json', targetBytes?: number, seed = 1): Payload {
+export function generatePayload(schema: unknown, format: 'avro' | 'json' | 'protobuf', targetBytes?: number, seed = 1): Payload {
+  if (format === 'protobuf') {
+    const type = protoMessageType(schema);
+    const encode = (v: Record<string, unknown>) => Buffer.from(type.encode(type.fromObject(v)).finish());
+    const { padLen } = sized((n, slots) => encode(protoValue(type, rng(seed), n, slots)), targetBytes);
+    const value = protoValue(type, rng(seed), padLen, { n: 0 });
+    const buffer = encode(value);
+    return { value, buffer, bytes: buffer.length };
+  }
   const parsed = typeof schema === 'string' ? (JSON.parse(schema) as unknown) : schema;
   if (format === 'avro') {
     const type = avroType(parsed) as T;

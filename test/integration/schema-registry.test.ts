@@ -5,7 +5,7 @@
  * (refused with the explanation, nothing registered), and drift made behind kafkaform's back.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,38 @@ describe('schema registry (real AxonOps registry)', () => {
       { name: 'shipping.dispatched-value', kind: 'changed', field: 'version', expected: 'schemas/shipping.dispatched.json', actual: 'version 2 (id 6)' },
     ]);
     expect(await main(['schemas', 'status', '-f', project.file, '--registry-url', registry.url, '--quiet'])).toBe(2);
+  });
+
+  it('registers a .proto value schema through the API, sees it in sync, checks a change locally and sees drift', async () => {
+    const proto = (fields: string) => `syntax = "proto3";\npackage shop.v1;\n\nmessage Refund {\n${fields}}\n`;
+    const p = scratchProject(
+      ['version: 1', 'environments:', '  dev:', '    cluster: { bootstrapServers: [], brokers: 1 }', '    defaults: { replicationFactor: 1, config: { min.insync.replicas: 1 } }', 'topics:', '  shop.refunds:', '    description: Refunds.', '    partitions: 3', '    schema:', '      value: schemas/refund.proto', ''].join('\n'),
+      { withSchemas: false },
+    );
+    try {
+      mkdirSync(join(p.dir, 'schemas'));
+      writeFileSync(join(p.dir, 'schemas', 'refund.proto'), proto('  string id = 1;\n  int64 amount_cents = 2;\n'));
+      const s = () => requireEnvironment(readManifest(p.file), 'dev');
+      const r = await applySchemaSubjects(s(), client);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.registered.map((x) => [x.subject, x.version])).toEqual([['shop.refunds-value', 1]]);
+      expect((await client.getVersion('shop.refunds-value', 'latest'))?.schemaType).toBe('PROTOBUF');
+      const inSync = computeSchemaDrift(s(), await collectRegistryState(client, ['shop.refunds-value']), readSpecSchemas(s()));
+      expect(inSync).toEqual([]);
+      // int32 -> string: refused by kafkaform before the registry is asked, and by the registry itself.
+      writeFileSync(join(p.dir, 'schemas', 'refund.proto'), proto('  string id = 1;\n  string amount_cents = 2;\n'));
+      const refused = await applySchemaSubjects(s(), client);
+      expect(refused.applied).toBe(false);
+      expect(refused.diagnostics.find((d) => d.code === 'schema-incompatible')!.message).toContain('shop.v1.Refund.amount_cents = 2: field scalar kind changed (int64 → string)');
+      expect((await client.checkCompatibility('shop.refunds-value', proto('  string id = 1;\n  string amount_cents = 2;\n'), 'PROTOBUF')).isCompatible).toBe(false);
+      // A compatible version registered behind kafkaform's back is drift.
+      await client.register('shop.refunds-value', proto('  string id = 1;\n  int64 amount_cents = 2;\n  string note = 3;\n'), 'PROTOBUF');
+      writeFileSync(join(p.dir, 'schemas', 'refund.proto'), proto('  string id = 1;\n  int64 amount_cents = 2;\n'));
+      const drift = computeSchemaDrift(s(), await collectRegistryState(client, ['shop.refunds-value']), readSpecSchemas(s()));
+      expect(drift.map((d) => [d.name, d.field])).toEqual([['shop.refunds-value', 'version']]);
+    } finally {
+      p.cleanup();
+    }
   });
 
   it('agrees with the registry\'s own verdict on every compatibility fixture', async () => {
