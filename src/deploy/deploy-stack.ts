@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { connectionVariables, resolveConnection, type ConnectionFlags, type EmbeddedClusterStarter, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
 import { computeAdoption, computeUnreadCreates, type Adoption } from '../plan/compute-adoption.js';
+import { computeRefreshSkip, stateAddressesOf, type RefreshDecision, type TerraformStateJson } from '../plan/compute-refresh.js';
 import { writeImportBlocks } from '../synth/import-blocks.js';
 import { computePartitionDecreases, computePlan, type KafkaformPlan } from '../plan/risk.js';
 import { computeTopicDefaults, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
@@ -82,6 +83,8 @@ export interface StackPlan {
   defaults: TopicDefaults;
   /** Declared resources that exist on the cluster but not in the state: imported by this plan. */
   adoption: Adoption;
+  /** Whether terraform refreshed, and why (skipped only when the live read proves the state equal). */
+  refresh?: RefreshDecision;
   plan: unknown;
   connection: ResolvedConnection;
   toolchain: Toolchain;
@@ -194,15 +197,19 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   await terraform.init(stackDir, toolchain, run);
   // Adoption: what exists on the cluster but not in the state is imported, never created (a lost
   // or emptied state recovers the same way).
-  const adoption = computeAdoption(spec, cluster, new Set(await terraform.stateAddresses(stackDir, toolchain, run)));
+  const state = (await terraform.showState(stackDir, toolchain, run)) as TerraformStateJson;
+  const adoption = computeAdoption(spec, cluster, new Set(stateAddressesOf(state)));
   writeImportBlocks(stackDir, adoption.imports);
   if (adoption.imports.length + adoption.adoptedQuotas.length > 0) {
     progress(`adopting ${adoption.imports.length + adoption.adoptedQuotas.length} resource(s) that exist on the cluster but not in the Terraform state`);
   }
-  progress('terraform plan');
+  // Refresh only when kafkaform's own read cannot prove the state equal to the cluster (and say which).
+  const refresh = adoption.imports.length + adoption.adoptedQuotas.length > 0 ? { skip: false, reason: 'resources are being imported' } : computeRefreshSkip(state, cluster);
+  progress(refresh.skip ? `terraform plan without refresh: ${refresh.reason}` : `terraform plan with refresh: ${refresh.reason}`);
+  const planRun = { ...run, refresh: !refresh.skip };
   let saved: { exitCode: 0 | 2; planFile: string; dir: string; applicable: boolean };
   try {
-    saved = { ...(await terraform.plan(stackDir, toolchain, run)), dir: stackDir, applicable: true };
+    saved = { ...(await terraform.plan(stackDir, toolchain, planRun)), dir: stackDir, applicable: true };
   } catch (e) {
     if (!isPreventDestroyError(e)) throw e;
     // The real stack refuses to destroy topics. To show *what* it refuses (with everything else
@@ -214,7 +221,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     const shadowDir = shadow.get(spec.environment)!;
     writeImportBlocks(shadowDir, adoption.imports);
     await terraform.init(shadowDir, toolchain, run);
-    saved = { ...(await terraform.plan(shadowDir, toolchain, run)), dir: shadowDir, applicable: false };
+    saved = { ...(await terraform.plan(shadowDir, toolchain, planRun)), dir: shadowDir, applicable: false };
   }
   const plan = await terraform.show(saved.dir, toolchain, saved.planFile, run);
   const changes = computePlanChanges(plan, { adopted: new Set(adoption.adoptedQuotas) });
@@ -224,6 +231,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   return planned({
     ...base,
     adoption,
+    refresh,
     planFile: saved.planFile,
     hasChanges: saved.exitCode === 2,
     changes,

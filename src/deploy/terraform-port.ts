@@ -1,10 +1,10 @@
 /**
- * What deploy needs of terraform, as a port: the toolchain, init, state list, plan, show and apply. The real
+ * What deploy needs of terraform, as a port: the toolchain, init, the state, plan, show and apply. The real
  * one runs the binary through terraform-runner.ts; unit tests of planStack pass a scripted one.
  */
 import type { Progress } from '../progress.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
-import { terraformApply, terraformInit, terraformPlan, terraformShowJson, terraformStateList, type ApplyOptions, type PlanOptions, type PlanResult, type RunOptions } from './terraform-runner.js';
+import { terraformApply, terraformInit, terraformPlan, terraformShowJson, type ApplyOptions, type PlanOptions, type PlanResult, type RunOptions } from './terraform-runner.js';
 
 export interface TerraformPort {
   /** Finds (or installs) terraform and the Kafka provider. */
@@ -12,8 +12,8 @@ export interface TerraformPort {
   init(dir: string, tc: Toolchain, opts: RunOptions): Promise<void>;
   /** Saves a plan file; exitCode 2 when there are changes. */
   plan(dir: string, tc: Toolchain, opts: PlanOptions): Promise<PlanResult>;
-  /** The resource addresses in the state (`terraform state list`; empty without a state). */
-  stateAddresses(dir: string, tc: Toolchain, opts: RunOptions): Promise<string[]>;
+  /** The state as terraform's JSON (`terraform show -json`; no `values` without a state). */
+  showState(dir: string, tc: Toolchain, opts: RunOptions): Promise<unknown>;
   /** The saved plan as terraform's JSON. */
   show(dir: string, tc: Toolchain, planFile: string, opts: RunOptions): Promise<unknown>;
   apply(dir: string, tc: Toolchain, opts: ApplyOptions): Promise<void>;
@@ -24,7 +24,7 @@ export const realTerraform: TerraformPort = {
   toolchain: (opts) => ensureToolchain(opts),
   init: (dir, tc, opts) => terraformInit(dir, tc, opts),
   plan: (dir, tc, opts) => terraformPlan(dir, tc, opts),
-  stateAddresses: (dir, tc, opts) => terraformStateList(dir, tc, opts),
+  showState: (dir, tc, opts) => terraformShowJson(dir, tc, undefined, opts),
   show: (dir, tc, planFile, opts) => terraformShowJson(dir, tc, planFile, opts),
   apply: (dir, tc, opts) => terraformApply(dir, tc, opts),
 };

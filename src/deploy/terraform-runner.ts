@@ -232,18 +232,6 @@ export async function terraformShowJson(
   }
 }
 
-/**
- * `terraform state list`: the resource addresses in the stack's state (empty when there is no state
- * yet). Needs an initialized directory; reads the backend only, never the cluster.
- */
-export async function terraformStateList(dir: string, tc: TerraformToolchain, opts: RunOptions = {}): Promise<string[]> {
-  const args = ['state', 'list'];
-  const r = await runTerraform(dir, tc, args, { ...opts, echoStdout: false });
-  if (r.exitCode !== 0 && r.stderrTail.some((l) => /No state file was found/i.test(l))) return [];
-  check(r, tc, args);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-}
-
 export interface ApplyOptions extends RunOptions {
   /** Apply this saved plan (no approval needed). */
   planFile?: string;

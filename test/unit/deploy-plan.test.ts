@@ -44,19 +44,19 @@ const topic = (name: string, partitions: number, config: Record<string, string> 
  * A scripted terraform: records every call, plans what the test says. `protectedDelete` makes the
  * real stack's plan fail the way prevent_destroy does, so planStack plans its unguarded copy.
  */
-function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?: boolean; state?: string[] } = {}) {
-  const calls: Array<{ op: string; dir: string; vars?: Record<string, string>; parallelism?: number }> = [];
+function scriptedTerraform(resourceChanges: unknown[], opts: { protectedDelete?: boolean; state?: string[]; stateResources?: unknown[] } = {}) {
+  const calls: Array<{ op: string; dir: string; vars?: Record<string, string>; parallelism?: number; refresh?: boolean }> = [];
   const port: TerraformPort = {
     toolchain: async () => TOOLCHAIN,
     init: async (dir, _tc, o) => void calls.push({ op: 'init', dir, vars: o.vars }),
     plan: async (dir, _tc, o) => {
-      calls.push({ op: 'plan', dir, vars: o.vars, parallelism: o.parallelism });
+      calls.push({ op: 'plan', dir, vars: o.vars, parallelism: o.parallelism, refresh: o.refresh });
       if (opts.protectedDelete && !dir.includes('.kafkaform-plan-only')) {
         throw new TerraformError('terraform plan', 1, ['Error: Instance cannot be destroyed', 'Resource kafka_topic.topic_payments has lifecycle.prevent_destroy set']);
       }
       return { exitCode: resourceChanges.length > 0 ? 2 : 0, planFile: join(dir, 'kafkaform.tfplan') };
     },
-    stateAddresses: async () => opts.state ?? [],
+    showState: async () => ({ values: { root_module: { resources: opts.stateResources ?? (opts.state ?? []).map((address) => ({ address, type: 'kafka_topic', values: {} })) } } }),
     show: async (dir) => (calls.push({ op: 'show', dir }), { format_version: '1.2', resource_changes: resourceChanges }),
     apply: async (dir, _tc, o) => void calls.push({ op: `apply ${o.planFile}`, dir, vars: o.vars }),
   };
@@ -143,6 +143,19 @@ describe('planStack', () => {
     const again = await planStack(options(cluster, scriptedTerraform([], { state: ['kafka_topic.topic_orders', 'kafka_topic.topic_payments'] }).port));
     expect(again.adoption.imports).toEqual([]);
     expect(existsSync(join(again.stackDir, IMPORTS_FILE))).toBe(false);
+  });
+
+  it('skips terraform’s refresh only when the live read proves the state equal to the cluster', async () => {
+    const stateTopic = (name: string, config: Record<string, string>) => ({ address: `kafka_topic.topic_${name}`, type: 'kafka_topic', values: { name, partitions: 3, replication_factor: 1, config } });
+    const cluster = { topics: [{ name: 'orders', partitions: 3, replicationFactor: 1, config: { 'retention.ms': '604800000' } }, { name: 'payments', partitions: 3, replicationFactor: 1 }] };
+    const equal = scriptedTerraform([], { stateResources: [stateTopic('orders', { 'retention.ms': '604800000' }), stateTopic('payments', {})] });
+    const p = await planStack(options(cluster, equal.port));
+    expect(p.refresh).toEqual({ skip: true, reason: "kafkaform's live read matches all 2 resources in the state" });
+    expect(equal.calls.find((c) => c.op === 'plan')!.refresh).toBe(false);
+    const changed = scriptedTerraform([], { stateResources: [stateTopic('orders', { 'retention.ms': '86400000' }), stateTopic('payments', {})] });
+    const q = await planStack(options(cluster, changed.port));
+    expect(q.refresh).toEqual({ skip: false, reason: 'kafka_topic.topic_orders differs from the cluster' });
+    expect(changed.calls.find((c) => c.op === 'plan')!.refresh).toBe(true);
   });
 
   it('plans with terraform -parallelism: the default, or the one asked for', async () => {
