@@ -34,7 +34,7 @@ export function stateAddressesOf(state: TerraformStateJson): string[] {
 
 function sameMap(a: Record<string, unknown> | undefined, b: Record<string, string>): boolean {
   const ak = Object.keys(a ?? {});
-  return ak.length === Object.keys(b).length && ak.every((k) => String((a ?? {})[k]) === b[k]);
+  return ak.length === Object.keys(b).length && ak.every((k) => String(a?.[k]) === b[k]);
 }
 
 /** Decides whether the plan may run with -refresh=false. */
