@@ -1,5 +1,6 @@
 /** Renderers for the load-test report: text, Markdown, and a self-contained HTML page with inline SVG charts. Pure. */
 import type { LatencySummary, PercentilePoint } from './histogram.js';
+import type { BaselineComparison } from './compare-baseline.js';
 import type { LoadTestReport, MaxRateResult, TimeSeriesPoint } from './report-types.js';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html';
@@ -71,10 +72,29 @@ export function renderText(r: LoadTestReport): string {
       ),
     );
   }
+  if (r.baseline) {
+    out.push('', baselineLine(r.baseline));
+    out.push(alignTable(BASELINE_HEADERS, baselineRows(r.baseline)));
+  }
   out.push('');
   out.push(deliveryVerdict(r));
   if (r.deletedTopics.length) out.push(`Deleted temporary topics: ${r.deletedTopics.join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+const pct = (v: number) => `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} %`;
+const BASELINE_HEADERS = ['metric', 'baseline', 'this run', 'change', 'verdict'];
+
+/** The comparison with the baseline as table rows (the same columns in every format). */
+function baselineRows(b: BaselineComparison): string[][] {
+  const v = (x: number, unit: 'msg/s' | 'ms') => (unit === 'ms' ? ms(x) : `${n(x)} msg/s`);
+  return b.rows.map((r) => [r.metric, v(r.baseline, r.unit), v(r.current, r.unit), pct(r.change), r.regressed ? 'REGRESSED' : 'ok']);
+}
+
+/** The gate's verdict and thresholds in one line. */
+export function baselineLine(b: BaselineComparison): string {
+  const t = b.thresholds;
+  return `${b.regressed ? 'REGRESSION' : 'No regression'} against baseline run ${b.baselineRunId} (${b.baselineStartedAt}): throughput may fall ${Math.round(t.maxThroughputDrop * 100)} %, latency percentiles may rise ${Math.round(t.maxLatencyRise * 100)} % (and ${t.minLatencyRiseMs} ms)`;
 }
 
 /** The verdict of a --rate max run in one line. */
@@ -116,6 +136,12 @@ export function renderMarkdown(r: LoadTestReport): string {
     out.push(`**${maxRateLine(r.maxRate)}**`, '');
     out.push(`| ${STEP_HEADERS.join(' | ')} |`, `|---|---|${STEP_HEADERS.slice(2).map(() => '---:').join('|')}|`);
     for (const row of stepRows(r.maxRate)) out.push(`| ${row.join(' | ')} |`);
+    out.push('');
+  }
+  if (r.baseline) {
+    out.push(`**${baselineLine(r.baseline)}**`, '');
+    out.push(`| ${BASELINE_HEADERS.join(' | ')} |`, '|---|---:|---:|---:|---|');
+    for (const row of baselineRows(r.baseline)) out.push(`| ${row.join(' | ')} |`);
     out.push('');
   }
   out.push('| topic | load topic | partitions | target msg/s | produced msg/s | per partition msg/s | consumed msg/s | p99 publish | p99 end-to-end |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
@@ -208,10 +234,18 @@ function timeChart(r: LoadTestReport, id: string, title: string, yLabel: string,
   return renderLineChart({ id, title, yLabel, xMin: 0, xMax: last, xTicks: timeTicks(last), series: series.map(([name, color, value]) => ({ name, color, points: points(value) })) });
 }
 
+function htmlRows(rows: string[][]): string {
+  return rows.map((row) => `<tr>${row.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n');
+}
+
+function baselineHtml(b: BaselineComparison): string {
+  return `<p id="baseline-verdict"><strong>${esc(baselineLine(b))}</strong></p>
+<table id="baseline"><tr>${BASELINE_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>
+${htmlRows(baselineRows(b))}</table>`;
+}
+
 function maxRateHtml(m: MaxRateResult): string {
-  const rows = stepRows(m)
-    .map((row) => `<tr>${row.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
-    .join('\n');
+  const rows = htmlRows(stepRows(m));
   return `<p id="max-rate"><strong>${esc(maxRateLine(m))}</strong></p>
 <table id="steps"><tr>${STEP_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>
 ${rows}</table>`;
@@ -274,6 +308,7 @@ ${lat('publish', r.latencyMs.publish)}${lat('publish delay', r.latencyMs.publish
 <table id="messages"><tr><th>sent</th><th>acknowledged</th><th>failed</th><th>consumed</th><th>lost</th><th>duplicated</th><th>max lag</th><th>errors</th><th>client warnings</th></tr>
 <tr><td>${n(m.sent)}</td><td>${n(m.acknowledged)}</td><td>${n(m.failed)}</td><td>${n(m.consumed)}</td><td>${n(m.lost)}</td><td>${n(m.duplicated)}</td><td>${n(r.lag.max)}</td><td>${n(r.errors.count)}</td><td>${n(r.errors.clientWarnings)}</td></tr></table>
 ${r.maxRate ? maxRateHtml(r.maxRate) : ''}
+${r.baseline ? baselineHtml(r.baseline) : ''}
 <figure><figcaption>Throughput over time</figcaption>${throughput}</figure>
 <figure><figcaption>Latency over time</figcaption>${latency}</figure>
 <figure><figcaption>Latency percentile curve</figcaption>${curve}</figure>

@@ -3,6 +3,7 @@
  * Markdown, HTML) and `kafkaform capacity --from` read only this shape.
  * Units are in the field names; megabytes are 2^20 bytes (as kafka-producer-perf-test counts them).
  */
+import type { BaselineComparison } from './compare-baseline.js';
 import type { LatencySummary, PercentilePoint } from './histogram.js';
 
 export interface Throughput {
@@ -143,6 +144,8 @@ export interface LoadTestReport {
   maxRate?: MaxRateResult;
   /** Temporary topics deleted at the end (empty with --keep-topics or --use-existing). */
   deletedTopics: string[];
+  /** --baseline FILE: this run against an earlier report (compare-baseline.ts). */
+  baseline?: BaselineComparison;
 }
 
 export const MIB = 1024 * 1024;

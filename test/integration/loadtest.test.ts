@@ -147,6 +147,19 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     expect(r.messages.lost).toBe(0);
   });
 
+  it('--baseline exits 2 with a Markdown comparison when the run falls short of an earlier report, and refuses a file that is not one', async () => {
+    const faster = join(work, 'faster-baseline.json');
+    writeFileSync(faster, JSON.stringify({ ...report, runId: 'fast0001', producer: { ...report.producer, messagesPerSecond: report.producer.messagesPerSecond * 10 } }));
+    const out = join(work, 'gate.md');
+    expect(await main(['loadtest', ...cliArgs('--duration', '2s', '--baseline', faster, '--format', 'markdown', '--out', out)])).toBe(2);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toContain('**REGRESSION against baseline run fast0001');
+    expect(md).toMatch(/\| producer throughput \| [\d,]+ msg\/s \| [\d,]+ msg\/s \| -\d+\.\d % \| REGRESSED \|/);
+    const notAReport = join(work, 'not-a-report.json');
+    writeFileSync(notAReport, '{"hello": 1}');
+    expect(await main(['loadtest', ...cliArgs('--duration', '2s', '--baseline', notAReport)])).toBe(1);
+  });
+
   it('capacity plans partitions from the measured per-partition throughput', async () => {
     const spec = requireEnvironment(readManifest(project.file), 'dev');
     const plan = planCapacity(spec, measurementsFromReport(report));

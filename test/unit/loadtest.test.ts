@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { baselineMismatches, computeBaselineComparison } from '../../src/loadtest/compare-baseline.js';
 import { LatencyHistogram } from '../../src/loadtest/histogram.js';
 import { DeliveryLedger } from '../../src/loadtest/ledger.js';
 import { decodeRecordValue, encodeRecordValue, HEADER_BYTES } from '../../src/loadtest/message.js';
@@ -322,5 +323,54 @@ describe('compression of the load (the topic’s own)', () => {
     expect(renderText(r)).toContain("compression=each topic's own");
     for (const out of [renderText(r), renderMarkdown(r), renderHtml(r)]) expect(out).toContain('orders.placed: zstd tested with lz4');
     expect(computeWorkload(s, { ...BASE, compression: undefined, zstdAvailable: true }).topics[0]).toMatchObject({ compression: 'zstd', config: { 'compression.type': 'zstd' } });
+  });
+});
+
+describe('--baseline: the regression gate', () => {
+  const base = sampleReport();
+  const withLatency = (r: LoadTestReport, p99: number): LoadTestReport => ({ ...r, latencyMs: { ...r.latencyMs, publish: { ...r.latencyMs.publish, p99 } } });
+
+  it('passes a run within the thresholds', () => {
+    const c = computeBaselineComparison({ ...base, producer: { messagesPerSecond: 91, megabytesPerSecond: 0.09 } }, base);
+    expect(c.regressed).toBe(false);
+    expect(c.rows.find((r) => r.metric === 'producer throughput')).toEqual({ metric: 'producer throughput', unit: 'msg/s', baseline: 100, current: 91, change: -0.09, regressed: false });
+    expect(c.thresholds).toEqual({ maxThroughputDrop: 0.1, maxLatencyRise: 0.25, minLatencyRiseMs: 5 });
+  });
+
+  it('fails when throughput falls by more than 10 %', () => {
+    const c = computeBaselineComparison({ ...base, producer: { messagesPerSecond: 89, megabytesPerSecond: 0.09 } }, base);
+    expect(c.regressed).toBe(true);
+    expect(c.rows.filter((r) => r.regressed).map((r) => r.metric)).toEqual(['producer throughput']);
+  });
+
+  it('fails when a percentile rises by more than 25 % and 5 ms, not on sub-5-ms jitter', () => {
+    const slow = withLatency(base, 40);
+    expect(computeBaselineComparison(slow, withLatency(base, 30)).regressed).toBe(true);
+    expect(computeBaselineComparison(withLatency(base, 12), withLatency(base, 8)).regressed).toBe(false); // +50 % but only 4 ms
+    expect(computeBaselineComparison(withLatency(base, 37), withLatency(base, 30)).regressed).toBe(false); // +23 %
+  });
+
+  it('compares the max-rate figures when both runs searched', () => {
+    const max = (sustainable: number): LoadTestReport => ({
+      ...base,
+      settings: { ...base.settings, mode: 'max' },
+      maxRate: { ceilingMessagesPerSecond: 1000, ceilingPhaseSeconds: 2, sustainableMessagesPerSecond: sustainable, limitReached: true, rule: { maxPublishDelayMs: 250, minAchievedShare: 0.8, minLagAllowance: 1000 }, steps: [] },
+    });
+    const c = computeBaselineComparison(max(700), max(900));
+    expect(c.rows.map((r) => r.metric)).toContain('closed-loop ceiling');
+    expect(c.rows.find((r) => r.metric === 'max sustainable rate')!.regressed).toBe(true);
+    expect(baselineMismatches(max(700), base)).toEqual(['mode max vs fixed in the baseline']);
+  });
+
+  it('shows the comparison in text, as a Markdown table for a PR, and in HTML', () => {
+    const r = { ...base, baseline: computeBaselineComparison({ ...base, producer: { messagesPerSecond: 80, megabytesPerSecond: 0.08 } }, base) };
+    expect(renderText(r)).toMatch(/producer throughput\s+100 msg\/s\s+80 msg\/s\s+-20\.0 %\s+REGRESSED/);
+    const md = renderMarkdown(r);
+    expect(md).toContain('**REGRESSION against baseline run abcd1234 (2026-01-01T00:00:00.000Z): throughput may fall 10 %, latency percentiles may rise 25 % (and 5 ms)**');
+    expect(md).toContain('| metric | baseline | this run | change | verdict |');
+    expect(md).toContain('| producer throughput | 100 msg/s | 80 msg/s | -20.0 % | REGRESSED |');
+    expect(md).toContain('| publish p99 | 8.00 ms | 8.00 ms | 0.0 % | ok |');
+    expect(renderHtml(r)).toContain('<table id="baseline">');
+    expect(JSON.parse(renderReport(r, 'json')).baseline.regressed).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { DEFAULT_ASSUMPTIONS, FIT_FLAGS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityAssumptions } from '../../capacity/compute-capacity.js';
+import { readLoadTestReport } from '../../loadtest/read-report.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { parseDurationFlag } from '../../loadtest/workload.js';
 import { Size } from '../../model/units.js';
@@ -7,20 +7,6 @@ import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
 import { LOADTEST_OPTIONS, runLoadtestFromArgs } from './loadtest.js';
 import { readValidSpec } from '../read-valid-spec.js';
-
-function readReport(path: string): LoadTestReport {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserError(`cannot read load-test report ${path}: ${(e as Error).message}`, 'produce one with `kafkaform loadtest --format json --out report.json`');
-  }
-  const r = parsed as Partial<LoadTestReport>;
-  if (r.reportVersion !== 1 || !Array.isArray(r.topics)) {
-    throw new UserError(`${path} is not a kafkaform load-test report (reportVersion 1)`, 'produce one with `kafkaform loadtest --format json --out report.json`');
-  }
-  return r as LoadTestReport;
-}
 
 function num(v: unknown, flag: string, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -65,7 +51,7 @@ export const capacityCommand: Command = {
     const from = str(args.from);
     let report: LoadTestReport;
     if (from) {
-      report = readReport(from);
+      report = readLoadTestReport(from);
     } else {
       io.progress('no --from report: measuring per-partition throughput with a short --rate max load test');
       ({ report } = await runLoadtestFromArgs({ ...args, rate: args.rate ?? 'max' }, io, { durationMs: parseDurationFlag(str(args['measure-duration']) ?? '20s') }));

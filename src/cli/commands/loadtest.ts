@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolveConnection } from '../../cluster/connection.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
+import { baselineMismatches, computeBaselineComparison } from '../../loadtest/compare-baseline.js';
+import { readLoadTestReport } from '../../loadtest/read-report.js';
 import { renderReport, type ReportFormat } from '../../loadtest/render-report.js';
 import type { LoadTestReport } from '../../loadtest/report-types.js';
 import { runLoad, type LiveProgress } from '../../loadtest/runner.js';
@@ -105,11 +107,13 @@ export const loadtestCommand: Command = {
   usage: 'loadtest [-f topics.yaml] [--env NAME] [--topic T …] [--duration 30s] [--rate N|max] [--format text|json|markdown|html] [--out FILE]',
   description:
     'By default each topic is copied to a temporary topic kafkaform-loadtest.<topic>.<runid> (same partitions, RF and configs), loaded, and deleted at the end, so production topics never receive test records. ' +
-    'Every record carries its producer, sequence and send time: the consumers prove that no acknowledged record was lost or duplicated. Exit code 1 when any was.',
+    'Every record carries its producer, sequence and send time: the consumers prove that no acknowledged record was lost or duplicated. Exit code 1 when any was; ' +
+    'with --baseline, exit code 2 when the run regressed against the earlier report (the comparison is in every format).',
   examples: [
     'kafkaform loadtest --env dev --duration 30s',
     'kafkaform loadtest --topic orders.placed --rate 5000 --message-bytes 1KiB --format html --out report.html',
     'kafkaform loadtest --rate max --duration 1m --format json --out loadtest.json',
+    'kafkaform loadtest --rate max --duration 20s --baseline main-loadtest.json --format markdown --out pr-comment.md',
   ],
   options: {
     ...FILE_OPTION,
@@ -118,10 +122,18 @@ export const loadtestCommand: Command = {
     format: { type: 'string', value: 'FORMAT', description: 'text | json | markdown | html', default: 'text' },
     json: { type: 'boolean', description: 'Same as --format json' },
     out: { type: 'string', short: 'o', value: 'FILE', description: 'Write the report to FILE (a text summary still goes to stdout)' },
+    baseline: { type: 'string', value: 'FILE', description: 'An earlier --format json report: exit 2 when throughput falls > 10 % or a latency percentile rises > 25 % (and 5 ms)' },
   },
   async run({ args, io }) {
     const format: ReportFormat = args.json ? 'json' : oneOf(args.format ?? 'text', FORMATS, 'format')!;
+    const baselineFile = str(args.baseline);
+    // Read before the run: a wrong path should not cost a whole load test.
+    const baseline = baselineFile ? readLoadTestReport(baselineFile) : undefined;
     const { report } = await runLoadtestFromArgs(args, io);
+    if (baseline) {
+      for (const m of baselineMismatches(report, baseline)) io.progress(`baseline ${baselineFile} measured something else: ${m}`);
+      report.baseline = computeBaselineComparison(report, baseline);
+    }
     const rendered = renderReport(report, format);
     const out = str(args.out);
     if (out) {
@@ -132,6 +144,7 @@ export const loadtestCommand: Command = {
     } else {
       io.stdout(rendered);
     }
-    return report.messages.lost > 0 || report.messages.duplicated > 0 ? EXIT.error : EXIT.ok;
+    if (report.messages.lost > 0 || report.messages.duplicated > 0) return EXIT.error;
+    return report.baseline?.regressed ? EXIT.changes : EXIT.ok;
   },
 };
