@@ -85,6 +85,7 @@ async function main() {
     const best = deploys.reduce((a, b) => (b.ms < a.ms ? b : a));
     const noChange = await timed('kafkaform plan (no changes)', () => planStack({ spec, ...where(last), parallelism: best.parallelism }));
     if (noChange.value.hasChanges) throw new Error('kafkaform plan after deploy has changes');
+    console.log(`  (refresh ${noChange.value.refresh?.skip ? 'skipped' : 'run'}: ${noChange.value.refresh?.reason})`);
 
     rmSync(join(where(last).stateDir, 'terraform.default.tfstate'));
     const adopt = await timed('kafkaform adoption (state deleted, deploy imports everything)', () => deployStack({ spec, ...where(last), autoApprove: true, parallelism: best.parallelism }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeAdoption, computeUnreadCreates } from '../../src/plan/compute-adoption.js';
 import { computePlanChanges } from '../../src/plan/terraform-plan.js';
+import { computeRefreshSkip, type TerraformStateJson } from '../../src/plan/compute-refresh.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
 
 const spec = specFromYaml(`
@@ -97,5 +98,25 @@ describe('computeUnreadCreates', () => {
   });
   it('lets creates through when the read saw that kind', () => {
     expect(computeUnreadCreates(changes, { topics: [], acls: [], users: [], quotas: [] })).toEqual([]);
+  });
+});
+
+describe('computeRefreshSkip', () => {
+  const acl = { principal: 'User:ops', host: '*', operation: 'Read', permission: 'allow', resourceType: 'topic', resourceName: 'orders', patternType: 'literal' } as const;
+  const aclState = { address: 'kafka_acl.acl_1', type: 'kafka_acl', values: { acl_principal: 'User:ops', acl_host: '*', acl_operation: 'Read', acl_permission_type: 'Allow', resource_type: 'Topic', resource_name: 'orders', resource_pattern_type_filter: 'Literal' } };
+  const userState = { address: 'kafka_user_scram_credential.user_app', type: 'kafka_user_scram_credential', values: { username: 'app', scram_mechanism: 'SCRAM-SHA-512', scram_iterations: 4096 } };
+  const state = (...resources: unknown[]) => ({ values: { root_module: { resources } } }) as TerraformStateJson;
+
+  it('skips when every resource in the state is on the cluster as the state says', () => {
+    const live = { topics: [], acls: [acl], users: [{ name: 'app', credentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 4096 }] }] };
+    expect(computeRefreshSkip(state(aclState, userState), live).skip).toBe(true);
+  });
+
+  it('refreshes, saying which resource, when one is missing, differs, was not read or cannot be compared', () => {
+    expect(computeRefreshSkip(state(aclState), { topics: [], acls: [] })).toEqual({ skip: false, reason: 'kafka_acl.acl_1 is not on the cluster' });
+    expect(computeRefreshSkip(state(userState), { topics: [], acls: [] }).reason).toBe('kafka_user_scram_credential.user_app cannot be compared: the users were not read');
+    expect(computeRefreshSkip(state(userState), { topics: [], acls: [], users: [{ name: 'app', credentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 8192 }] }] }).skip).toBe(false);
+    expect(computeRefreshSkip(state({ address: 'schemaregistry_schema.s', type: 'schemaregistry_schema', values: {} }), { topics: [], acls: [] }).reason).toBe('schemaregistry_schema.s cannot be compared by kafkaform');
+    expect(computeRefreshSkip(state(), { topics: [], acls: [] })).toEqual({ skip: false, reason: 'the state is empty' });
   });
 });
