@@ -7,7 +7,11 @@ import type { Diagnostic } from '../manifest/diagnostics.js';
 import type { SpecDocument } from '../manifest/document.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { noProgress, type Progress } from '../progress.js';
-import type { SchemaRegistryClient } from './registry-client.js';
+import type { SchemaReference, SchemaRegistryClient } from './registry-client.js';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { computeDependencyOrder } from '../schema/schema-deps.js';
+import { REGISTRY_SCHEMA_TYPE, schemaFormatOf, type SchemaFormat } from '../schema/schema-file.js';
 import { collectRegistryState, effectiveCompatibility, type RegistryState } from './registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas, sameSchema } from './subjects.js';
 import { readSpecDocument } from '../manifest/document.js';
@@ -86,6 +90,25 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
   const result: ApplySchemaResult = { plan, diagnostics: [], notes: [], applied: false, cancelled: false, registered: [], compatibilitySet: [] };
 
   const document = opts.document ?? safeDocument(spec.file);
+  // 0. Referenced schema files (imports, $refs to other files): each registered before its users.
+  const readRef = (file: string) => {
+    try {
+      return schemas.get(file) ?? readFileSync(resolve(dirname(spec.file), file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const deps = computeDependencyOrder(declared.map((d) => d.file), (f) => schemaFormatOf(f) ?? 'json', readRef);
+  if (!deps.ok) {
+    const d = declared.find((x) => x.file === deps.cycle[0]) ?? declared[0]!;
+    result.diagnostics.push(schemaDiagnostic(spec, document, d, `schema references form a cycle: ${deps.cycle.join(' → ')}`, 'schema-reference-cycle'));
+    return result;
+  }
+  const referencesOf = new Map(deps.order.map((o) => [o.file, o.dependencies]));
+  // A used file's subject is the name schemas use for it (`import "money.proto"` → subject money.proto), as Confluent's examples do.
+  const subjectOf = new Map(deps.order.flatMap((o) => o.dependencies.map((r) => [r.file, r.name] as const)));
+  const references = (file: string, versions: ReadonlyMap<string, number>): SchemaReference[] =>
+    (referencesOf.get(file) ?? []).map((r) => ({ name: r.name, subject: r.name, version: versions.get(r.file) ?? 1 }));
   // 1. Local check against every registered version (the level in topics.yaml decides which).
   result.diagnostics.push(...validateSchemasAgainstRegistry(spec, state, schemas, document));
   // 2. The registry's own verdict, under the level it applies now.
@@ -94,7 +117,7 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
       result.notes.push(`${c.subject}: registry check skipped: its level changes from ${c.compatibility.current} to ${c.compatibility.desired} (checked locally under ${c.compatibility.desired})`);
       continue;
     }
-    const verdict = await client.checkCompatibility(c.subject, schemas.get(c.file)!, c.schemaType, 'latest');
+    const verdict = await client.checkCompatibility(c.subject, schemas.get(c.file)!, c.schemaType, 'latest', references(c.file, await registeredReferenceVersions(client, referencesOf.get(c.file) ?? [])));
     if (!verdict.isCompatible) {
       const messages = verdict.messages.length > 0 ? verdict.messages : ['incompatible (the registry gave no reason)'];
       for (const m of messages) {
@@ -107,6 +130,19 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
     result.cancelled = true;
     return result;
   }
+  const refVersions = new Map<string, number>();
+  const declaredFiles = new Set(declared.map((d) => d.file));
+  for (const o of deps.order.filter((x) => !declaredFiles.has(x.file))) {
+    // A used file is its own subject; registering it again unchanged adds no version.
+    const format: SchemaFormat = schemaFormatOf(o.file) ?? 'json';
+    const subject = subjectOf.get(o.file) ?? o.file;
+    progress(`${subject}: registering ${o.file} (referenced)`);
+    const before = (await client.getVersion(subject, 'latest'))?.version;
+    const id = await client.register(subject, readRef(o.file) ?? '', REGISTRY_SCHEMA_TYPE[format], references(o.file, refVersions));
+    const version = (await client.getVersion(subject, 'latest'))?.version ?? 1;
+    refVersions.set(o.file, version);
+    if (version !== before) result.registered.push({ subject, id, version });
+  }
   for (const c of plan) {
     // Level first: the registry then checks the new version under the level topics.yaml asks for.
     if (c.compatibility.set) {
@@ -116,13 +152,23 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
     }
     if (c.action !== 'none') {
       progress(`${c.subject}: registering ${c.file}`);
-      const id = await client.register(c.subject, schemas.get(c.file)!, c.schemaType);
+      const id = await client.register(c.subject, schemas.get(c.file)!, c.schemaType, references(c.file, refVersions));
       const latest = await client.getVersion(c.subject, 'latest');
       result.registered.push({ subject: c.subject, id, version: latest?.version });
     }
   }
   result.applied = true;
   return result;
+}
+
+/** The latest registered version of each referenced file's subject (for the registry's check before anything is registered). */
+async function registeredReferenceVersions(client: SchemaRegistryClient, deps: readonly { file: string; name: string }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const d of deps) {
+    const v = (await client.getVersion(d.name, 'latest'))?.version;
+    if (v !== undefined) out.set(d.file, v);
+  }
+  return out;
 }
 
 function safeDocument(file: string) {

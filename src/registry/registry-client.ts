@@ -5,6 +5,13 @@
  */
 import { UserError } from '../errors.js';
 
+/** Another registered schema a schema uses: `name` as the schema writes it (an import, a $ref). */
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
 export interface RegistryClientOptions {
   url: string;
   username?: string;
@@ -112,11 +119,11 @@ export class SchemaRegistryClient {
   }
 
   /** The registry's own compatibility verdict for a candidate schema against `version` (default latest). */
-  async checkCompatibility(subject: string, schema: string, schemaType: string, version: number | 'latest' = 'latest'): Promise<{ isCompatible: boolean; messages: string[] }> {
+  async checkCompatibility(subject: string, schema: string, schemaType: string, version: number | 'latest' = 'latest', references: SchemaReference[] = []): Promise<{ isCompatible: boolean; messages: string[] }> {
     const r = await this.request<{ is_compatible?: boolean; messages?: string[] } | undefined>(
       'POST',
       `/compatibility/subjects/${encodeURIComponent(subject)}/versions/${version}?verbose=true`,
-      { schema, ...(schemaType !== 'AVRO' ? { schemaType } : {}) },
+      { schema, ...(schemaType !== 'AVRO' ? { schemaType } : {}), ...(references.length > 0 ? { references } : {}) },
       { notFound: undefined },
     );
     // 404: no such subject/version yet, so nothing to be incompatible with.
@@ -124,9 +131,13 @@ export class SchemaRegistryClient {
     return { isCompatible: r.is_compatible === true, messages: r.messages ?? [] };
   }
 
-  /** Registers a schema under a subject; returns the schema id (an identical schema returns its existing id). */
-  async register(subject: string, schema: string, schemaType: string): Promise<number> {
-    const r = await this.request<{ id: number }>('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, ...(schemaType !== 'AVRO' ? { schemaType } : {}) });
+  /** Registers a schema under a subject, with the schemas it references; returns the schema id (an identical schema returns its existing id). */
+  async register(subject: string, schema: string, schemaType: string, references: SchemaReference[] = []): Promise<number> {
+    const r = await this.request<{ id: number }>('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
+      schema,
+      ...(schemaType !== 'AVRO' ? { schemaType } : {}),
+      ...(references.length > 0 ? { references } : {}),
+    });
     return r.id;
   }
 }

@@ -161,6 +161,31 @@ describe('schema registry (real AxonOps registry)', () => {
     }
   });
 
+  it('registers the files a schema uses first, as their own subjects, and the schema with references to them', async () => {
+    const yaml = ['version: 1', 'environments:', '  dev:', '    cluster: { bootstrapServers: [], brokers: 1 }', '    defaults: { replicationFactor: 1, config: { min.insync.replicas: 1 } }', 'topics:'];
+    yaml.push('  shop.returns:', '    description: Returns.', '    partitions: 3', '    schema:', '      value: schemas/return.json');
+    yaml.push('  shop.credits:', '    description: Credits.', '    partitions: 3', '    schema:', '      value: schemas/credit.proto', '');
+    const p = scratchProject(yaml.join('\n'), { withSchemas: false });
+    try {
+      mkdirSync(join(p.dir, 'schemas'));
+      const put = (f: string, t: string) => writeFileSync(join(p.dir, 'schemas', f), t);
+      put('address.json', JSON.stringify({ type: 'object', properties: { street: { type: 'string' } } }));
+      put('return.json', JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, from: { $ref: 'address.json' } } }));
+      put('money.proto', 'syntax = "proto3";\npackage shop.common;\nmessage Money { int64 cents = 1; string currency = 2; }\n');
+      put('credit.proto', 'syntax = "proto3";\npackage shop.v1;\nimport "money.proto";\nmessage Credit { string id = 1; shop.common.Money amount = 2; }\n');
+      const s = requireEnvironment(readManifest(p.file), 'dev');
+      const r = await applySchemaSubjects(s, client);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.registered.map((x) => x.subject)).toEqual(['address.json', 'money.proto', 'shop.returns-value', 'shop.credits-value']);
+      const stored = await fetch(`${registry.url}/subjects/shop.credits-value/versions/latest`).then((x) => x.json() as Promise<{ references?: unknown[] }>);
+      expect(stored.references).toEqual([{ name: 'money.proto', subject: 'money.proto', version: 1 }]);
+      // Applying again registers nothing new.
+      expect((await applySchemaSubjects(s, client)).registered).toEqual([]);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it('agrees with the registry\'s own verdict on every compatibility fixture', async () => {
     const root = join(import.meta.dirname, '..', 'fixtures', 'schemas', 'compat');
     const disagreements: string[] = [];

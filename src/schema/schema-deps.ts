@@ -1,0 +1,76 @@
+/**
+ * Schema references: which other files a schema uses (a JSON Schema's `$ref` to another file, a
+ * .proto's imports), and the order to register them in (each after the files it uses). Avro
+ * named types from other files are not resolved yet. Pure: file texts come through `read`.
+ */
+import { posix } from 'node:path';
+import { parseProtoSchema } from './proto-model.js';
+import type { SchemaFormat } from './schema-file.js';
+
+/** A reference as the registry takes it: `name` is how the schema names the other file. */
+export interface SchemaDependency {
+  name: string;
+  /** Path of the used file, relative to the directory of the schema files (posix separators). */
+  file: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Imports the registry knows without a reference (the well-known types). */
+const BUILT_IN = /^google\/(protobuf|type|rpc)\//;
+
+/** The other files `text` uses, in the order it names them. `file` is the schema's own path (posix, relative). */
+export function computeSchemaDependencies(text: string, format: SchemaFormat, file: string): SchemaDependency[] {
+  const dir = posix.dirname(file);
+  const out = new Map<string, SchemaDependency>();
+  if (format === 'protobuf') {
+    for (const imp of parseProtoSchema(text).imports) if (!BUILT_IN.test(imp)) out.set(imp, { name: imp, file: posix.normalize(posix.join(dir, imp)) });
+  } else if (format === 'json') {
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (isObj(v)) {
+        if (typeof v.$ref === 'string' && !v.$ref.startsWith('#')) {
+          const uri = v.$ref.split('#')[0]!;
+          let name = uri;
+          try {
+            name = posix.basename(new URL(uri).pathname);
+          } catch {
+            // a relative reference is the file name itself
+          }
+          if (name) out.set(name, { name, file: posix.normalize(posix.join(dir, name)) });
+        }
+        for (const [k, x] of Object.entries(v)) if (k !== 'enum' && k !== 'const' && k !== 'default' && k !== 'examples') walk(x);
+      }
+    };
+    walk(JSON.parse(text));
+  }
+  return [...out.values()];
+}
+
+export type DependencyOrder = { ok: true; order: { file: string; dependencies: SchemaDependency[] }[] } | { ok: false; cycle: string[] };
+
+/**
+ * Every file reachable from `roots`, each after the files it uses (depth first), or the first
+ * cycle found (`a.proto → b.proto → a.proto`). `read` returns a file's text (undefined: missing).
+ */
+export function computeDependencyOrder(roots: readonly string[], format: (file: string) => SchemaFormat, read: (file: string) => string | undefined): DependencyOrder {
+  const order: { file: string; dependencies: SchemaDependency[] }[] = [];
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]): string[] | undefined => {
+    if (done.has(file)) return undefined;
+    if (path.includes(file)) return [...path.slice(path.indexOf(file)), file];
+    const text = read(file);
+    const deps = text === undefined ? [] : computeSchemaDependencies(text, format(file), file);
+    for (const d of deps) {
+      const cycle = visit(d.file, [...path, file]);
+      if (cycle) return cycle;
+    }
+    done.add(file);
+    order.push({ file, dependencies: deps });
+    return undefined;
+  };
+  for (const r of roots) {
+    const cycle = visit(posix.normalize(r), []);
+    if (cycle) return { ok: false, cycle };
+  }
+  return { ok: true, order };
+}
