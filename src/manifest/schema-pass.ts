@@ -66,11 +66,9 @@ export function validateShape(doc: SpecDocument): Diagnostic[] {
     });
     return diags;
   }
-  // Top-level `x-` keys are the user's (anchors for merge keys): never kafkaform's to check. The
-  // JSON Schema allows them too (patternProperties), for editors.
-  const shape = Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-')));
+  // Top-level `x-` keys (anchors for merge keys) pass through the schema's patternProperties.
   const validate = validator();
-  if (validate(shape)) return diags;
+  if (validate(value)) return diags;
   const errors = (validate.errors ?? []) as ErrorObject[];
 
   // anyOf failures: keep one diagnostic per path, described by the anyOf's own description.
@@ -87,8 +85,8 @@ export function validateShape(doc: SpecDocument): Diagnostic[] {
     if (e.keyword === 'anyOf' && branchSpecific.has(e.instancePath)) continue;
     if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath) && !(branchSpecific.has(e.instancePath) && e.keyword !== 'type')) continue;
     if (e.keyword === 'if') continue;
-    const path = pointerToPath(e.instancePath, shape);
-    const d = toDiagnostic(doc, e, path, valueAt(shape, path));
+    const path = pointerToPath(e.instancePath, value);
+    const d = toDiagnostic(doc, e, path, valueAt(value, path));
     const key = `${d.path}|${d.code}|${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -20,6 +20,13 @@ describe('topics.schema.json', () => {
     expect(validate({ version: 1, topics: { a: { partitons: 1 } } })).toBe(false);
   });
 
+  it('allows x- keys at the top level only (anchors for merge keys), as editors read it', () => {
+    const validate = new Ajv({ strict: false, allowUnionTypes: true }).compile(buildJsonSchema());
+    expect(validate({ version: 1, 'x-defaults': { partitions: 3 }, 'x-anything': [1] })).toBe(true);
+    expect(validate({ version: 1, xdefaults: {} })).toBe(false);
+    expect(validate({ version: 1, topics: { a: { 'x-note': 1 } } })).toBe(false);
+  });
+
   it('documents users.passwordVersion', () => {
     const schema = buildJsonSchema() as { properties: { users: { additionalProperties: { properties: Record<string, unknown> } } } };
     expect(schema.properties.users.additionalProperties.properties.passwordVersion).toMatchObject({ type: 'integer', minimum: 1 });
