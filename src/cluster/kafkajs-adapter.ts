@@ -1,4 +1,4 @@
-/** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. (Over 400 lines: one adapter, one method per port member.) */
+/** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. */
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import type { AclBinding } from '../manifest/types.js';
@@ -56,6 +56,7 @@ interface KafkajsCluster {
     topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>,
   ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
   findBroker(b: { nodeId: string }): Promise<{
     fetch(r: {
       replicaId: number;
@@ -314,12 +315,11 @@ export class KafkajsClusterPort implements ClusterPort {
 
   async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {
     if (topics.length === 0) return [];
-    const partitions = await this.describePartitions(topics);
-    const byTopic = new Map<string, Array<{ partition: number }>>();
-    for (const p of partitions) if (p.leader !== null) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partition: p.partition }]);
     const cluster = await this.cluster();
     try {
-      await cluster.addMultipleTargetTopics([...byTopic.keys()]);
+      // The cluster's own metadata (one request for every topic) says which partitions have a leader to ask.
+      await cluster.addMultipleTargetTopics(topics);
+      const byTopic = new Map(topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).filter((p) => p.leader >= 0).map((p) => ({ partition: p.partitionId }))]));
       const res = await cluster.fetchTopicsOffset([...byTopic].map(([topic, ps]) => ({ topic, partitions: ps, fromBeginning: spec === 'earliest' })));
       return res.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })));
     } catch (e) {

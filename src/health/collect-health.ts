@@ -41,8 +41,15 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, f: (item: T)
 /** Reads everything health judges through an open port. */
 export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, now: () => number = Date.now): Promise<HealthState> {
   const started = now();
-  const cluster = await collectClusterState(port);
-  const names = cluster.topics.map((t) => t.name);
+  // The general read (topic configs and ACLs, for drift) and the lag chain are independent: run them side by side.
+  const names = (await port.listTopics()).filter((n) => !n.startsWith('__'));
+  const [cluster, lag] = await Promise.all([collectClusterState(port), collectLag(port, spec, names)]);
+  const readAtMs = now();
+  return { cluster, ...lag, readAtMs, readDurationMs: readAtMs - started };
+}
+
+/** Partitions, groups, committed and log offsets, and the timestamps of the records where declared services lag. */
+async function collectLag(port: ClusterPort, spec: ResolvedSpec, names: string[]): Promise<Omit<HealthState, 'cluster' | 'readAtMs' | 'readDurationMs'>> {
   const [partitions, groups] = await Promise.all([port.describePartitions(names), port.listConsumerGroups()]);
   const groupIds = groups.map((g) => g.groupId);
   const [descriptions, committedList] = await Promise.all([
@@ -51,12 +58,10 @@ export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, 
   ]);
   const committed: Record<string, PartitionOffset[]> = Object.fromEntries(groupIds.map((g, i) => [g, committedList[i] ?? []]));
   const live = new Set(names);
-  const services = consumingServices(spec);
-  const offsetTopics = [...new Set([...services.flatMap((s) => s.consumes), ...Object.values(committed).flatMap((os) => os.map((o) => o.topic))])].filter((t) => live.has(t)).sort();
+  const offsetTopics = [...new Set([...consumingServices(spec).flatMap((s) => s.consumes), ...Object.values(committed).flatMap((os) => os.map((o) => o.topic))])].filter((t) => live.has(t)).sort();
   const [logStart, logEnd] = await Promise.all([port.listOffsets(offsetTopics, 'earliest'), port.listOffsets(offsetTopics, 'latest')]);
   const timestamps = await port.readRecordTimestamps(laggingPositions(spec, { partitions, groupIds, committed, logStart, logEnd }));
-  const readAtMs = now();
-  return { cluster, partitions, groups, descriptions, committed, logStart, logEnd, timestamps, readAtMs, readDurationMs: readAtMs - started };
+  return { partitions, groups, descriptions, committed, logStart, logEnd, timestamps };
 }
 
 /** Each declared service's consume position in every partition where it lags: the records whose timestamps give the time lag. */
