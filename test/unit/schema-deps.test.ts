@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDependencyOrder, computeSchemaDependencies } from '../../src/schema/schema-deps.js';
 import { schemaFormatOf } from '../../src/schema/schema-file.js';
+import { specBuilder } from '../helpers/spec-builder.js';
 
 const files: Record<string, string> = {
   'schemas/order.proto': 'syntax = "proto3";\nimport "money.proto";\nimport "google/protobuf/timestamp.proto";\nmessage Order { Money m = 1; }\n',
@@ -28,5 +29,29 @@ describe('computeDependencyOrder', () => {
 
   it('names a cycle of references', () => {
     expect(computeDependencyOrder(['schemas/a.proto'], format, (f) => files[f])).toEqual({ ok: false, cycle: ['schemas/a.proto', 'schemas/b.proto', 'schemas/a.proto'] });
+  });
+});
+
+describe('validate and schema references', () => {
+  const spec = () => specBuilder().topic('orders', { schema: { value: 'schemas/a.proto' } });
+
+  it('reports a cycle of imports at the topic entry', () => {
+    const r = spec().withFile('schemas/a.proto', files['schemas/a.proto']!).withFile('schemas/b.proto', files['schemas/b.proto']!).validate();
+    expect(r.diagnostics).toMatchObject([{ code: 'schema-parse', path: 'topics.orders.schema.value', found: 'references form a cycle: a.proto → b.proto → a.proto' }]);
+  });
+
+  it('reports an import that is not beside the file', () => {
+    const r = spec().withFile('schemas/a.proto', files['schemas/a.proto']!).validate();
+    expect(r.diagnostics).toMatchObject([{ code: 'schema-parse', found: 'uses b.proto, which does not exist beside it' }]);
+  });
+
+  it('accepts imports that resolve, and the well-known types', () => {
+    const r = specBuilder()
+      .topic('orders', { schema: { value: 'schemas/order.proto' } })
+      .withFile('schemas/order.proto', files['schemas/order.proto']!)
+      .withFile('schemas/money.proto', files['schemas/money.proto']!)
+      .withFile('schemas/currency.proto', files['schemas/currency.proto']!)
+      .validate();
+    expect(r.diagnostics).toEqual([]);
   });
 });
