@@ -80,12 +80,36 @@ async function openTopics(port: ClusterPort, w: Workload, log: (m: string) => vo
     try {
       await port.createTopic({ name: t.loadTopic, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config });
     } catch (e) {
+      // A loaded broker may create the topic but answer the client's wait for its leaders with
+      // "does not host this topic-partition": the topic is there, only slow to show up.
+      if (isUnknownTopic(e) && (await appeared(port, t.loadTopic, t.partitions))) {
+        log(`${t.loadTopic} was created, though the broker's first answer said otherwise (${(e as Error).message})`);
+        created.push(t.loadTopic);
+        states.set(t.loadTopic, newTopicState(t, t.partitions));
+        continue;
+      }
       throw new UserError(`cannot create load-test topic ${t.loadTopic}: ${(e as Error).message}`, 'the cluster needs as many brokers as the replication factor, and the principal needs Create on the cluster or on the kafkaform-loadtest. prefix');
     }
     created.push(t.loadTopic);
     states.set(t.loadTopic, newTopicState(t, t.partitions));
   }
   return states;
+}
+
+function isUnknownTopic(e: unknown): boolean {
+  const x = e as { code?: string; type?: string; message?: string };
+  return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition/i.test(`${x?.code ?? ''} ${x?.type ?? ''} ${x?.message ?? ''}`);
+}
+
+/** Whether `name` shows up with all its partitions within 10 s (bounded polls). */
+async function appeared(port: ClusterPort, name: string, partitions: number): Promise<boolean> {
+  const deadline = nowMs() + 10_000;
+  for (;;) {
+    const live = await port.describeTopics([name]).catch(() => []);
+    if (live.some((l) => l.name === name && l.partitions === partitions)) return true;
+    if (nowMs() > deadline) return false;
+    await sleep(250);
+  }
 }
 
 /** The default admin path: the kafkajs ClusterPort, retrying for as long as a broker crash takes to settle. */

@@ -67,7 +67,8 @@ async function run(opts: { faults?: InMemoryLoadFaults; cluster?: InMemoryCluste
   return { report, cluster, client, logs };
 }
 
-describe.concurrent('runLoad on the in-memory twins', () => {
+// Generous timeouts: these are real (short) runs, and CI machines are shared.
+describe.concurrent('runLoad on the in-memory twins', { timeout: 20_000 }, () => {
   it('at a fixed rate, everything sent is acknowledged and consumed exactly once, and the temporary topic is deleted', async () => {
     const progress: number[] = [];
     const { report, cluster, client } = await run({ extra: { onProgress: (p) => progress.push(p.targetMessagesPerSecond) } });
@@ -159,6 +160,19 @@ describe.concurrent('runLoad on the in-memory twins', () => {
   it('with --use-existing, refuses a topic the cluster does not have', async () => {
     const w = workload({ useExisting: true }, { loadTopic: 'orders.placed', temporary: false });
     await expect(run({ workload: w })).rejects.toMatchObject({ name: 'UserError', message: 'topic orders.placed does not exist on the cluster', hint: expect.stringContaining('deploy first') });
+  });
+
+  it('goes on when the broker created the topic but first answered that it does not host it', async () => {
+    const cluster = new InMemoryClusterPort();
+    const create = cluster.createTopic.bind(cluster);
+    cluster.createTopic = async (t) => {
+      await create(t);
+      throw new KafkaProtocolError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition');
+    };
+    const { report, logs } = await run({ cluster });
+    expect(report.messages.consumed).toBe(report.messages.acknowledged);
+    expect(report.deletedTopics).toEqual([LOAD_TOPIC]);
+    expect(logs.some((l) => l.includes('was created, though the broker'))).toBe(true);
   });
 
   it('turns a refused topic creation into a UserError with the fix', async () => {
