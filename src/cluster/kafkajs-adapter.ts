@@ -9,6 +9,8 @@ import { NotReadError } from './not-read.js';
 import type { LiveQuota, LiveScramUser } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 import { kafkajsSasl } from './sasl.js';
+import { waitUntil } from '../os/process.js';
+import { ClusterError } from '../errors.js';
 import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeBrokerTopicDefaults } from './topic-defaults.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -74,6 +76,9 @@ const READ_UNCOMMITTED = 0;
 // least one whole batch for the first partition of a request even when it is larger (KIP-74).
 const TIMESTAMP_FETCH_PARTITION_BYTES = 64 * 1024;
 const DESCRIBE_GROUPS_BATCH = 100;
+/** How long a created topic may take to have a leader on every partition (a loaded 2-core CI machine). */
+const LEADER_WAIT_MS = 30_000;
+
 export class KafkajsClusterPort implements ClusterPort {
   private admin: Admin;
   private readonly kafka: Kafka;
@@ -214,9 +219,11 @@ export class KafkajsClusterPort implements ClusterPort {
 
   async createTopic(t: { name: string; partitions: number; replicationFactor: number; config?: Record<string, string> }): Promise<void> {
     // kafkajs swallows TOPIC_ALREADY_EXISTS and resolves false; the port reports it like the broker does.
+    // Its own waitForLeaders gives up after a few metadata retries with "This server does not host this
+    // topic-partition" while a loaded broker is still electing; we poll for the leaders ourselves, bounded.
     const created = await this.call((a) =>
       a.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: [
           {
             topic: t.name,
@@ -228,6 +235,13 @@ export class KafkajsClusterPort implements ClusterPort {
       }),
     );
     if (!created) throw new KafkaProtocolError('TOPIC_ALREADY_EXISTS', `Topic '${t.name}' already exists.`);
+    const timeoutMs = Math.max(this.conn.requestTimeoutMs ?? 0, LEADER_WAIT_MS);
+    const led = await waitUntil(async () => {
+      const md = await this.call((a) => a.fetchTopicMetadata({ topics: [t.name] }));
+      const parts = md.topics[0]?.partitions ?? [];
+      return parts.length === t.partitions && parts.every((p) => p.leader >= 0);
+    }, timeoutMs);
+    if (!led) throw new ClusterError('timeout', `topic ${t.name} was created but has no leader for every partition after ${timeoutMs / 1000} s`, 'check that the brokers are up and not overloaded');
   }
 
   async deleteTopic(name: string): Promise<void> {
