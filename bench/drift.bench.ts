@@ -67,7 +67,7 @@ async function setupThroughAdmin(spec: ResolvedSpec, servers: string[]): Promise
     const acls = spec.acls.map(({ origin: _o, ...a }) => a);
     for (let i = 0; i < acls.length; i += 1000) await port.createAcls(acls.slice(i, i + 1000));
     // The broker's metadata cache follows the controller a moment after the writes return: wait (bounded) until it lists everything.
-    const until = Date.now() + 120_000;
+    const until = Date.now() + 600_000;
     for (;;) {
       const [topics, bindings] = await Promise.all([port.listTopics(), port.listAcls()]);
       const seen = topics.filter((t) => t.startsWith('bench.')).length;
