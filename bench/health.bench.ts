@@ -56,7 +56,7 @@ async function setUp(bootstrapServers: string[]): Promise<void> {
     }
     const led = async () => {
       const meta = await admin.fetchTopicMetadata({ topics: names }).catch(() => undefined);
-      return meta !== undefined && meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0));
+      return meta?.topics.every((t) => t.partitions.every((p) => p.leader >= 0)) === true;
     };
     if (!(await waitUntil(led, 120_000, 500))) throw new Error('the bench topics got no leaders within 120 s');
     console.log(`  ${TOPICS} topics created`);
