@@ -56,13 +56,17 @@ describe('runLoad --rate max on the in-memory twins', () => {
     const max = report.maxRate!;
     expect(max.ceilingMessagesPerSecond).toBeGreaterThan(0);
     expect(max.ceilingMessagesPerSecond).toBeLessThan(CAPACITY * 1.25);
-    expect(max.ceilingPhaseSeconds).toBe(2);
+    // The run's phases are seen by a 1 s ticker that a busy event loop (closed-loop producing on a
+    // loaded machine) can run up to a tick late, so every boundary below is "on time or one second late".
+    expect([2, 3]).toContain(max.ceilingPhaseSeconds);
     expect(max.rule).toEqual({ maxPublishDelayMs: 250, minAchievedShare: 0.8, minLagAllowance: 1000 });
     const first = max.steps[0]!;
     expect(first.fractionOfCeiling).toBe(0.9);
     expect(first.targetMessagesPerSecond).toBeCloseTo(0.9 * max.ceilingMessagesPerSecond, -1);
     expect(first.fromSecond).toBeGreaterThanOrEqual(3);
-    expect(first.toSecond - first.fromSecond).toBe(3);
+    expect(first.fromSecond).toBeGreaterThanOrEqual(max.ceilingPhaseSeconds);
+    expect(first.toSecond - first.fromSecond).toBeGreaterThanOrEqual(3);
+    expect(first.toSecond - first.fromSecond).toBeLessThanOrEqual(4);
     expect(max.sustainableMessagesPerSecond).toBeLessThanOrEqual(max.ceilingMessagesPerSecond);
     expect(report.topics[0]!.ceilingMessagesPerSecond).toBeCloseTo(max.ceilingMessagesPerSecond, -1);
     const ts = report.timeSeries;
@@ -70,9 +74,12 @@ describe('runLoad --rate max on the in-memory twins', () => {
       [true, 0],
       [true, 0],
     ]);
-    // Paused while the ceiling's backlog is answered, then the step's target.
-    expect(ts.slice(2, first.fromSecond).every((p) => p.targetMessagesPerSecond === 0 && !p.closedLoop)).toBe(true);
-    expect(ts.slice(first.fromSecond, first.toSecond).every((p) => Math.abs(p.targetMessagesPerSecond - first.targetMessagesPerSecond) <= 1)).toBe(true);
+    // Paused while the ceiling's backlog is answered, then the step's target (the seconds inside each
+    // phase; a boundary second may hold either side).
+    expect(ts.slice(max.ceilingPhaseSeconds + 1, first.fromSecond - 1).every((p) => p.targetMessagesPerSecond === 0 && !p.closedLoop)).toBe(true);
+    const inside = ts.slice(first.fromSecond + 1, first.toSecond - 1);
+    expect(inside.length).toBeGreaterThanOrEqual(1);
+    expect(inside.every((p) => Math.abs(p.targetMessagesPerSecond - first.targetMessagesPerSecond) <= 1)).toBe(true);
     expect(report.messages.lost).toBe(0);
     expect(report.messages.duplicated).toBe(0);
     expect(report.messages.consumed).toBe(report.messages.acknowledged);
