@@ -116,7 +116,7 @@ const backend: Schema = {
   additionalProperties: false,
   required: ['type'],
   properties: {
-    type: { enum: ['local', 's3', 'gcs', 'remote'] },
+    type: { enum: ['local', 's3', 'gcs', 'remote', 'pg'] },
     config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
   },
 };

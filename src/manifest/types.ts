@@ -150,6 +150,6 @@ export interface SchemaRegistrySpec {
 }
 
 export interface BackendSpec {
-  type: 'local' | 's3' | 'gcs' | 'remote';
+  type: 'local' | 's3' | 'gcs' | 'remote' | 'pg';
   config: Record<string, string | number | boolean>;
 }

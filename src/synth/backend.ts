@@ -1,8 +1,10 @@
 /**
  * Terraform state backends: which one a stack uses (topics.yaml `backend:`, per-environment
  * overlay, or the KAFKAFORM_BACKEND / KAFKAFORM_BACKEND_CONFIG environment variables). The pure check
- * of its settings is src/manifest/rules/backend.ts; synthesis itself happens in stack.ts (configureBackend).
+ * of its settings is src/manifest/rules/backend.ts; synthesis itself happens in stack.ts (configureBackend),
+ * with the pg settings from here.
  */
+import type { PgBackendConfig } from './cdk.js';
 import type { BackendSpec } from '../manifest/types.js';
 import { BACKEND_TYPES, validateBackend, type BackendLocation } from '../manifest/rules/backend.js';
 import { UserError } from '../errors.js';
@@ -56,4 +58,26 @@ export function requireValidBackend(backend: BackendSpec | undefined, loc: Backe
     `invalid Terraform backend: ${errors.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
     errors.map((d) => d.hint).filter(Boolean).join('; '),
   );
+}
+
+/**
+ * The pg backend's settings for one environment. The connection string is left out on purpose:
+ * it usually holds a password, and Terraform reads it from PG_CONN_STR itself, so it never reaches
+ * topics.yaml, cdk.tf.json, a plan or kafkaform's output. Each environment keeps its state in its own
+ * schema (`kafkaform_<environment>`, like the s3 key per environment) unless `schemaName` says otherwise.
+ */
+export function pgBackendConfig(environment: string, backend: BackendSpec): PgBackendConfig {
+  const { schemaName, skipSchemaCreation, skipTableCreation, skipIndexCreation, ...rest } = backend.config;
+  const flags = { skipSchemaCreation, skipTableCreation, skipIndexCreation };
+  const out: Record<string, unknown> = { ...rest, schemaName: schemaName !== undefined ? String(schemaName) : pgSchemaName(environment) };
+  // validate refuses a literal connection string; should one get here anyway, it is not written.
+  delete out.connStr;
+  delete out.conn_str;
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) out[k] = v === true || v === 'true';
+  return out as unknown as PgBackendConfig;
+}
+
+/** `kafkaform_<environment>` as a plain lower-case PostgreSQL identifier. */
+export function pgSchemaName(environment: string): string {
+  return `kafkaform_${environment.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 }

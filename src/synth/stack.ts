@@ -5,9 +5,10 @@
  */
 import { relative, resolve, join } from 'node:path';
 import type { Construct } from 'constructs';
-import { App, LocalBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack, TerraformVariable, TerraformOutput } from './cdk.js';
+import { App, LocalBackend, PgBackend, S3Backend, GcsBackend, RemoteBackend, TerraformStack, TerraformVariable, TerraformOutput } from './cdk.js';
 import type { S3BackendConfig, GcsBackendConfig, RemoteBackendConfig } from './cdk.js';
 import { KafkaProvider } from './kafka-bindings.js';
+import { pgBackendConfig } from './backend.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { aclAddress, KafkaAcl, KafkaQuota, KafkaScramUser, KafkaTopic, quotaAddress, topicAddress, userAddress } from './constructs.js';
 import { addSchemaSubjects } from './schema-subjects.js';
@@ -123,6 +124,7 @@ export class KafkaformStack extends TerraformStack {
     const cfg = b.config as Record<string, unknown>;
     if (b.type === 's3') new S3Backend(this, { key: `kafkaform/${spec.environment}.tfstate`, ...cfg } as unknown as S3BackendConfig);
     else if (b.type === 'gcs') new GcsBackend(this, { prefix: `kafkaform/${spec.environment}`, ...cfg } as unknown as GcsBackendConfig);
+    else if (b.type === 'pg') new PgBackend(this, pgBackendConfig(spec.environment, b));
     else {
       // topics.yaml config is flat: `workspace` / `workspacePrefix` become Terraform's workspaces block.
       const { workspace, workspacePrefix, ...rest } = cfg;

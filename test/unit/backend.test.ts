@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readBackendFromEnv, requireValidBackend, resolveBackend } from '../../src/synth/backend.js';
+import { pgBackendConfig, pgSchemaName, readBackendFromEnv, requireValidBackend, resolveBackend } from '../../src/synth/backend.js';
 import { validateBackend } from '../../src/manifest/rules/backend.js';
 import { synthStacks } from '../../src/synth/stack.js';
 import { requireEnvironment } from '../../src/manifest/validate.js';
@@ -117,5 +117,30 @@ topics:
   });
   it('remote with a workspace prefix', () => {
     expect(synthBackend('backend: { type: remote, config: { organization: acme, hostname: tfe.acme.io, workspacePrefix: kafka- } }')).toMatchSnapshot();
+  });
+  it('pg: a schema per environment and no connection string (Terraform reads PG_CONN_STR)', () => {
+    expect(synthBackend('backend: { type: pg }')).toEqual({ pg: { schema_name: 'kafkaform_prod' } });
+    expect(synthBackend('backend: { type: pg, config: { schemaName: tf_kafka, skipSchemaCreation: true } }')).toEqual({ pg: { schema_name: 'tf_kafka', skip_schema_creation: true } });
+  });
+});
+
+describe('pg backend', () => {
+  it('validates without settings; a literal connection string is an error that hides its value', () => {
+    expect(validateBackend({ type: 'pg', config: {} }, loc)).toEqual([]);
+    expect(validateBackend({ type: 'pg', config: { schemaName: 's', skipTableCreation: true } }, loc)).toEqual([]);
+    for (const key of ['connStr', 'conn_str']) {
+      const d = validateBackend({ type: 'pg', config: { [key]: 'postgres://ci:s3cret@db/state' } }, loc);
+      expect(d).toEqual([expect.objectContaining({ severity: 'error', code: 'backend-secret', path: `backend.config.${key}` })]);
+      expect(d[0]!.hint).toMatch(/PG_CONN_STR/);
+      expect(JSON.stringify(d)).not.toContain('s3cret');
+    }
+  });
+  it('KAFKAFORM_BACKEND=pg selects it from the environment', () => {
+    expect(readBackendFromEnv({ KAFKAFORM_BACKEND: 'pg', PG_CONN_STR: 'postgres://x' })).toEqual({ type: 'pg', config: {} });
+  });
+  it('pgBackendConfig never passes a connection string on; schema names are plain identifiers', () => {
+    expect(pgBackendConfig('prod', { type: 'pg', config: { connStr: 'postgres://a:b@c/d', conn_str: 'x' } })).toEqual({ schemaName: 'kafkaform_prod' });
+    expect(pgBackendConfig('dev', { type: 'pg', config: { skipIndexCreation: 'true' } })).toEqual({ schemaName: 'kafkaform_dev', skipIndexCreation: true });
+    expect(pgSchemaName('EU-West.1')).toBe('kafkaform_eu_west_1');
   });
 });

@@ -8,7 +8,7 @@ import type { BackendSpec } from '../types.js';
 import { formatPath, type PathSegment } from '../document.js';
 import type { Rule } from './rule.js';
 
-export const BACKEND_TYPES = ['local', 's3', 'gcs', 'remote'] as const;
+export const BACKEND_TYPES = ['local', 's3', 'gcs', 'remote', 'pg'] as const;
 
 /** Settings that must be present, per backend type (cdktf's camelCase spelling). */
 export const REQUIRED_BACKEND_KEYS: Record<BackendSpec['type'], readonly string[]> = {
@@ -16,6 +16,7 @@ export const REQUIRED_BACKEND_KEYS: Record<BackendSpec['type'], readonly string[
   s3: ['bucket', 'region'],
   gcs: ['bucket'],
   remote: ['organization'],
+  pg: [],
 };
 
 /** Scalar settings kafkaform knows per type; others pass through to Terraform with a warning. */
@@ -30,6 +31,8 @@ export const KNOWN_BACKEND_KEYS: Record<BackendSpec['type'], readonly string[]> 
   gcs: ['bucket', 'prefix', 'credentials', 'impersonateServiceAccount', 'kmsEncryptionKey', 'storageCustomEndpoint'],
   // `workspace` / `workspacePrefix` are kafkaform's flat spelling of Terraform's `workspaces { name | prefix }` block.
   remote: ['organization', 'hostname', 'workspace', 'workspacePrefix'],
+  // The connection string is never here: Terraform reads PG_CONN_STR (see SECRET_KEYS).
+  pg: ['schemaName', 'skipSchemaCreation', 'skipTableCreation', 'skipIndexCreation'],
 };
 
 /**
@@ -43,6 +46,9 @@ const SECRET_KEYS: Record<string, string> = {
   sseCustomerKey: 'AWS_SSE_CUSTOMER_KEY',
   accessToken: 'GOOGLE_OAUTH_ACCESS_TOKEN',
   encryptionKey: 'GOOGLE_ENCRYPTION_KEY',
+  // A pg connection string usually carries the password.
+  connStr: 'PG_CONN_STR (e.g. postgres://user:password@host/db), which the pg backend reads itself',
+  conn_str: 'PG_CONN_STR (e.g. postgres://user:password@host/db), which the pg backend reads itself',
 };
 
 export interface BackendLocation {
@@ -67,7 +73,7 @@ export function validateBackend(backend: BackendSpec | undefined, loc: BackendLo
       ...at, severity: 'error', code: 'backend-type', path: `${base}.type`,
       message: `unknown backend type "${String(backend.type)}"`,
       found: String(backend.type), allowed: BACKEND_TYPES.join(' | '),
-      hint: 'local keeps state in a file next to topics.yaml; use s3, gcs or remote (Terraform Cloud) for shared state in CI',
+      hint: 'local keeps state in a file next to topics.yaml; use s3, gcs, remote (Terraform Cloud) or pg (PostgreSQL) for shared state in CI',
     });
     return out;
   }
@@ -115,6 +121,8 @@ function exampleFor(type: BackendSpec['type']): string {
       return 'e.g. backend: { type: gcs, config: { bucket: my-tf-state } }';
     case 'remote':
       return 'e.g. backend: { type: remote, config: { organization: my-org, workspace: kafka-prod } }';
+    case 'pg':
+      return 'e.g. backend: { type: pg } with PG_CONN_STR=postgres://user:password@host/db in the environment';
     default:
       return '';
   }
