@@ -223,10 +223,19 @@ export class InMemoryClusterPort implements ClusterPort {
 
   async listCommittedOffsets(groupId: string): Promise<PartitionOffset[]> {
     await this.enter('listCommittedOffsets');
+    return this.committedOffsetsOf(groupId);
+  }
+
+  private committedOffsetsOf(groupId: string): PartitionOffset[] {
     return Object.entries(this.groups.get(groupId)?.offsets ?? {}).map(([k, offset]) => {
       const i = k.lastIndexOf(':');
       return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)), offset };
     });
+  }
+
+  async listGroupsCommittedOffsets(groupIds: string[]): Promise<Record<string, PartitionOffset[]>> {
+    await this.enter('listGroupsCommittedOffsets');
+    return Object.fromEntries(groupIds.map((g) => [g, this.committedOffsetsOf(g)]));
   }
 
   async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {

@@ -76,6 +76,8 @@ const READ_UNCOMMITTED = 0;
 // least one whole batch for the first partition of a request even when it is larger (KIP-74).
 const TIMESTAMP_FETCH_PARTITION_BYTES = 64 * 1024;
 const DESCRIBE_GROUPS_BATCH = 100;
+/** OffsetFetch requests in flight (one group each): enough to hide latency, few enough not to flood a coordinator (64 was slower). */
+const OFFSET_FETCH_IN_FLIGHT = 16;
 /** How long a created topic may take to have a leader on every partition (a loaded 2-core CI machine). */
 const LEADER_WAIT_MS = 30_000;
 
@@ -325,6 +327,20 @@ export class KafkajsClusterPort implements ClusterPort {
     const out: PartitionOffset[] = [];
     for (const t of res) for (const p of t.partitions) if (Number(p.offset) >= 0) out.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
     return out;
+  }
+
+  /** kafkajs 2.2 sends OffsetFetch with one group per request: a bounded number in flight hides the round trips. */
+  async listGroupsCommittedOffsets(groupIds: string[]): Promise<Record<string, PartitionOffset[]>> {
+    const out: Record<string, PartitionOffset[]> = {};
+    let next = 0;
+    const worker = async () => {
+      while (next < groupIds.length) {
+        const g = groupIds[next++]!;
+        out[g] = await this.listCommittedOffsets(g);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(OFFSET_FETCH_IN_FLIGHT, groupIds.length) }, worker));
+    return Object.fromEntries(groupIds.map((g) => [g, out[g] ?? []]));
   }
 
   async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {

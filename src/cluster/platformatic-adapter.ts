@@ -8,7 +8,7 @@ import * as plt from '@platformatic/kafka';
 import type { AclBinding } from '../manifest/types.js';
 import { ANY_ACL_FILTER, aclFromWire, aclToWire } from './acl-wire.js';
 import { NotReadError } from './not-read.js';
-import { classifyPlatformaticError, kafkaErrorName, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs } from './platformatic-mapping.js';
+import { classifyPlatformaticError, kafkaErrorName, mapCommittedOffsets, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs } from './platformatic-mapping.js';
 import type {
   ClusterInfo,
   ClusterPort,
@@ -30,6 +30,8 @@ import { BROKER_CONFIGS_FOR_TOPIC_DEFAULTS, computeBrokerTopicDefaults } from '.
 const TOPIC_BATCH = 500;
 const BATCHES_IN_FLIGHT = 4;
 const DESCRIBE_GROUPS_BATCH = 100;
+/** Groups per listConsumerGroupOffsets call (it sends one OffsetFetch per coordinator for all of them). */
+const OFFSET_FETCH_GROUPS_BATCH = 500;
 /** Per-partition bytes of one timestamp fetch (Kafka returns at least one whole batch anyway, KIP-74). */
 const TIMESTAMP_FETCH_PARTITION_BYTES = 64 * 1024;
 const CONFIG_RESOURCE = { topic: 2, broker: 4 } as const;
@@ -251,7 +253,15 @@ export class PlatformaticClusterPort implements ClusterPort {
 
   async listCommittedOffsets(groupId: string): Promise<PartitionOffset[]> {
     const res = await this.call((a) => a.listConsumerGroupOffsets({ groups: [groupId] }));
-    return res.flatMap((g) => g.topics.flatMap((t) => t.partitions.filter((p) => p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) }))));
+    return res.flatMap((g) => mapCommittedOffsets(g.topics));
+  }
+
+  /** The Admin finds every group's coordinator in one FindCoordinator and sends one OffsetFetch (v8+) per coordinator. */
+  async listGroupsCommittedOffsets(groupIds: string[]): Promise<Record<string, PartitionOffset[]>> {
+    const listed = await inSlices(groupIds, OFFSET_FETCH_GROUPS_BATCH, BATCHES_IN_FLIGHT, (chunk) => this.call((a) => a.listConsumerGroupOffsets({ groups: chunk })));
+    const out: Record<string, PartitionOffset[]> = Object.fromEntries(groupIds.map((g) => [g, []]));
+    for (const g of listed) out[g.groupId] = mapCommittedOffsets(g.topics);
+    return out;
   }
 
   async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {

@@ -4,7 +4,7 @@
  * Kept apart from the I/O so each mapping is unit-tested without a broker.
  */
 import { classifyKafkajsError } from './classify-error.js';
-import { type Connection, type LiveQuota, type LiveScramUser, quotaEntityKey, type ScramMechanism } from './port.js';
+import { type Connection, type LiveQuota, type LiveScramUser, type PartitionOffset, quotaEntityKey, type ScramMechanism } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 
 /** DescribeUserScramCredentials' mechanism codes (Kafka's ScramMechanism). */
@@ -70,6 +70,11 @@ const GROUP_STATES: Record<string, string> = {
 };
 export function mapGroupState(state: string): string {
   return GROUP_STATES[state.toUpperCase()] ?? state;
+}
+
+/** A group's OffsetFetch topics as port offsets; -1 (no commit on that partition) is left out. */
+export function mapCommittedOffsets(topics: ReadonlyArray<{ name: string; partitions: ReadonlyArray<{ partitionIndex: number; committedOffset: bigint }> }>): PartitionOffset[] {
+  return topics.flatMap((t) => t.partitions.filter((p) => p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) })));
 }
 
 interface PltError {

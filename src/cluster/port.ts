@@ -159,6 +159,11 @@ export interface ClusterPort {
   describeConsumerGroups(groupIds: string[]): Promise<GroupDescription[]>;
   /** Every committed offset of the group; a partition without a commit is absent. */
   listCommittedOffsets(groupId: string): Promise<PartitionOffset[]>;
+  /**
+   * Every committed offset of each group, keyed by group id (a group without commits maps to []): batched where the
+   * client can (FindCoordinator v4+ and OffsetFetch v8+ name many groups, KIP-699/KIP-709: one request per coordinator).
+   */
+  listGroupsCommittedOffsets(groupIds: string[]): Promise<Record<string, PartitionOffset[]>>;
   /** Log start ('earliest') or log end ('latest', the high watermark) of every partition of the topics, batched per leader. */
   listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]>;
   /** Reads the record at each position (a bounded fetch, no consumer group) for its timestamp. */

@@ -2,7 +2,7 @@
  * The I/O edge of health: one batched read through a ClusterPort (the general cluster read that drift
  * uses, plus partitions, groups, offsets and the timestamps of lagging records), bounded in time.
  */
-import { collectClusterState, kafkajsPorts, type ClusterPortFactory } from '../cluster/collect.js';
+import { collectClusterState, platformaticPorts, type ClusterPortFactory } from '../cluster/collect.js';
 import type { ClusterPort, Connection, PartitionOffset } from '../cluster/port.js';
 import { ClusterError } from '../errors.js';
 import type { ResolvedSpec } from '../manifest/types.js';
@@ -12,30 +12,14 @@ import type { HealthRead } from './health-metrics.js';
 import type { HealthState } from './health-report.js';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 30_000;
-// Offset fetches are one request per group (OffsetFetch names one group): enough in flight to hide latency, few enough not to flood a coordinator.
-const OFFSET_FETCH_CONCURRENCY = 16;
 
 export interface CollectHealthOptions {
   /** The whole read (connect + every request) must finish within this bound. */
   timeoutMs?: number;
-  /** Where the port comes from; default: kafkajs over the connection (tests pass the in-memory twin). */
+  /** Where the port comes from; default: @platformatic/kafka over the connection, as drift (tests pass the in-memory twin). */
   ports?: ClusterPortFactory;
   /** The clock the time lag is measured against (tests fix it). */
   now?: () => number;
-}
-
-/** Runs f over items with at most `limit` in flight, keeping the order of results. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Reads everything health judges through an open port. */
@@ -52,11 +36,8 @@ export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, 
 async function collectLag(port: ClusterPort, spec: ResolvedSpec, names: string[]): Promise<Omit<HealthState, 'cluster' | 'readAtMs' | 'readDurationMs'>> {
   const [partitions, groups] = await Promise.all([port.describePartitions(names), port.listConsumerGroups()]);
   const groupIds = groups.map((g) => g.groupId);
-  const [descriptions, committedList] = await Promise.all([
-    port.describeConsumerGroups(groupIds),
-    mapBounded(groupIds, OFFSET_FETCH_CONCURRENCY, (g) => port.listCommittedOffsets(g)),
-  ]);
-  const committed: Record<string, PartitionOffset[]> = Object.fromEntries(groupIds.map((g, i) => [g, committedList[i] ?? []]));
+  // Both batched per coordinator: a few requests for any number of groups.
+  const [descriptions, committed] = await Promise.all([port.describeConsumerGroups(groupIds), port.listGroupsCommittedOffsets(groupIds)]);
   const live = new Set(names);
   const offsetTopics = [...new Set([...consumingServices(spec).flatMap((s) => s.consumes), ...Object.values(committed).flatMap((os) => os.map((o) => o.topic))])].filter((t) => live.has(t)).sort();
   const [logStart, logEnd] = await Promise.all([port.listOffsets(offsetTopics, 'earliest'), port.listOffsets(offsetTopics, 'latest')]);
@@ -94,7 +75,7 @@ function laggingPositions(
 /** Opens a port, reads health state and closes it, or fails with a ClusterError (`timeout`) after timeoutMs. */
 export async function collectHealth(spec: ResolvedSpec, connection: Connection, opts: CollectHealthOptions = {}): Promise<HealthState> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  const port = (opts.ports ?? kafkajsPorts)({
+  const port = (opts.ports ?? platformaticPorts)({
     ...connection,
     connectTimeoutMs: Math.min(connection.connectTimeoutMs ?? 10_000, timeoutMs),
     requestTimeoutMs: Math.min(connection.requestTimeoutMs ?? 30_000, timeoutMs),

@@ -108,7 +108,7 @@ describe('health: the read', () => {
   it('reads everything in a fixed number of batched calls, whatever the number of topics', async () => {
     const port = cluster().produce('orders', 0, [NOW]).putGroup({ groupId: 'billing', offsets: { 'orders:0': 0 } }).putGroup({ groupId: 'other' });
     await collectHealthState(port, spec(), now);
-    expect(port.calls).toMatchObject({ describePartitions: 1, listConsumerGroups: 1, describeConsumerGroups: 1, listCommittedOffsets: 2, listOffsets: 2, readRecordTimestamps: 1 });
+    expect(port.calls).toMatchObject({ describePartitions: 1, listConsumerGroups: 1, describeConsumerGroups: 1, listGroupsCommittedOffsets: 1, listOffsets: 2, readRecordTimestamps: 1 });
     expect(port.calls.createTopic ?? 0).toBe(0);
   });
 
