@@ -71,3 +71,53 @@ export function classifyKafkajsError(e: unknown, conn: Pick<Connection, 'bootstr
   }
   return e;
 }
+
+/**
+ * Kafka's error names that mean "not now" rather than "no": leadership or a coordinator is moving,
+ * a broker's metadata lags the controller's, a request timed out. A rolling restart produces all
+ * of them; a read that meets one and asks again (after a metadata refresh) gets the true answer.
+ */
+export const RETRIABLE_KAFKA_ERRORS: ReadonlySet<string> = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'UNKNOWN_TOPIC_ID',
+  'REPLICA_NOT_AVAILABLE',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'BROKER_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'NOT_CONTROLLER',
+  'KAFKA_STORAGE_ERROR',
+  'THROTTLING_QUOTA_EXCEEDED',
+]);
+
+/**
+ * Whether a failed read may succeed when asked again: a retriable Kafka error always; a lost
+ * connection or a timeout only once the cluster has answered this client (`answeredBefore`: one
+ * broker went away while others are up). Before that, an unreachable cluster fails at once, since
+ * asking again would only make a wrong address slower to report. Authentication, TLS and
+ * authorization failures are never retried. Works on the errors every ClusterPort raises (already
+ * classified) and on a @platformatic/kafka error that says `canRetry` itself.
+ */
+export function isRetriableReadError(e: unknown, answeredBefore: boolean): boolean {
+  if (e instanceof KafkaProtocolError) return RETRIABLE_KAFKA_ERRORS.has(e.kafkaCode);
+  if (e instanceof ClusterError) return answeredBefore && (e.code === 'unreachable' || e.code === 'timeout');
+  const plt = e as { canRetry?: unknown; findBy?: (k: string, v: unknown) => unknown } | undefined;
+  if (plt && typeof plt === 'object' && plt.canRetry === true && typeof plt.findBy === 'function') return answeredBefore && !plt.findBy('canRetry', false);
+  return false;
+}
+
+const BROKER_IN_TEXT = /(?:Connection to |broker |connect ECONNREFUSED |connect ETIMEDOUT )(\[[0-9a-fA-F:]+\]:\d+|[\w.-]+:\d+)/;
+
+/** The broker a failure names (the error's own `broker`, else the host:port in its wording), if any. */
+export function brokerOf(e: unknown): string | undefined {
+  if (e instanceof ClusterError && e.broker) return e.broker;
+  const text = e instanceof Error ? e.message : undefined;
+  return text ? BROKER_IN_TEXT.exec(text)?.[1] : undefined;
+}

@@ -13,6 +13,7 @@ import { KafkajsClusterPort } from './kafkajs-adapter.js';
 import { NotReadError } from './not-read.js';
 import { PlatformaticClusterPort } from './platformatic-adapter.js';
 import type { ClusterPort, ClusterState, Connection, NotRead } from './port.js';
+import { type ReadRetry, withReadRetries } from './retrying-port.js';
 
 /** Builds the port a read goes through (tests pass `() => new InMemoryClusterPort(…)`). */
 export type ClusterPortFactory = (connection: Connection) => ClusterPort;
@@ -31,21 +32,25 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** Where the port comes from; default: @platformatic/kafka over the connection. */
   ports?: ClusterPortFactory;
+  /** Also read the broker's topic-config catalogue (ClusterState.topicConfigKeys), for `validate --live`. */
+  topicConfigKeys?: boolean;
 }
 
 const NOT_READ_ORDER = ['topic-config', 'user', 'quota'];
 
 /** Reads the whole cluster through an open port, in a few batched requests. */
-export async function collectClusterState(port: ClusterPort, opts: { includeInternal?: boolean } = {}): Promise<ClusterState> {
+export async function collectClusterState(port: ClusterPort, opts: { includeInternal?: boolean; topicConfigKeys?: boolean } = {}): Promise<ClusterState> {
   const info = await port.describeCluster();
-  const names = (await port.listTopics()).filter((n) => opts.includeInternal || !n.startsWith('__'));
+  const all = await port.listTopics();
+  const names = all.filter((n) => opts.includeInternal || !n.startsWith('__'));
   const notChecked: NotRead[] = [];
-  const [topics, acls, brokerDefaults, users, quotas] = await Promise.all([
+  const [topics, acls, brokerDefaults, users, quotas, configKeys] = await Promise.all([
     port.describeTopics(names),
     port.listAcls(),
     readTopicDefaults(port),
     readPart('user', 'SCRAM users', 'DescribeUserScramCredentials needs Describe on the cluster', () => port.listScramUsers(), notChecked),
     readPart('quota', 'client quotas', 'DescribeClientQuotas needs DescribeConfigs on the cluster', () => port.listQuotas(), notChecked),
+    opts.topicConfigKeys ? readTopicConfigKeys(port, names[0] ?? all[0]) : undefined,
   ]);
   const unreadConfigs = topics.filter((t) => t.configNotRead);
   if (unreadConfigs.length > 0) {
@@ -63,6 +68,7 @@ export async function collectClusterState(port: ClusterPort, opts: { includeInte
     ...(brokerDefaults ? { brokerDefaults } : {}),
     ...(users ? { users: users.sort((a, b) => a.name.localeCompare(b.name)) } : {}),
     ...(quotas ? { quotas } : {}),
+    ...(configKeys && 'keys' in configKeys ? { topicConfigKeys: configKeys } : configKeys ? { topicConfigKeysNotRead: configKeys.notRead } : {}),
     notChecked: notChecked.sort((a, b) => NOT_READ_ORDER.indexOf(a.resource) - NOT_READ_ORDER.indexOf(b.resource)),
   };
 }
@@ -106,14 +112,44 @@ async function readTopicDefaults(port: ClusterPort): Promise<Record<string, stri
   }
 }
 
-/** Opens a port to `connection`, reads the whole cluster and closes it, or fails with a ClusterError (`timeout`) after timeoutMs. */
-export async function collectLiveState(connection: Connection, opts: CollectOptions = {}): Promise<ClusterState> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
-  // The connect and request timeouts are bounded too, so the client's own retries cannot outlive the overall bound.
-  const port = (opts.ports ?? platformaticPorts)({
+/** The broker's topic-config catalogue from one existing topic's DescribeConfigs; why not, when it cannot be read. */
+async function readTopicConfigKeys(port: ClusterPort, topic: string | undefined): Promise<{ topic: string; keys: string[] } | { notRead: string }> {
+  if (topic === undefined) return { notRead: 'the cluster has no topic to describe' };
+  try {
+    return { topic, keys: await port.describeTopicConfigKeys(topic) };
+  } catch (e) {
+    if (e instanceof ClusterError && (e.code === 'unauthorized' || e.code === 'protocol')) return { notRead: `DescribeConfigs of topic ${topic} was refused: ${e.message}` };
+    throw e;
+  }
+}
+
+/**
+ * Opens a port for a bounded read: the client's connect and request timeouts are capped by the
+ * read's own bound (so its retries cannot outlive it), and every read member retries retriable
+ * failures (a rolling restart) until the bound (retrying-port.ts). `onRetry` sees each retry.
+ */
+export function openReadPort(connection: Connection, timeoutMs: number, ports: ClusterPortFactory = platformaticPorts, onRetry?: (r: ReadRetry) => void): ClusterPort {
+  const port = ports({
     ...connection,
     connectTimeoutMs: Math.min(connection.connectTimeoutMs ?? 10_000, timeoutMs),
     requestTimeoutMs: Math.min(connection.requestTimeoutMs ?? 30_000, timeoutMs),
+  });
+  return withReadRetries(port, { deadlineAt: Date.now() + timeoutMs, bootstrapServers: connection.bootstrapServers, onRetry });
+}
+
+/** What the last retry met, for a timeout message: "last: broker …: …". */
+export function describeLastRetry(r: ReadRetry | undefined): string {
+  if (!r) return '';
+  const why = r.error instanceof Error ? r.error.message : String(r.error);
+  return ` (still retrying ${r.operation}${r.broker ? ` on broker ${r.broker}` : ''} after ${r.attempt} attempt(s): ${why})`;
+}
+
+/** Opens a port to `connection`, reads the whole cluster and closes it, or fails with a ClusterError (`timeout`) after timeoutMs. */
+export async function collectLiveState(connection: Connection, opts: CollectOptions = {}): Promise<ClusterState> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
+  let lastRetry: ReadRetry | undefined;
+  const port = openReadPort(connection, timeoutMs, opts.ports, (r) => {
+    lastRetry = r;
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -122,15 +158,16 @@ export async function collectLiveState(connection: Connection, opts: CollectOpti
         reject(
           new ClusterError(
             'timeout',
-            `cannot read the cluster at ${connection.bootstrapServers.join(',')} within ${Math.round(timeoutMs / 1000)}s`,
+            `cannot read the cluster at ${connection.bootstrapServers.join(',')} within ${Math.round(timeoutMs / 1000)}s${describeLastRetry(lastRetry)}`,
             'check that the cluster is up and reachable (--bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS), or raise --timeout',
+            lastRetry?.broker,
           ),
         ),
       timeoutMs,
     );
   });
   try {
-    const state = await Promise.race([collectClusterState(port), timeout]);
+    const state = await Promise.race([collectClusterState(port, { topicConfigKeys: opts.topicConfigKeys }), timeout]);
     return connection.sasl ? { ...state, connectedAs: connection.sasl.username } : state;
   } finally {
     clearTimeout(timer);
