@@ -57,6 +57,27 @@ export class LatencyHistogram {
   add(other: LatencyHistogram): void {
     this.h.add(other.h);
   }
+
+  /**
+   * The histogram in HdrHistogram's compressed base64 form (what OpenMessaging Benchmark ships
+   * between workers), prefixed with the exact maximum in µs, which the encoding rounds to its bucket.
+   */
+  serialize(): string {
+    return `${this.h.totalCount === 0 ? 0 : this.h.maxValue}:${hdr.encodeIntoCompressedBase64(this.h)}`;
+  }
+
+  /** A histogram from serialize(); adding it to another is exact, bucket by bucket. */
+  static deserialize(encoded: string): LatencyHistogram {
+    const out = new LatencyHistogram();
+    const colon = encoded.indexOf(':');
+    if (colon < 0) throw new Error('not a serialized latency histogram');
+    const decoded = hdr.decodeFromCompressedBase64(encoded.slice(colon + 1), 'packed', false) as Histogram & { maxValue: number };
+    if (decoded.totalCount > 0) {
+      decoded.maxValue = Number(encoded.slice(0, colon));
+      out.h.add(decoded);
+    }
+    return out;
+  }
 }
 
 function round3(n: number): number {

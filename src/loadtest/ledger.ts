@@ -31,6 +31,29 @@ class Bits {
   }
 }
 
+/**
+ * One producer's part of a ledger in a form that travels between processes (base64 of the raw
+ * arrays, up to the highest sequence used): exact, so that merged ledgers account like one.
+ */
+export interface SerializedProducerBits {
+  producerId: number;
+  length: number;
+  flags: string;
+  seen: string;
+  position: string;
+}
+
+export interface SerializedLedger {
+  counts: { sent: number; acknowledged: number; failed: number; consumed: number; duplicated: number; redelivered: number };
+  producers: SerializedProducerBits[];
+}
+
+function usedLength(b: Bits): number {
+  let n = b.flags.length;
+  while (n > 0 && b.flags[n - 1] === 0 && b.seen[n - 1] === 0) n--;
+  return n;
+}
+
 /** The delivery accounting of the report (report-types.ts), before the re-read pass adds missedByConsumers. */
 export type DeliverySummary = Omit<MessageCounts, 'missedByConsumers'>;
 
@@ -121,6 +144,73 @@ export class DeliveryLedger {
       }
     }
     return { sent: this.counts.sent, acknowledged: this.counts.acknowledged, failed: this.counts.failed, consumed: this.counts.consumed, lost, duplicated: this.counts.duplicated, redelivered: this.counts.redelivered };
+  }
+
+  /** The ledger as plain data (see SerializedLedger). */
+  serialize(): SerializedLedger {
+    const producers: SerializedProducerBits[] = [];
+    for (const [producerId, b] of this.producers) {
+      const length = usedLength(b);
+      if (length === 0) continue;
+      producers.push({
+        producerId,
+        length,
+        flags: Buffer.from(b.flags.buffer, b.flags.byteOffset, length).toString('base64'),
+        seen: Buffer.from(b.seen.buffer, b.seen.byteOffset, length).toString('base64'),
+        position: Buffer.from(b.position.buffer, b.position.byteOffset, length * 8).toString('base64'),
+      });
+    }
+    return { counts: { ...this.counts }, producers };
+  }
+
+  /** A ledger from serialize(). */
+  static deserialize(s: SerializedLedger): DeliveryLedger {
+    const l = new DeliveryLedger();
+    l.counts = { ...s.counts };
+    for (const p of s.producers) {
+      const b = l.bits(p.producerId, Math.max(0, p.length - 1));
+      b.flags.set(Buffer.from(p.flags, 'base64'));
+      b.seen.set(Buffer.from(p.seen, 'base64'));
+      const pos = Buffer.from(p.position, 'base64');
+      // Copied into an aligned buffer: a Float64Array view needs an offset divisible by 8.
+      b.position.set(new Float64Array(new Uint8Array(pos).buffer, 0, p.length));
+    }
+    return l;
+  }
+
+  /**
+   * Adds another process's ledger, as if both had been one: sends and acknowledgements add up (each
+   * producer id lives in one process); a record consumed in both counts once, and a second time as
+   * redelivered (same log position, e.g. after a rebalance) or duplicated (another position).
+   */
+  merge(other: DeliveryLedger): void {
+    const c = this.counts;
+    const o = other.counts;
+    c.sent += o.sent;
+    c.acknowledged += o.acknowledged;
+    c.failed += o.failed;
+    c.duplicated += o.duplicated;
+    c.redelivered += o.redelivered;
+    for (const [producerId, ob] of other.producers) {
+      const length = usedLength(ob);
+      if (length === 0) continue;
+      const b = this.bits(producerId, length - 1);
+      for (let i = 0; i < length; i++) {
+        b.flags[i]! |= ob.flags[i]!;
+        const theirs = ob.seen[i]!;
+        if (theirs === 0) continue;
+        const mine = b.seen[i]!;
+        if (mine === 0) {
+          b.seen[i] = theirs;
+          b.position[i] = ob.position[i]!;
+          c.consumed++;
+          continue;
+        }
+        if (b.position[i] === ob.position[i]) c.redelivered++;
+        else c.duplicated++;
+        b.seen[i] = Math.min(255, mine + theirs);
+      }
+    }
   }
 
   /** Whether every acknowledged record has been consumed (the drain condition). */

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../src/loadtest/histogram.js';
+import { DeliveryLedger } from '../../src/loadtest/ledger.js';
+
+/** A deterministic spread of latencies (ms), like a long-tailed publish latency. */
+function samples(seed: number, n: number): number[] {
+  let x = seed;
+  return Array.from({ length: n }, () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    const u = x / 2 ** 31;
+    return 0.2 + 40 * u ** 6;
+  });
+}
+
+function roundTrip(l: DeliveryLedger): DeliveryLedger {
+  return DeliveryLedger.deserialize(JSON.parse(JSON.stringify(l.serialize())));
+}
+
+describe('LatencyHistogram across processes', () => {
+  it('survives serialize/deserialize with the same summary and curve', () => {
+    const h = new LatencyHistogram();
+    for (const v of samples(1, 5000)) h.recordMs(v);
+    const back = LatencyHistogram.deserialize(h.serialize());
+    expect(back.summary()).toEqual(h.summary());
+    expect(back.curve()).toEqual(h.curve());
+  });
+
+  it('merged serialized histograms equal one histogram of all raw samples, bucket for bucket', () => {
+    const parts = [samples(1, 3000), samples(2, 7000), samples(3, 500)];
+    const all = new LatencyHistogram();
+    const merged = new LatencyHistogram();
+    for (const part of parts) {
+      const h = new LatencyHistogram();
+      for (const v of part) {
+        h.recordMs(v);
+        all.recordMs(v);
+      }
+      merged.add(LatencyHistogram.deserialize(h.serialize()));
+    }
+    expect(merged.count).toBe(10_500);
+    expect(merged.summary()).toEqual(all.summary());
+    expect(merged.curve()).toEqual(all.curve());
+  });
+
+  it('an empty histogram round-trips to an empty one', () => {
+    const back = LatencyHistogram.deserialize(new LatencyHistogram().serialize());
+    expect(back.count).toBe(0);
+    expect(back.summary().p99).toBe(0);
+  });
+});
+
+describe('DeliveryLedger across processes', () => {
+  it('round-trips exactly through its serialized form', () => {
+    const l = new DeliveryLedger();
+    for (let s = 0; s < 3000; s++) {
+      l.markSent(7, s);
+      if (s % 10 !== 0) l.markAcknowledged(7, s);
+      else l.markFailed(7, s);
+      if (s % 3 === 0) l.markConsumed(7, s, 2, 1000 + s);
+    }
+    l.markConsumed(7, 3, 2, 1003);
+    l.markConsumed(7, 6, 1, 5);
+    expect(roundTrip(l).summary()).toEqual(l.summary());
+  });
+
+  it('a record produced by worker A and consumed by worker B is matched: nothing lost', () => {
+    const a = new DeliveryLedger();
+    const b = new DeliveryLedger();
+    // A produces with id 1, B with id 65536; each consumes what the group gave it.
+    for (let s = 0; s < 100; s++) {
+      a.markSent(1, s);
+      a.markAcknowledged(1, s);
+      b.markSent(65536, s);
+      b.markAcknowledged(65536, s);
+    }
+    for (let s = 0; s < 100; s++) {
+      b.markConsumed(1, s, 0, s);
+      a.markConsumed(65536, s, 1, s);
+    }
+    // Alone, each looks like it lost everything it produced.
+    expect(a.summary().lost).toBe(100);
+    const merged = new DeliveryLedger();
+    merged.merge(roundTrip(a));
+    merged.merge(roundTrip(b));
+    expect(merged.summary()).toEqual({ sent: 200, acknowledged: 200, failed: 0, consumed: 200, lost: 0, duplicated: 0, redelivered: 0 });
+  });
+
+  it('the same record consumed by two workers is redelivered at the same position and duplicated at another', () => {
+    const a = new DeliveryLedger();
+    const b = new DeliveryLedger();
+    for (let s = 0; s < 3; s++) {
+      a.markSent(1, s);
+      a.markAcknowledged(1, s);
+    }
+    a.markConsumed(1, 0, 0, 10);
+    a.markConsumed(1, 1, 0, 11);
+    b.markConsumed(1, 0, 0, 10); // after a rebalance: the same offset again
+    b.markConsumed(1, 1, 0, 99); // written twice
+    const merged = new DeliveryLedger();
+    merged.merge(a);
+    merged.merge(b);
+    expect(merged.summary()).toEqual({ sent: 3, acknowledged: 3, failed: 0, consumed: 2, lost: 1, duplicated: 1, redelivered: 1 });
+  });
+
+  it('merging gives the same accounting as one ledger that saw everything', () => {
+    const one = new DeliveryLedger();
+    const parts = [new DeliveryLedger(), new DeliveryLedger(), new DeliveryLedger()];
+    for (let w = 0; w < 3; w++) {
+      for (let s = 0; s < 500; s++) {
+        const id = w * 65536;
+        for (const l of [one, parts[w]!]) {
+          l.markSent(id, s);
+          if (s !== 250) l.markAcknowledged(id, s);
+        }
+        // Consumed by the worker after it, except a few never consumed.
+        if (s % 97 !== 0) {
+          one.markConsumed(id, s, w, s);
+          parts[(w + 1) % 3]!.markConsumed(id, s, w, s);
+        }
+      }
+    }
+    const merged = new DeliveryLedger();
+    for (const p of parts) merged.merge(roundTrip(p));
+    expect(merged.summary()).toEqual(one.summary());
+  });
+});
