@@ -1,4 +1,6 @@
 import { devClusterStatus, ensureDevCluster, stopDevCluster } from '../../dev/cluster/lifecycle.js';
+import { resolveRef } from '../../dev/cluster/state-file.js';
+import { startConnectWorker, stopConnectWorker } from '../../dev/connect-worker.js';
 import { UserError } from '../../errors.js';
 import { EXIT, groupCommand, JSON_OPTION, str, table, type Command, type OptionDef } from '../framework.js';
 
@@ -11,13 +13,14 @@ const CLUSTER_OPTIONS: Record<string, OptionDef> = {
 const devUp: Command = {
   name: 'up',
   summary: 'Start the local KRaft cluster (real Apache Kafka from Maven Central jars) on loopback',
-  usage: 'dev up [--brokers 1|3] [--sasl] [--tls] [--kafka-version V] [--base-port N] [--json]',
+  usage: 'dev up [--brokers 1|3] [--sasl] [--tls] [--connect] [--kafka-version V] [--base-port N] [--json]',
   description: 'Waits until every broker answers and prints the bootstrap servers. Data and logs live in ~/.cache/kafkaform/clusters/<name>. Already running: prints it.',
-  examples: ['kafkaform dev up', 'kafkaform dev up --brokers 3 --sasl', 'kafkaform dev up --tls --name tls --base-port 29192', 'kafkaform dev up --kafka-version 3.9.1'],
+  examples: ['kafkaform dev up', 'kafkaform dev up --brokers 3 --sasl', 'kafkaform dev up --tls --name tls --base-port 29192', 'kafkaform dev up --kafka-version 3.9.1', 'kafkaform dev up --connect   # also a Kafka Connect worker with the FileStream connectors'],
   options: {
     brokers: { type: 'string', value: '1|3', description: 'Number of brokers (default 1 for a new cluster; a running one keeps its own)' },
     sasl: { type: 'boolean', description: 'SASL/SCRAM-SHA-512 with an admin user (password kept in the cluster state file, never printed)' },
     tls: { type: 'boolean', description: 'TLS on the client listener: a self-signed CA, broker and client certificates are generated once (needs openssl)' },
+    connect: { type: 'boolean', description: 'Also start a distributed Kafka Connect worker on loopback (FileStream connectors included; `dev down` stops it)' },
     'kafka-version': { type: 'string', value: 'V', description: 'Kafka version (also KAFKAFORM_KAFKA_VERSION)' },
     'base-port': { type: 'string', value: 'N', description: 'Client port of the first broker', default: '29092' },
     ...CLUSTER_OPTIONS,
@@ -36,8 +39,10 @@ const devUp: Command = {
       basePort,
       onProgress: io.progress,
     });
+    if (args.connect === true && c.tls) throw new UserError('--connect needs a dev cluster without --tls', 'start one with `kafkaform dev up --connect` or `--sasl --connect` under another --name');
+    const worker = args.connect === true ? await startConnectWorker({ bootstrapServers: c.bootstrapServers, dataDir: c.dataDir, kafkaVersion: c.kafkaVersion, sasl: c.sasl, onProgress: io.progress }) : undefined;
     if (args.json) {
-      io.stdout(JSON.stringify({ name: c.name, kafkaVersion: c.kafkaVersion, bootstrapServers: c.bootstrapServers, brokers: c.brokers, sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username } : undefined, tls: c.tls, dataDir: c.dataDir }, null, 2));
+      io.stdout(JSON.stringify({ name: c.name, kafkaVersion: c.kafkaVersion, bootstrapServers: c.bootstrapServers, brokers: c.brokers, sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username } : undefined, tls: c.tls, dataDir: c.dataDir, connect: worker && { url: worker.url, pid: worker.pid, logFile: worker.logFile } }, null, 2));
     } else {
       io.stdout(`${io.paint('32', '✓')} Kafka ${c.kafkaVersion} (${c.brokers.length} broker${c.brokers.length > 1 ? 's' : ''}${c.sasl ? ', SASL/SCRAM' : ''}${c.tls ? ', TLS' : ''}) is up`);
       io.stdout(`  bootstrap servers: ${c.bootstrapServers.join(',')}`);
@@ -46,6 +51,7 @@ const devUp: Command = {
         io.stdout(`  CA certificate: ${c.tls.caFile}  (connect with --tls --ca-file ${c.tls.caFile})`);
         io.stdout(`  client certificate for mutual TLS: --cert-file ${c.tls.certFile} --key-file ${c.tls.keyFile}`);
       }
+      if (worker) io.stdout(`  Kafka Connect: ${worker.url} (pid ${worker.pid}; log ${worker.logFile})`);
       io.stdout(`  data and logs: ${c.dataDir}`);
     }
     return EXIT.ok;
@@ -86,7 +92,10 @@ const devDown: Command = {
     purge: { type: 'boolean', description: 'Delete the cluster data directory too' },
   },
   async run({ args, io }) {
-    const r = await stopDevCluster({ name: str(args.name), purge: args.purge === true, onProgress: io.progress });
+    // The Connect worker first: it is a client of the brokers, and --purge deletes its state file.
+    const workerPid = await stopConnectWorker({ dataDir: resolveRef({ name: str(args.name) }).dataDir, onProgress: io.progress });
+    const stopped = await stopDevCluster({ name: str(args.name), purge: args.purge === true, onProgress: io.progress });
+    const r = workerPid === undefined ? stopped : { stopped: [workerPid, ...stopped.stopped] };
     if (args.json) io.stdout(JSON.stringify(r, null, 2));
     else io.stdout(r.stopped.length ? `${io.paint('32', '✓')} stopped pid ${r.stopped.join(', ')}${args.purge ? ' and deleted the data' : ''}` : `nothing was running${args.purge ? '; data deleted' : ''}`);
     return EXIT.ok;
