@@ -11,11 +11,18 @@
  * them under `variables`; `ephemeral = true` variables are not stored (they must be supplied
  * again at apply, which passing the same `vars` does). The runner makes plan files 0600; delete
  * them after apply and never log show-json output verbatim.
+ *
+ * Crash safety: terraform runs in its own process group, and a SIGINT or SIGTERM that kafkaform gets
+ * while terraform runs is forwarded to it exactly once; kafkaform then waits, so terraform finishes
+ * the resources it started, saves the state and releases its lock (a terminal's Ctrl-C would
+ * otherwise reach terraform twice, and a second interrupt makes it exit at once). A lock that stops
+ * a run is reported by state-lock.ts, naming what releases it.
  */
 import { readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraformError, UserError } from '../errors.js';
+import { describeStateLock, parseStateLock } from './state-lock.js';
 import { sleep } from '../os/process.js';
 import { isCommandNotFound, runCommand, trimBlankLines } from '../os/run-command.js';
 import type { Toolchain } from '../toolchain/provider.js';
@@ -37,6 +44,8 @@ export interface RunOptions {
   /** Extra environment entries (not scrubbed: do not put secrets here). */
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /** Called with terraform's pid once it runs (tests use it to kill terraform mid-apply). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -48,7 +57,55 @@ export interface RunResult {
 }
 
 const TAIL_LINES = 40;
-export const LOCK_TIMEOUT = '-lock-timeout=30s';
+/** How long terraform waits for a state lock held by another run (KAFKAFORM_LOCK_TIMEOUT overrides it). */
+export const DEFAULT_LOCK_TIMEOUT = '30s';
+export const LOCK_TIMEOUT = `-lock-timeout=${DEFAULT_LOCK_TIMEOUT}`;
+
+/** The lock wait: KAFKAFORM_LOCK_TIMEOUT (terraform's duration syntax, e.g. `90s`, `5m`), else 30s. */
+export function lockTimeout(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.KAFKAFORM_LOCK_TIMEOUT?.trim();
+  if (v === undefined || v === '') return DEFAULT_LOCK_TIMEOUT;
+  if (!/^\d+(ms|s|m|h)$/.test(v)) throw new UserError(`KAFKAFORM_LOCK_TIMEOUT="${v}" is not a duration`, 'e.g. KAFKAFORM_LOCK_TIMEOUT=90s or 5m');
+  return v;
+}
+
+function lockTimeoutArg(opts: RunOptions): string {
+  return `-lock-timeout=${lockTimeout({ ...process.env, ...(opts.env ?? {}) })}`;
+}
+
+/** Signals kafkaform forwards to a running terraform, which then stops gracefully. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * While `run` runs terraform (pid from `onSpawn`), SIGINT/SIGTERM to kafkaform go to terraform
+ * instead of ending kafkaform; resolves with the result and the signal that arrived, if any.
+ */
+async function forwardingSignals<T>(run: (onSpawn: (pid: number) => void) => Promise<T>): Promise<{ result: T; received?: NodeJS.Signals }> {
+  let pid: number | undefined;
+  let received: NodeJS.Signals | undefined;
+  const handlers = FORWARDED_SIGNALS.map((sig) => {
+    const h = (): void => {
+      received = sig;
+      if (pid === undefined) return;
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  try {
+    const result = await run((p) => {
+      pid = p;
+      if (received) process.kill(p, received); // a signal that arrived before terraform had a pid
+    });
+    return received ? { result, received } : { result };
+  } finally {
+    for (const [sig, h] of handlers) process.removeListener(sig, h);
+  }
+}
 
 /** Moved to os/run-command.ts with the one spawn helper; re-exported for existing importers. */
 export { scrubSecrets } from '../os/run-command.js';
@@ -80,22 +137,36 @@ export async function runTerraform(
   args: string[],
   opts: RunOptions & { echoStdout?: boolean } = {},
 ): Promise<RunResult> {
-  const secrets = secretValues(opts);
   const env: NodeJS.ProcessEnv = { ...process.env, ...tc.env, ...(opts.env ?? {}), ...varsEnv(opts.vars) };
+  // The pg backend's connection string (and its password alone) never appears in what is printed.
+  const secrets = [...secretValues(opts), ...connectionStringSecrets(env.PG_CONN_STR)];
   const echoStdout = opts.echoStdout ?? true;
   try {
-    const r = await runCommand(tc.terraform.path, args, {
-      cwd: dir,
-      env,
-      secrets,
-      keepStdout: true,
-      tailLines: TAIL_LINES,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onStdoutLine: (line) => {
-        if (echoStdout) opts.onOutput?.(line);
-      },
-      onStderrLine: (line) => opts.onOutput?.(line),
-    });
+    const { result: r, received } = await forwardingSignals((onSpawn) =>
+      runCommand(tc.terraform.path, args, {
+        cwd: dir,
+        env,
+        secrets,
+        keepStdout: true,
+        tailLines: TAIL_LINES,
+        detached: true,
+        onSpawn: (pid) => {
+          onSpawn(pid);
+          opts.onSpawn?.(pid);
+        },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onStdoutLine: (line) => {
+          if (echoStdout) opts.onOutput?.(line);
+        },
+        onStderrLine: (line) => opts.onOutput?.(line),
+      }),
+    );
+    if (received) {
+      throw new UserError(
+        `stopped by ${received}: \`${commandLine(tc, args)}\` was interrupted and has ended (exit code ${r.exitCode}); terraform finished the changes it had started, saved the state and released its lock`,
+        'run the same command again to finish: what was created is in the state or is adopted from the cluster, never created twice',
+      );
+    }
     const tail = r.stderrTail.some((l) => l.trim() !== '') ? r.stderrTail : r.stdoutTail;
     return { exitCode: r.exitCode, stdout: r.stdout, stderrTail: trimBlankLines(tail) };
   } catch (e) {
@@ -107,12 +178,37 @@ export async function runTerraform(
   }
 }
 
+/** A connection string and the password inside it, as secrets to scrub. */
+export function connectionStringSecrets(conn: string | undefined): string[] {
+  if (!conn) return [];
+  const out = [conn];
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]+)@/i.exec(conn);
+  const kv = /(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/i.exec(conn);
+  const pw = url?.[1] ?? kv?.[1]?.replace(/^'(.*)'$/, '$1');
+  if (pw) {
+    out.push(pw);
+    try {
+      out.push(decodeURIComponent(pw));
+    } catch {
+      // not percent-encoded
+    }
+  }
+  return out;
+}
+
 function commandLine(tc: TerraformToolchain, args: string[]): string {
   return [tc.terraform.flavor, ...args].join(' ');
 }
 
-function check(r: RunResult, tc: TerraformToolchain, args: string[], ok: readonly number[] = [0], hint?: string): void {
-  if (!ok.includes(r.exitCode)) throw new TerraformError(commandLine(tc, args), r.exitCode, r.stderrTail, hint);
+function check(r: RunResult, tc: TerraformToolchain, args: string[], ok: readonly number[] = [0], hint?: string, dir?: string): void {
+  if (ok.includes(r.exitCode)) return;
+  const lock = parseStateLock(r.stderrTail);
+  if (lock && dir !== undefined) {
+    const wait = args.find((a) => a.startsWith('-lock-timeout='))?.slice('-lock-timeout='.length) ?? DEFAULT_LOCK_TIMEOUT;
+    const d = describeStateLock(lock, synthesizedBackendType(dir), dir, wait);
+    throw new TerraformError(commandLine(tc, args), r.exitCode, [d.message], d.hint);
+  }
+  throw new TerraformError(commandLine(tc, args), r.exitCode, r.stderrTail, hint);
 }
 
 const COMMON = ['-input=false', '-no-color'];
@@ -123,7 +219,7 @@ export async function terraformInit(
   tc: TerraformToolchain,
   opts: RunOptions & { upgrade?: boolean } = {},
 ): Promise<void> {
-  const args = ['init', ...COMMON, LOCK_TIMEOUT];
+  const args = ['init', ...COMMON, lockTimeoutArg(opts)];
   if (opts.upgrade) args.push('-upgrade');
   // The stack dir is kafkaform's own: when only the path of a local state file moved (e.g. the
   // embedded cluster's state now lives with the cluster), re-initialise without migrating. Any other
@@ -140,6 +236,7 @@ export async function terraformInit(
       ? `The stack's Terraform backend changed. Move the state deliberately: run \`terraform init -migrate-state\` in ${dir} (with TF_CLI_CONFIG_FILE from \`kafkaform setup\`), then deploy again.`
       : 'Check that the provider is installed (kafkaform builds it into its mirror unless KAFKAFORM_PROVIDER_SOURCE=registry) ' +
           'and, if the provider binary changed, delete the stack\'s .terraform.lock.hcl and run again.',
+    dir,
   );
 }
 
@@ -182,7 +279,7 @@ export interface PlanResult {
 /** `terraform plan -detailed-exitcode -out=<planFile>`. */
 export async function terraformPlan(dir: string, tc: TerraformToolchain, opts: PlanOptions = {}): Promise<PlanResult> {
   const planFile = opts.out ?? join(dir, 'kafkaform.tfplan');
-  const args = ['plan', ...COMMON, LOCK_TIMEOUT, '-detailed-exitcode', `-out=${planFile}`];
+  const args = ['plan', ...COMMON, lockTimeoutArg(opts), '-detailed-exitcode', `-out=${planFile}`];
   if (opts.destroy) args.push('-destroy');
   if (opts.refresh === false) args.push('-refresh=false');
   if (opts.parallelism !== undefined) args.push(`-parallelism=${opts.parallelism}`);
@@ -196,7 +293,7 @@ export async function terraformPlan(dir: string, tc: TerraformToolchain, opts: P
   // The plan file holds the values of non-ephemeral variables (secrets too) in plain text and
   // terraform writes it 0644: make it owner-only.
   await chmod(planFile, 0o600).catch(() => undefined);
-  check(r, tc, args, [0, 2]);
+  check(r, tc, args, [0, 2], undefined, dir);
   return { exitCode: r.exitCode as 0 | 2, planFile };
 }
 
@@ -209,6 +306,14 @@ const PLAN_RETRIES = 2;
  */
 export function isTransientProviderError(lines: readonly string[]): boolean {
   return lines.some((l) => /kafka: broker not connected/.test(l));
+}
+
+/**
+ * terraform refused a saved plan because another run (a concurrent deploy on shared state) changed
+ * the state after it was made. Nothing was applied; planning again shows what is left.
+ */
+export function isStalePlanError(lines: readonly string[]): boolean {
+  return lines.some((l) => /Saved plan is stale/.test(l));
 }
 
 /**
@@ -245,7 +350,7 @@ export interface ApplyOptions extends RunOptions {
 
 /** `terraform apply <planFile>` or `terraform apply -auto-approve`. */
 export async function terraformApply(dir: string, tc: TerraformToolchain, opts: ApplyOptions): Promise<void> {
-  const args = ['apply', ...COMMON, LOCK_TIMEOUT];
+  const args = ['apply', ...COMMON, lockTimeoutArg(opts)];
   if (opts.parallelism !== undefined) args.push(`-parallelism=${opts.parallelism}`);
   if (opts.planFile) {
     args.push(opts.planFile);
@@ -256,7 +361,7 @@ export async function terraformApply(dir: string, tc: TerraformToolchain, opts: 
     throw new Error('terraformApply needs either planFile or autoApprove');
   }
   const r = await runTerraform(dir, tc, args, opts);
-  check(r, tc, args);
+  check(r, tc, args, [0], undefined, dir);
 }
 
 export interface TerraformOutputValue {

@@ -25,6 +25,10 @@ export interface RunCommandOptions {
   onStdoutLine?: (line: string) => void;
   /** Each stderr line, secrets scrubbed. */
   onStderrLine?: (line: string) => void;
+  /** Its own process group: a terminal's Ctrl-C then reaches only the caller, which decides what to forward. */
+  detached?: boolean;
+  /** Called once the child has a pid (to signal it while it runs). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface CommandResult {
@@ -111,7 +115,9 @@ export function runCommand(command: string, args: readonly string[], opts: RunCo
       env: opts.env ?? process.env,
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.signal ? { signal: opts.signal, killSignal: 'SIGTERM' as const } : {}),
+      ...(opts.detached ? { detached: true } : {}),
     });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let settled = false;
     let stdout = '';
     let timedOut = false;

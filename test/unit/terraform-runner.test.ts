@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scrubSecrets } from '../../src/deploy/terraform-runner.js';
+import { connectionStringSecrets, lockTimeout, runTerraform, scrubSecrets, terraformPlan } from '../../src/deploy/terraform-runner.js';
+import { describeStateLock, parseStateLock } from '../../src/deploy/state-lock.js';
 import { TerraformError, UserError } from '../../src/errors.js';
 
 describe('scrubSecrets', () => {
@@ -51,4 +55,109 @@ describe('transient provider connection errors', () => {
     expect(isTransientProviderError(['Error: kafka server: Topic with this name already exists'])).toBe(false);
     expect(isTransientProviderError([])).toBe(false);
   });
+});
+
+describe('state locks', () => {
+  // What terraform 1.11.4 prints when the local state is locked by a running apply.
+  const localLock = [
+    'Acquiring state lock. This may take a few moments...',
+    '',
+    'Error: Error acquiring the state lock',
+    '',
+    'Error message: resource temporarily unavailable',
+    'Lock Info:',
+    '  ID:        f23e6078-adb9-ca59-1b5c-1c943ad40342',
+    '  Path:      terraform.tfstate',
+    '  Operation: OperationTypeApply',
+    '  Who:       ci@runner-7',
+    '  Version:   1.11.4',
+    '  Created:   2026-12-01 10:35:27.179348676 +0000 UTC',
+    '  Info:      ',
+    '',
+    'Terraform acquires a state lock to protect the state from being written',
+  ];
+
+  it('parses the Lock Info block; other output is not a lock error', () => {
+    expect(parseStateLock(localLock)).toEqual({
+      id: 'f23e6078-adb9-ca59-1b5c-1c943ad40342',
+      path: 'terraform.tfstate',
+      operation: 'apply',
+      who: 'ci@runner-7',
+      created: '2026-12-01 10:35:27.179348676 +0000 UTC',
+      reason: 'resource temporarily unavailable',
+    });
+    expect(parseStateLock(['Error: kafka server: Topic with this name already exists'])).toBeUndefined();
+  });
+
+  it('names the lock and what releases it, per backend', () => {
+    const lock = parseStateLock(localLock)!;
+    const local = describeStateLock(lock, 'local', '/p/cdktf.out/stacks/dev', '30s');
+    expect(local.message).toBe('the Terraform state terraform.tfstate is locked by another terraform run (apply by ci@runner-7 since 2026-12-01 10:35:27.179348676 +0000 UTC, lock ID f23e6078-adb9-ca59-1b5c-1c943ad40342); waited 30s');
+    expect(local.hint).toMatch(/ends with its process, even a killed one/);
+    const s3 = describeStateLock(lock, 's3', '/p/cdktf.out/stacks/dev', '30s');
+    expect(s3.hint).toContain('`terraform force-unlock -force f23e6078-adb9-ca59-1b5c-1c943ad40342` run in /p/cdktf.out/stacks/dev');
+    const pg = describeStateLock({ ...lock, path: '' }, 'pg', '/p', '5s');
+    expect(pg.message).toBe('the Terraform state in PostgreSQL (the stack\'s schema) is locked by another terraform session; waited 5s');
+    expect(pg.hint).toMatch(/pg_terminate_backend/);
+  });
+
+  it('a plan stopped by a lock fails with that message instead of terraform\'s whole tail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkaform-lock-'));
+    try {
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { pg: {} } } }));
+      const script = join(dir, 'terraform');
+      writeFileSync(script, `#!/bin/sh\ncat >&2 <<'X'\n${localLock.join('\n')}\nX\nexit 1\n`, { mode: 0o755 });
+      const tc = { terraform: { path: script, flavor: 'terraform' as const, version: '1.11.4', platform: 'linux_amd64', supportsWriteOnly: true }, env: {} };
+      const err = await terraformPlan(dir, tc, { env: { KAFKAFORM_LOCK_TIMEOUT: '2s' } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TerraformError);
+      expect((err as TerraformError).command).toContain('-lock-timeout=2s');
+      expect((err as TerraformError).outputTail).toEqual(['the Terraform state in PostgreSQL (the stack\'s schema) is locked by another terraform session; waited 2s']);
+      expect((err as TerraformError).hint).toMatch(/advisory lock/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('KAFKAFORM_LOCK_TIMEOUT: terraform durations only', () => {
+    expect(lockTimeout({})).toBe('30s');
+    expect(lockTimeout({ KAFKAFORM_LOCK_TIMEOUT: '5m' })).toBe('5m');
+    expect(() => lockTimeout({ KAFKAFORM_LOCK_TIMEOUT: 'soon' })).toThrow(/not a duration/);
+  });
+});
+
+describe('the pg connection string is a secret', () => {
+  it('scrubs the whole string and the password inside it (URL or key=value)', () => {
+    expect(connectionStringSecrets(undefined)).toEqual([]);
+    expect(connectionStringSecrets('postgres://ci:p%40ss@db:5432/tf')).toEqual(['postgres://ci:p%40ss@db:5432/tf', 'p%40ss', 'p@ss']);
+    expect(connectionStringSecrets("host=db user=ci password='s3 cret' dbname=tf")).toContain('s3 cret');
+    expect(connectionStringSecrets('postgres://db/tf')).toEqual(['postgres://db/tf']);
+  });
+});
+
+describe('signals while terraform runs', () => {
+  it('a SIGTERM to kafkaform goes to terraform once; kafkaform waits for it and then says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkaform-sig-'));
+    try {
+      // Stands in for terraform: on TERM it "saves the state" and exits, as terraform does.
+      const script = join(dir, 'terraform');
+      writeFileSync(script, `#!/bin/sh\ntrap 'echo saved > "${dir}/saved"; exit 1' TERM\necho ready\nwhile :; do sleep 0.05; done\n`, { mode: 0o755 });
+      const tc = { terraform: { path: script, flavor: 'terraform' as const, version: '1.11.4', platform: 'linux_amd64', supportsWriteOnly: true }, env: {} };
+      const before = process.listenerCount('SIGTERM');
+      let pid = 0;
+      const run = runTerraform(dir, tc, ['apply'], {
+        onSpawn: (p) => {
+          pid = p;
+        },
+        onOutput: (line) => {
+          if (line === 'ready') process.emit('SIGTERM', 'SIGTERM');
+        },
+      });
+      await expect(run).rejects.toThrow(/stopped by SIGTERM: `terraform apply` was interrupted and has ended \(exit code 1\)/);
+      expect(pid).toBeGreaterThan(0);
+      expect(readFileSync(join(dir, 'saved'), 'utf8')).toBe('saved\n');
+      expect(process.listenerCount('SIGTERM')).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
