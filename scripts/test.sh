@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -x scripts/install-chromium.sh ] && bash scripts/install-chromium.sh
 [ -x scripts/install-prometheus.sh ] && bash scripts/install-prometheus.sh
+[ -x scripts/install-postgresql.sh ] && bash scripts/install-postgresql.sh
 [ -x scripts/install-actionlint.sh ] && bash scripts/install-actionlint.sh
 npx biome lint --error-on-warnings   # Biome: recommended rules, kebab-case file names, no import cycles
 npx tsc -p tsconfig.json   # type-checks src, stacks, test, bench and scripts (no emit)
