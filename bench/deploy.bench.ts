@@ -41,6 +41,18 @@ function specYaml(prefix: string, topics: number, acls: number): string {
 
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 
+/** A Progress that prints each step of a planStack with the time since the previous one (where a no-change plan spends its time). */
+function stepTimer(label: string): (message: string) => void {
+  let last = Date.now();
+  let step = 'start';
+  return (message) => {
+    const now = Date.now();
+    console.log(`    ${label} ${step}: ${secs(now - last)} s`);
+    last = now;
+    step = message.length > 70 ? `${message.slice(0, 70)}…` : message;
+  };
+}
+
 async function timed<T>(what: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = Date.now();
   const value = await f();
@@ -83,7 +95,7 @@ async function main() {
     }
     const spec = specOf(last);
     const best = deploys.reduce((a, b) => (b.ms < a.ms ? b : a));
-    const noChange = await timed('kafkaform plan (no changes)', () => planStack({ spec, ...where(last), parallelism: best.parallelism }));
+    const noChange = await timed('kafkaform plan (no changes)', () => planStack({ spec, ...where(last), parallelism: best.parallelism, onProgress: stepTimer('plan') }));
     if (noChange.value.hasChanges) throw new Error('kafkaform plan after deploy has changes');
     console.log(`  (refresh ${noChange.value.refresh?.skip ? 'skipped' : 'run'}: ${noChange.value.refresh?.reason})`);
 

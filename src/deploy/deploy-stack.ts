@@ -4,12 +4,12 @@
  * the policy forbids, ask (or --auto-approve), apply the saved plan, then verify with a drift
  * check. Returns what changed.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { connectionVariables, resolveConnection, type ConnectionFlags, type EmbeddedClusterStarter, type ResolvedConnection } from '../cluster/connection.js';
 import { computePlanChanges, type PlannedChange } from '../plan/terraform-plan.js';
 import { computeAdoption, computeUnreadCreates, type Adoption } from '../plan/compute-adoption.js';
-import { computeRefreshSkip, stateAddressesOf, type RefreshDecision, type TerraformStateJson } from '../plan/compute-refresh.js';
+import { computePlanSkip, computeRefreshSkip, stateAddressesOf, type RefreshDecision, type TerraformStateJson } from '../plan/compute-refresh.js';
 import { writeImportBlocks } from '../synth/import-blocks.js';
 import { computePartitionDecreases, computePlan, type KafkaformPlan } from '../plan/risk.js';
 import { computeTopicDefaults, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
@@ -24,8 +24,9 @@ import { synthStacks, userPasswordVariable } from '../synth/stack.js';
 import type { Toolchain } from '../toolchain/provider.js';
 import { noProgress, type Progress } from '../progress.js';
 import { TerraformError, UserError } from '../errors.js';
-import { isTransientProviderError, type RunOptions } from './terraform-runner.js';
+import { isStalePlanError, isTransientProviderError, type RunOptions } from './terraform-runner.js';
 import { realTerraform, type TerraformPort } from './terraform-port.js';
+import { initStack } from './init-cache.js';
 
 /**
  * terraform's -parallelism for plan and apply. Terraform's default is 10; the provider's calls are
@@ -85,6 +86,8 @@ export interface StackPlan {
   adoption: Adoption;
   /** Whether terraform refreshed, and why (skipped only when the live read proves the state equal). */
   refresh?: RefreshDecision;
+  /** Set when terraform plan did not run at all: the live read proves the state equal to the cluster, and the stack declares exactly the state (the reason says so). */
+  terraformPlanSkipped?: RefreshDecision;
   plan: unknown;
   connection: ResolvedConnection;
   toolchain: Toolchain;
@@ -126,6 +129,22 @@ export async function readLiveTopics(spec: ResolvedSpec, connection: Connection,
     .filter((t) => declared.has(t.name))
     .map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config }));
   return { live, defaults: computeTopicDefaults(state.brokerDefaults), cluster: state };
+}
+
+/** TF_VAR_* entries of the environment terraform would inherit, by variable name. */
+function terraformEnvVars(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('TF_VAR_') && v !== undefined) out[k.slice(7)] = v;
+  return out;
+}
+
+/** The synthesized stack (cdk.tf.json) as JSON; undefined when it cannot be read. */
+function readStackJson(stackDir: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when terraform refused because a prevent_destroy resource would be destroyed. */
@@ -194,7 +213,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   }
 
   progress('terraform init');
-  await terraform.init(stackDir, toolchain, run);
+  if (!(await initStack(terraform, stackDir, toolchain, run))) progress('terraform init skipped: the stack is initialised for this configuration and toolchain');
   // Adoption: what exists on the cluster but not in the state is imported, never created (a lost
   // or emptied state recovers the same way).
   const state = (await terraform.showState(stackDir, toolchain, run)) as TerraformStateJson;
@@ -205,6 +224,17 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   }
   // Refresh only when kafkaform's own read cannot prove the state equal to the cluster (and say which).
   const refresh = adoption.imports.length + adoption.adoptedQuotas.length > 0 ? { skip: false, reason: 'resources are being imported' } : computeRefreshSkip(state, cluster);
+  if (refresh.skip) {
+    // A no-change plan needs no terraform at all when, beyond the refresh proof, the stack declares
+    // exactly what the state holds: terraform's plan would be empty.
+    const skipped = computePlanSkip(readStackJson(stackDir), state, { ...terraformEnvVars(env), ...vars });
+    if (skipped.skip) {
+      progress(`terraform plan skipped: ${refresh.reason}, and ${skipped.reason}`);
+      const kafkaformPlan = computePlan({ spec, changes: [], live, defaults, errors: [] });
+      return planned({ ...base, adoption, refresh, terraformPlanSkipped: skipped, planFile: '', hasChanges: false, changes: [], plan: undefined, kafkaformPlan, applicable: true });
+    }
+    progress(`terraform plan needed (${skipped.reason})`);
+  }
   progress(refresh.skip ? `terraform plan without refresh: ${refresh.reason}` : `terraform plan with refresh: ${refresh.reason}`);
   const planRun = { ...run, refresh: !refresh.skip };
   let saved: { exitCode: 0 | 2; planFile: string; dir: string; applicable: boolean };
@@ -220,7 +250,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     const shadow = synthStacks([{ ...stackSpec, policy: { ...stackSpec.policy, allowTopicDeletion: true } }], { outdir: shadowOut, stateDir, writeOnlySecrets });
     const shadowDir = shadow.get(spec.environment)!;
     writeImportBlocks(shadowDir, adoption.imports);
-    await terraform.init(shadowDir, toolchain, run);
+    await initStack(terraform, shadowDir, toolchain, run);
     saved = { ...(await terraform.plan(shadowDir, toolchain, planRun)), dir: shadowDir, applicable: false };
   }
   const plan = await terraform.show(saved.dir, toolchain, saved.planFile, run);
@@ -301,9 +331,9 @@ async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progr
     await terraform.apply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
     return;
   } catch (e) {
-    if (!(e instanceof TerraformError) || !isTransientProviderError(e.outputTail)) throw e;
+    if (!(e instanceof TerraformError) || !(isTransientProviderError(e.outputTail) || isStalePlanError(e.outputTail))) throw e;
+    progress(`${isStalePlanError(e.outputTail) ? 'another run changed the state since the plan' : 'transient provider connection error during apply'}: planning the remainder again`);
   }
-  progress('transient provider connection error during apply: planning the remainder again');
   const again = await terraform.plan(p.stackDir, p.toolchain, run);
   if (again.exitCode === 0) return;
   const approved = new Set(p.changes.map((c) => `${c.address}|${c.action}`));

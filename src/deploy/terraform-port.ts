@@ -4,6 +4,7 @@
  */
 import type { Progress } from '../progress.js';
 import { ensureToolchain, type Toolchain } from '../toolchain/provider.js';
+import { readLocalState } from './local-state.js';
 import { terraformApply, terraformInit, terraformPlan, terraformShowJson, type ApplyOptions, type PlanOptions, type PlanResult, type RunOptions } from './terraform-runner.js';
 
 export interface TerraformPort {
@@ -24,7 +25,8 @@ export const realTerraform: TerraformPort = {
   toolchain: (opts) => ensureToolchain(opts),
   init: (dir, tc, opts) => terraformInit(dir, tc, opts),
   plan: (dir, tc, opts) => terraformPlan(dir, tc, opts),
-  showState: (dir, tc, opts) => terraformShowJson(dir, tc, undefined, opts),
+  // A local state file is read directly (no terraform, no provider start); anything else asks terraform.
+  showState: async (dir, tc, opts) => readLocalState(dir) ?? terraformShowJson(dir, tc, undefined, opts),
   show: (dir, tc, planFile, opts) => terraformShowJson(dir, tc, planFile, opts),
   apply: (dir, tc, opts) => terraformApply(dir, tc, opts),
 };

@@ -10,7 +10,10 @@ import { aclBindingOf } from './terraform-plan.js';
 
 /** The state as `terraform show -json` prints it (no plan file). */
 export interface TerraformStateJson {
-  values?: { root_module?: { resources?: Array<{ address: string; type: string; values: Record<string, unknown> }> } };
+  values?: {
+    outputs?: Record<string, { value: unknown; sensitive?: boolean }>;
+    root_module?: { resources?: Array<{ address: string; type: string; mode?: string; values: Record<string, unknown> }> };
+  };
 }
 
 /** What the comparison needs of a live read (a ClusterState is one). */
@@ -73,4 +76,129 @@ export function computeRefreshSkip(state: TerraformStateJson, live: RefreshLive)
     }
   }
   return { skip: true, reason: `kafkaform's live read matches all ${resources.length} resources in the state` };
+}
+
+/** Attributes of a synthesized resource that are Terraform meta-arguments or cdktf metadata, not provider values. */
+const META = new Set(['//', 'provider', 'lifecycle', 'depends_on', 'count', 'for_each', 'connection', 'provisioner']);
+/** Top-level blocks of a synthesized stack that leave the resource plan alone (variables matter only through the references resolved below). */
+const PASSIVE_BLOCKS = new Set(['//', 'terraform', 'provider', 'variable', 'resource', 'output']);
+
+/** SDKv2 providers store an unset optional value as its zero value; Terraform plans no change between them. */
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (isEmpty(a) && isEmpty(b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a !== null && b !== null && typeof a !== 'object' && typeof b !== 'object' && String(a) === String(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  const keys = new Set([...ka, ...kb]);
+  if (Array.isArray(a) && ka.length !== kb.length) return false;
+  for (const k of keys) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** A literal with `${var.NAME}` references resolved from the run's variables; undefined when it holds any other expression. */
+function resolveLiteral(v: unknown, vars: Readonly<Record<string, string>>): { value: unknown } | undefined {
+  if (typeof v === 'string') {
+    if (!v.includes('${')) return { value: v };
+    const m = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(v);
+    return m && vars[m[1]!] !== undefined ? { value: vars[m[1]!] } : undefined;
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const r = resolveLiteral(x, vars);
+      if (!r) return undefined;
+      out.push(r.value);
+    }
+    return { value: out };
+  }
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const r = resolveLiteral(x, vars);
+      if (!r) return undefined;
+      out[k] = r.value;
+    }
+    return { value: out };
+  }
+  return { value: v };
+}
+
+/** The attributes `lifecycle.ignore_changes` takes out of the comparison: whole attributes, or keys of a map (`config["k"]`). */
+function ignoredPaths(lifecycle: unknown): { attributes: Set<string>; mapKeys: Map<string, Set<string>> } | 'all' {
+  const list = (lifecycle as { ignore_changes?: unknown } | undefined)?.ignore_changes;
+  const attributes = new Set<string>();
+  const mapKeys = new Map<string, Set<string>>();
+  if (list === 'all') return 'all';
+  for (const entry of Array.isArray(list) ? list : []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\["(.*)"\]$/.exec(String(entry));
+    if (m) mapKeys.set(m[1]!, (mapKeys.get(m[1]!) ?? new Set()).add(m[2]!));
+    else attributes.add(String(entry));
+  }
+  return { attributes, mapKeys };
+}
+
+function withoutKeys(v: unknown, keys: Set<string> | undefined): unknown {
+  if (!keys || typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !keys.has(k)));
+}
+
+/** The first attribute where a synthesized resource and its state differ (undefined: equal). */
+function firstDifference(config: Record<string, unknown>, state: Record<string, unknown>, vars: Readonly<Record<string, string>>): string | undefined {
+  const ignored = ignoredPaths(config.lifecycle);
+  if (ignored === 'all') return 'ignores all changes';
+  const keys = new Set([...Object.keys(config), ...Object.keys(state)]);
+  for (const k of keys) {
+    // `id` is computed; write-only attributes are never stored nor compared by Terraform.
+    if (META.has(k) || k === 'id' || k.endsWith('_wo') || ignored.attributes.has(k)) continue;
+    const want = resolveLiteral(config[k], vars);
+    if (!want) return `${k} is an expression kafkaform does not evaluate`;
+    if (!sameValue(withoutKeys(want.value, ignored.mapKeys.get(k)), withoutKeys(state[k], ignored.mapKeys.get(k)))) return `${k} differs from the state`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether terraform plan itself can be skipped for a no-change plan: the synthesized stack (cdk.tf.json)
+ * declares exactly the resources and outputs in the state, with the same values. Together with a
+ * refresh skip (the live read proves the state equal to the cluster), Terraform's plan would be empty.
+ * Anything kafkaform cannot evaluate (a data source, an expression, another top-level block) means plan.
+ */
+export function computePlanSkip(stack: unknown, state: TerraformStateJson, vars: Readonly<Record<string, string>> = {}): RefreshDecision {
+  const doc = (stack ?? {}) as Record<string, unknown>;
+  const no = (reason: string): RefreshDecision => ({ skip: false, reason });
+  const other = Object.keys(doc).find((k) => !PASSIVE_BLOCKS.has(k));
+  if (other) return no(`the stack has a ${other} block`);
+  // A variable the run does not set takes its declared default.
+  const defaults: Record<string, string> = {};
+  for (const [name, v] of Object.entries((doc.variable ?? {}) as Record<string, { default?: unknown }>)) {
+    if (typeof v.default === 'string' || typeof v.default === 'number' || typeof v.default === 'boolean') defaults[name] = String(v.default);
+  }
+  vars = { ...defaults, ...vars };
+  const resources = state.values?.root_module?.resources ?? [];
+  const inState = new Map(resources.map((r) => [r.address, r]));
+  let declared = 0;
+  for (const [type, byName] of Object.entries((doc.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
+    for (const [name, config] of Object.entries(byName)) {
+      declared++;
+      const address = `${type}.${name}`;
+      const r = inState.get(address);
+      if (!r || (r.mode !== undefined && r.mode !== 'managed')) return no(`${address} is not in the state`);
+      const why = firstDifference(config, r.values, vars);
+      if (why) return no(`${address}: ${why}`);
+    }
+  }
+  if (declared !== resources.length) return no(`the state holds ${resources.length - declared} resource(s) the stack no longer declares`);
+  const outputs = (doc.output ?? {}) as Record<string, { value?: unknown }>;
+  const stateOutputs = state.values?.outputs ?? {};
+  if (Object.keys(outputs).length !== Object.keys(stateOutputs).length) return no('the outputs differ from the state');
+  for (const [name, o] of Object.entries(outputs)) {
+    const want = resolveLiteral(o.value, vars);
+    if (!want || !(name in stateOutputs) || !sameValue(want.value, stateOutputs[name]!.value)) return no(`output ${name} differs from the state`);
+  }
+  return { skip: true, reason: `the stack declares exactly the ${declared} resources in the state, with the same values` };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,9 @@ import { DEFAULT_PARALLELISM, deployStack, planStack, terraformRunOptions, type 
 import { parseParallelism } from '../../src/cli/commands/plan.js';
 import type { TerraformPort } from '../../src/deploy/terraform-port.js';
 import { IMPORTS_FILE } from '../../src/synth/import-blocks.js';
+import { computePlanSkip, type TerraformStateJson } from '../../src/plan/compute-refresh.js';
+import { readLocalState } from '../../src/deploy/local-state.js';
+import { initStack } from '../../src/deploy/init-cache.js';
 import { TerraformError, UserError } from '../../src/errors.js';
 import type { Toolchain } from '../../src/toolchain/provider.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
@@ -225,5 +228,129 @@ describe('deployStack', () => {
     const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
     // The scripted terraform changes nothing, so the in-memory cluster lacks the topics: the check must say so.
     await expect(deployStack(options({}, tf.port, { autoApprove: true }))).rejects.toThrow(/applied, but the cluster is not in sync/);
+  });
+});
+
+/** The state terraform would hold after applying a synthesized stack: each resource's literal values, `${var.X}` resolved. */
+function stateOfStack(stackDir: string, vars: Record<string, string>): TerraformStateJson {
+  const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, { value: unknown }> };
+  const resources = Object.entries(stack.resource).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, config]) => {
+      const values: Record<string, unknown> = { id: name };
+      for (const [k, v] of Object.entries(config)) {
+        if (['//', 'provider', 'lifecycle'].includes(k) || k.endsWith('_wo')) continue;
+        values[k] = typeof v === 'string' && v.startsWith('${var.') ? (vars[v.slice(6, -1)] ?? '1') : v;
+      }
+      return { address: `${type}.${name}`, type, mode: 'managed', values };
+    }),
+  );
+  return { values: { outputs: Object.fromEntries(Object.entries(stack.output ?? {}).map(([k, o]) => [k, { value: o.value }])), root_module: { resources } } };
+}
+
+describe('a no-change plan without terraform plan', () => {
+  const CLUSTER = {
+    topics: [
+      { name: 'orders', partitions: 3, replicationFactor: 1, config: { 'retention.ms': '604800000' } },
+      { name: 'payments', partitions: 3, replicationFactor: 1 },
+    ],
+    users: [{ name: 'app', credentials: [{ mechanism: 'SCRAM-SHA-512' as const, iterations: 4096 }] }],
+    quotas: [],
+  };
+
+  it('skips terraform plan when the live read proves the state equal and the stack declares exactly the state', async () => {
+    const first = await planStack(options(CLUSTER, scriptedTerraform([]).port));
+    const state = stateOfStack(first.stackDir, terraformRunOptions(first).vars ?? {});
+    const tf = scriptedTerraform([], { stateResources: state.values!.root_module!.resources });
+    const port: TerraformPort = { ...tf.port, showState: async () => state };
+    const p = await planStack(options(CLUSTER, port));
+    expect(p.refresh?.skip).toBe(true);
+    expect(p.terraformPlanSkipped).toEqual({ skip: true, reason: 'the stack declares exactly the 3 resources in the state, with the same values' });
+    expect(tf.ops()).toEqual(['init']);
+    expect(p).toMatchObject({ hasChanges: false, changes: [], applicable: true, planFile: '' });
+    // deploy then has nothing to apply.
+    const d = await deployStack(options(CLUSTER, port, { autoApprove: true, verify: false }));
+    expect(d.applied).toBe(false);
+  });
+
+  it('plans when the stack and the state differ, naming the first difference', async () => {
+    const first = await planStack(options(CLUSTER, scriptedTerraform([]).port));
+    const stack = JSON.parse(readFileSync(join(first.stackDir, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
+    const vars = terraformRunOptions(first).vars ?? {};
+    const equal = stateOfStack(first.stackDir, vars);
+    expect(computePlanSkip(stack, equal, vars)).toMatchObject({ skip: true });
+    // An expression other than a variable reference is not evaluated: terraform plans.
+    const withExpression = structuredClone(stack) as { resource: { kafka_topic: Record<string, Record<string, unknown>> } };
+    withExpression.resource.kafka_topic.topic_orders!.name = '${lower("ORDERS")}';
+    expect(computePlanSkip(withExpression, equal, vars).reason).toBe('kafka_topic.topic_orders: name is an expression kafkaform does not evaluate');
+    const topicAt = (s: TerraformStateJson) => s.values!.root_module!.resources!.find((r) => r.type === 'kafka_topic' && r.values.name === 'orders')!;
+    const changed = structuredClone(equal);
+    topicAt(changed).values.config = { 'retention.ms': '1' };
+    expect(computePlanSkip(stack, changed, vars)).toEqual({ skip: false, reason: 'kafka_topic.topic_orders: config differs from the state' });
+    // A key that ignore_changes names (a replication throttle) is not a difference.
+    const throttled = structuredClone(equal);
+    topicAt(throttled).values.config = { ...(topicAt(equal).values.config as object), 'leader.replication.throttled.replicas': '0:1' };
+    expect(computePlanSkip(stack, throttled, vars).skip).toBe(true);
+    const extra = structuredClone(equal);
+    extra.values!.root_module!.resources!.push({ address: 'kafka_topic.topic_gone', type: 'kafka_topic', mode: 'managed', values: { name: 'gone' } });
+    expect(computePlanSkip(stack, extra, vars).reason).toBe('the state holds 1 resource(s) the stack no longer declares');
+    expect(computePlanSkip({ ...stack, data: {} }, equal, vars).reason).toBe('the stack has a data block');
+    const output = structuredClone(equal);
+    output.values!.outputs = { ...output.values!.outputs, topics: { value: ['orders'] } };
+    expect(computePlanSkip(stack, output, vars).reason).toBe('output topics differs from the state');
+  });
+});
+
+describe('readLocalState', () => {
+  const stackWith = (backend: unknown) => {
+    const dir = join(work, 'stack');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend } }));
+    return dir;
+  };
+  it('reads the local backend’s file in the shape terraform show -json prints', () => {
+    const dir = stackWith({ local: { path: '../state/terraform.default.tfstate' } });
+    expect(readLocalState(dir, {})).toEqual({});
+    mkdirSync(join(work, 'state'));
+    const raw = {
+      version: 4,
+      outputs: { acl_count: { value: 0, type: 'number' } },
+      resources: [{ mode: 'managed', type: 'kafka_topic', name: 'topic_orders', instances: [{ schema_version: 0, attributes: { id: 'orders', name: 'orders', partitions: 3 } }] }],
+    };
+    writeFileSync(join(work, 'state', 'terraform.default.tfstate'), JSON.stringify(raw));
+    expect(readLocalState(dir, {})).toEqual({
+      values: { outputs: { acl_count: { value: 0, type: 'number' } }, root_module: { resources: [{ address: 'kafka_topic.topic_orders', type: 'kafka_topic', mode: 'managed', values: { id: 'orders', name: 'orders', partitions: 3 } }] } },
+    });
+    // What it cannot represent faithfully is left to terraform.
+    expect(readLocalState(dir, { TF_WORKSPACE: 'staging' })).toBeUndefined();
+    writeFileSync(join(work, 'state', 'terraform.default.tfstate'), JSON.stringify({ ...raw, resources: [{ ...raw.resources[0], module: 'module.x' }] }));
+    expect(readLocalState(dir, {})).toBeUndefined();
+    writeFileSync(join(work, 'state', 'terraform.default.tfstate'), '{"version": 4, "resou');
+    expect(readLocalState(dir, {})).toBeUndefined();
+    expect(readLocalState(stackWith({ s3: { bucket: 'b' } }), {})).toBeUndefined();
+  });
+});
+
+describe('initStack', () => {
+  it('runs terraform init once per configuration and toolchain', async () => {
+    const dir = join(work, 'stack');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'a.tfstate' } } } }));
+    let inits = 0;
+    const port: TerraformPort = {
+      ...scriptedTerraform([]).port,
+      init: async (d) => {
+        inits++;
+        mkdirSync(join(d, '.terraform', 'providers'), { recursive: true });
+        writeFileSync(join(d, '.terraform.lock.hcl'), '# lock\n');
+      },
+    };
+    expect(await initStack(port, dir, TOOLCHAIN, {})).toBe(true);
+    expect(await initStack(port, dir, TOOLCHAIN, {})).toBe(false);
+    expect(await initStack(port, dir, { ...TOOLCHAIN, terraform: { ...TOOLCHAIN.terraform, version: '1.12.0' } }, {})).toBe(true);
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'b.tfstate' } } } }));
+    expect(await initStack(port, dir, { ...TOOLCHAIN, terraform: { ...TOOLCHAIN.terraform, version: '1.12.0' } }, {})).toBe(true);
+    rmSync(join(dir, '.terraform.lock.hcl'));
+    expect(await initStack(port, dir, { ...TOOLCHAIN, terraform: { ...TOOLCHAIN.terraform, version: '1.12.0' } }, {})).toBe(true);
+    expect(inits).toBe(4);
   });
 });
