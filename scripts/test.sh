@@ -12,4 +12,11 @@ npx biome lint --error-on-warnings   # Biome: recommended rules, kebab-case file
 npx tsc -p tsconfig.json   # type-checks src, stacks, test, bench and scripts (no emit)
 npx typedoc --logLevel Warn   # the library's API docs into docs/api (git-ignored); a broken {@link} or doc warning fails
 npx vitest run --project unit "$@"
+# The unit project again on the other Node lines kafkaform supports, fetched into the cache by
+# install-node.sh (KAFKAFORM_TEST_NODES="" skips them; scripts/test-node-matrix.sh runs the whole suite).
+for v in ${KAFKAFORM_TEST_NODES-22.23.5 24.22.3}; do
+  bin=$(bash scripts/install-node.sh "$v")
+  echo "› unit tests on Node $("$bin/node" --version)"
+  PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run --project unit "$@"
+done
 npx vitest run --project integration "$@"
