@@ -117,6 +117,26 @@ export class DeliveryLedger {
     return this.counts.acknowledged;
   }
 
+  /** Records sent so far (a counter). */
+  sentCount(): number {
+    return this.counts.sent;
+  }
+
+  /** Distinct records consumed so far (a counter). */
+  consumedCount(): number {
+    return this.counts.consumed;
+  }
+
+  /** Distinct records consumed whose producer id passes `from` (a multi-worker run: what came from one worker). */
+  consumedFrom(from: (producerId: number) => boolean): number {
+    let n = 0;
+    for (const [producerId, b] of this.producers) {
+      if (!from(producerId)) continue;
+      for (let i = 0; i < b.seen.length; i++) if (b.seen[i]! > 0) n++;
+    }
+    return n;
+  }
+
   /** Records sent and neither acknowledged nor failed yet. */
   inFlightCount(): number {
     return this.counts.sent - this.counts.acknowledged - this.counts.failed;

@@ -39,7 +39,7 @@ function latencyRow(name: string, l: LatencySummary): string[] {
 
 function settingsLine(r: LoadTestReport): string {
   const s = r.settings;
-  return `${s.mode === 'max' ? 'rate search (max)' : 'fixed rate'}, acks=${s.acks}${s.idempotent ? ' (idempotent)' : ''}, compression=${s.compression === 'topic' ? "each topic's own" : s.compression}, ${s.producersPerTopic} producer(s) and ${s.consumersPerTopic} consumer(s) per topic, client ${r.client}`;
+  return `${s.mode === 'max' ? 'rate search (max)' : 'fixed rate'}${s.workers ? ` over ${s.workers} worker processes` : ''}, acks=${s.acks}${s.idempotent ? ' (idempotent)' : ''}, compression=${s.compression === 'topic' ? "each topic's own" : s.compression}, ${s.producersPerTopic} producer(s) and ${s.consumersPerTopic} consumer(s) per topic, client ${r.client}`;
 }
 
 export function renderText(r: LoadTestReport): string {
@@ -62,6 +62,10 @@ export function renderText(r: LoadTestReport): string {
     out.push('');
     out.push(maxRateLine(r.maxRate));
     out.push(alignTable(STEP_HEADERS, stepRows(r.maxRate)));
+  }
+  if (r.workers) {
+    out.push('', workersLine(r));
+    out.push(alignTable(WORKER_HEADERS, workerRows(r)));
   }
   if (r.topics.length > 1) {
     out.push('');
@@ -103,6 +107,33 @@ export function maxRateLine(m: MaxRateResult): string {
   return `Max sustainable rate: ${n(m.sustainableMessagesPerSecond)} msg/s (${found}); closed-loop ceiling ${n(m.ceilingMessagesPerSecond)} msg/s`;
 }
 
+const WORKER_HEADERS = ['worker', 'status', 'host (pid)', 'partitions', 'produced msg/s', 'sent', 'acknowledged', 'consumed', 'p99 publish', 'note'];
+
+/** How many workers ran and how they ended, in one line. */
+export function workersLine(r: LoadTestReport): string {
+  const ws = r.workers ?? [];
+  const bad = ws.filter((w) => w.status !== 'finished');
+  return `Workers: ${ws.length} process(es)${bad.length ? `; ${bad.map((w) => `${w.name} ${w.status}`).join(', ')}: its records are not in the totals above` : ', all finished and merged'}`;
+}
+
+/** Each worker's own figures as table rows (the same columns in every format). */
+function workerRows(r: LoadTestReport): string[][] {
+  return (r.workers ?? []).map((w) => [
+    w.name,
+    w.status,
+    `${w.host} (${w.pid})`,
+    Object.values(w.partitions)
+      .map((ps) => ps.join(','))
+      .join('; ') || '-',
+    n(w.producer.messagesPerSecond),
+    n(w.messages.sent),
+    n(w.messages.acknowledged),
+    n(w.messages.consumed),
+    w.latencyMs ? ms(w.latencyMs.publish.p99) : '',
+    [w.reason, w.messages.consumedByOthers !== undefined ? `${n(w.messages.consumedByOthers)} of its records read by other workers` : undefined].filter(Boolean).join('; '),
+  ]);
+}
+
 const STEP_HEADERS = ['seconds', 'phase', 'target msg/s', 'of ceiling', 'achieved msg/s', 'publish delay p99', 'lag', 'verdict'];
 
 /** The ceiling phase and every step as table rows (the same columns in every format). */
@@ -136,6 +167,12 @@ export function renderMarkdown(r: LoadTestReport): string {
     out.push(`**${maxRateLine(r.maxRate)}**`, '');
     out.push(`| ${STEP_HEADERS.join(' | ')} |`, `|---|---|${STEP_HEADERS.slice(2).map(() => '---:').join('|')}|`);
     for (const row of stepRows(r.maxRate)) out.push(`| ${row.join(' | ')} |`);
+    out.push('');
+  }
+  if (r.workers) {
+    out.push(`**${workersLine(r)}**`, '');
+    out.push(`| ${WORKER_HEADERS.join(' | ')} |`, '|---|---|---|---|---:|---:|---:|---:|---:|---|');
+    for (const row of workerRows(r)) out.push(`| ${row.join(' | ')} |`);
     out.push('');
   }
   if (r.baseline) {
@@ -244,6 +281,12 @@ function baselineHtml(b: BaselineComparison): string {
 ${htmlRows(baselineRows(b))}</table>`;
 }
 
+function workersHtml(r: LoadTestReport): string {
+  return `<p id="workers-verdict"><strong>${esc(workersLine(r))}</strong></p>
+<table id="workers"><tr>${WORKER_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>
+${htmlRows(workerRows(r))}</table>`;
+}
+
 function maxRateHtml(m: MaxRateResult): string {
   const rows = htmlRows(stepRows(m));
   return `<p id="max-rate"><strong>${esc(maxRateLine(m))}</strong></p>
@@ -308,6 +351,7 @@ ${lat('publish', r.latencyMs.publish)}${lat('publish delay', r.latencyMs.publish
 <table id="messages"><tr><th>sent</th><th>acknowledged</th><th>failed</th><th>consumed</th><th>lost</th><th>duplicated</th><th>max lag</th><th>errors</th><th>client warnings</th></tr>
 <tr><td>${n(m.sent)}</td><td>${n(m.acknowledged)}</td><td>${n(m.failed)}</td><td>${n(m.consumed)}</td><td>${n(m.lost)}</td><td>${n(m.duplicated)}</td><td>${n(r.lag.max)}</td><td>${n(r.errors.count)}</td><td>${n(r.errors.clientWarnings)}</td></tr></table>
 ${r.maxRate ? maxRateHtml(r.maxRate) : ''}
+${r.workers ? workersHtml(r) : ''}
 ${r.baseline ? baselineHtml(r.baseline) : ''}
 <figure><figcaption>Throughput over time</figcaption>${throughput}</figure>
 <figure><figcaption>Latency over time</figcaption>${latency}</figure>

@@ -104,6 +104,28 @@ export interface MaxRateResult {
   steps: MaxRateStep[];
 }
 
+/** One process of a multi-worker run (--workers / --remote-workers). */
+export interface WorkerReport {
+  name: string;
+  host: string;
+  pid: number;
+  /** finished: its result is merged; lost: no heartbeat within the bound; failed: it reported an error. */
+  status: 'finished' | 'lost' | 'failed';
+  /** Why it is lost or failed. */
+  reason?: string;
+  /** The partitions it produced to, per load topic. */
+  partitions: Record<string, number[]>;
+  /** Its own producing rate (acknowledged). */
+  producer: Throughput;
+  /**
+   * What it sent, had acknowledged and consumed: from its result, or for a lost worker its last
+   * heartbeat. A lost worker's records are not in the run's accounting (neither lost nor dropped silently):
+   * `consumedByOthers` says how many of them the other workers read.
+   */
+  messages: { sent: number; acknowledged: number; consumed: number; consumedByOthers?: number };
+  latencyMs?: { publish: LatencySummary };
+}
+
 export interface LoadTestReport {
   reportVersion: 1;
   tool: 'kafkaform loadtest';
@@ -123,6 +145,8 @@ export interface LoadTestReport {
     consumersPerTopic: number;
     useExistingTopics: boolean;
     keepTopics: boolean;
+    /** Worker processes of a multi-worker run (absent: one process). */
+    workers?: number;
   };
   producer: Throughput;
   consumer: Throughput;
@@ -144,6 +168,8 @@ export interface LoadTestReport {
   maxRate?: MaxRateResult;
   /** Temporary topics deleted at the end (empty with --keep-topics or --use-existing). */
   deletedTopics: string[];
+  /** Multi-worker runs: each worker, by name, with its own figures. */
+  workers?: WorkerReport[];
   /** --baseline FILE: this run against an earlier report (compare-baseline.ts). */
   baseline?: BaselineComparison;
 }

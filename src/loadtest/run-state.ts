@@ -45,6 +45,11 @@ export interface TopicState {
   lastConsumeAt?: number;
 }
 
+/** The run tag every record stamp of a run carries: from its id, so every process of a run agrees on it. */
+export function runTagOf(runId: string): number {
+  return Number.parseInt(runId.slice(0, 8).padEnd(8, '0'), 16) >>> 0 || 1;
+}
+
 /** A fresh state for a topic with `partitions` partitions, at its workload's rate. */
 export function newTopicState(w: TopicWorkload, partitions: number): TopicState {
   return { w, partitions, rate: w.messagesPerSecond, ledger: new DeliveryLedger(), publish: new LatencyHistogram(), e2e: new LatencyHistogram(), ackedBytes: 0, consumedBytes: 0 };
@@ -131,6 +136,16 @@ export class RunAccounts {
   /** Records sent and still waiting for the broker's answer (neither acknowledged nor failed). */
   unacknowledged(): number {
     return this.topics.reduce((n, st) => n + st.ledger.inFlightCount(), 0);
+  }
+
+  /** Records sent so far, all topics. */
+  sent(): number {
+    return this.topics.reduce((n, st) => n + st.ledger.sentCount(), 0);
+  }
+
+  /** Distinct records consumed so far, all topics. */
+  consumed(): number {
+    return this.topics.reduce((n, st) => n + st.ledger.consumedCount(), 0);
   }
 
   /** Whether any topic is in closed loop (the ceiling phase of --rate max). */

@@ -15,7 +15,7 @@ import { runProducer } from './open-loop-producer.js';
 import { DEFAULT_RATE_RULE, MaxRateSearch, searchTiming } from './rate-search.js';
 import type { LoadTestReport } from './report-types.js';
 import { cleanUp, drain, openTopics, startConsumers, startProducers, verify, type Run } from './run-phases.js';
-import { RunAccounts } from './run-state.js';
+import { RunAccounts, runTagOf } from './run-state.js';
 import type { Workload } from './workload.js';
 
 export interface LiveProgress {
@@ -72,7 +72,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     drainTimeoutMs: opts.drainTimeoutMs,
     verifyTimeoutMs: opts.verifyTimeoutMs,
   };
-  const runTag = Number.parseInt(w.runId.slice(0, 8).padEnd(8, '0'), 16) >>> 0 || 1;
+  const runTag = runTagOf(w.runId);
   const startedAt = new Date().toISOString();
   let outcome: Omit<ReportInput, 'deleted'>;
   let deleted: string[];

@@ -1,0 +1,112 @@
+/**
+ * A worker's accounting as it travels (toWorkerResult), and the merge of every worker's into one
+ * run's (mergeWorkerResults): ledgers merged record by record, histograms bucket by bucket, per-second
+ * figures added up, so build-report.ts makes the same report as for one process. Pure.
+ */
+import { LatencyHistogram } from './histogram.js';
+import { DeliveryLedger } from './ledger.js';
+import { newTopicState, SecondBuckets, type RunAccounts, type TopicState } from './run-state.js';
+import type { WireBucket, WorkerResult } from './worker-protocol.js';
+import type { Workload } from './workload.js';
+
+/** The wire form of a worker's accounts. */
+export function toWorkerResult(
+  acc: RunAccounts,
+  who: Pick<WorkerResult, 'worker' | 'host' | 'pid' | 'durationSeconds' | 'producers' | 'consumers' | 'partitions' | 'client'>,
+): WorkerResult {
+  return {
+    ...who,
+    topics: acc.topics.map((st) => ({
+      loadTopic: st.w.loadTopic,
+      ledger: st.ledger.serialize(),
+      publish: st.publish.serialize(),
+      e2e: st.e2e.serialize(),
+      ackedBytes: st.ackedBytes,
+      consumedBytes: st.consumedBytes,
+      ...(st.firstAckAt !== undefined ? { firstAckAt: st.firstAckAt, lastAckAt: st.lastAckAt } : {}),
+      ...(st.firstConsumeAt !== undefined ? { firstConsumeAt: st.firstConsumeAt, lastConsumeAt: st.lastConsumeAt } : {}),
+    })),
+    buckets: acc.buckets.all.map(
+      (b, second): WireBucket => ({
+        second,
+        target: b.target,
+        closedLoop: b.closedLoop,
+        sent: b.sent,
+        acked: b.acked,
+        consumed: b.consumed,
+        ackedBytes: b.ackedBytes,
+        consumedBytes: b.consumedBytes,
+        errors: b.errors,
+        publish: b.publish.serialize(),
+        delay: b.delay.serialize(),
+        e2e: b.e2e.serialize(),
+      }),
+    ),
+    errorCount: acc.errorCount,
+    errorSamples: acc.errorSamples,
+  };
+}
+
+export interface MergedRun {
+  states: Map<string, TopicState>;
+  buckets: SecondBuckets;
+  errorCount: number;
+  errorSamples: string[];
+  /** The longest producing time of any worker. */
+  durationSeconds: number;
+  warnings: number;
+  warningSamples: string[];
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+/** The run's accounts from the workers' results (each worker's seconds count from the same start time). */
+export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, number>, results: WorkerResult[]): MergedRun {
+  const states = new Map<string, TopicState>();
+  for (const t of w.topics) states.set(t.loadTopic, newTopicState(t, partitionCounts[t.loadTopic] ?? t.partitions));
+  const buckets = new SecondBuckets();
+  const merged: MergedRun = { states, buckets, errorCount: 0, errorSamples: [], durationSeconds: 0, warnings: 0, warningSamples: [] };
+  for (const r of results) {
+    for (const t of r.topics) {
+      const st = states.get(t.loadTopic);
+      if (!st) continue;
+      st.ledger.merge(DeliveryLedger.deserialize(t.ledger));
+      st.publish.add(LatencyHistogram.deserialize(t.publish));
+      st.e2e.add(LatencyHistogram.deserialize(t.e2e));
+      st.ackedBytes += t.ackedBytes;
+      st.consumedBytes += t.consumedBytes;
+      st.firstAckAt = minDefined(st.firstAckAt, t.firstAckAt);
+      st.lastAckAt = maxDefined(st.lastAckAt, t.lastAckAt);
+      st.firstConsumeAt = minDefined(st.firstConsumeAt, t.firstConsumeAt);
+      st.lastConsumeAt = maxDefined(st.lastConsumeAt, t.lastConsumeAt);
+    }
+    for (const wb of r.buckets) {
+      const b = buckets.at(wb.second * 1000);
+      b.target += wb.target;
+      b.closedLoop ||= wb.closedLoop;
+      b.sent += wb.sent;
+      b.acked += wb.acked;
+      b.consumed += wb.consumed;
+      b.ackedBytes += wb.ackedBytes;
+      b.consumedBytes += wb.consumedBytes;
+      b.errors += wb.errors;
+      b.publish.add(LatencyHistogram.deserialize(wb.publish));
+      b.delay.add(LatencyHistogram.deserialize(wb.delay));
+      b.e2e.add(LatencyHistogram.deserialize(wb.e2e));
+    }
+    merged.errorCount += r.errorCount;
+    merged.errorSamples.push(...r.errorSamples.map((s) => `${r.worker}: ${s}`));
+    merged.durationSeconds = Math.max(merged.durationSeconds, r.durationSeconds);
+    merged.warnings += r.client.warnings;
+    merged.warningSamples.push(...r.client.warningSamples.map((s) => `${r.worker}: ${s}`));
+  }
+  merged.errorSamples = merged.errorSamples.slice(0, 20);
+  merged.warningSamples = merged.warningSamples.slice(0, 20);
+  return merged;
+}
