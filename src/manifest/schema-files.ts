@@ -1,6 +1,6 @@
 /** The event-schema files a manifest references, read through the FileSource and checked once per file. */
 import { dirname, relative, resolve } from 'node:path';
-import { schemaFormatOf, siblingRefLookup, validateSchemaText, type SchemaFormat, type SchemaTextCheck } from '../schema/schema-file.js';
+import { schemaFormatOf, siblingAvroTypes, siblingRefLookup, validateSchemaText, type SchemaFormat, type SchemaTextCheck } from '../schema/schema-file.js';
 import type { FileSource } from './file-source.js';
 import { computeDependencyOrder } from '../schema/schema-deps.js';
 
@@ -21,13 +21,16 @@ export function schemaFilesOf(specFile: string, files: FileSource | undefined): 
     if (!files.exists(abs)) state = { kind: 'missing', abs };
     else {
       const text = files.readText(abs);
-      const check: SchemaTextCheck = text === undefined ? { ok: false, problem: 'json', message: `cannot read ${abs}` } : validateSchemaText(text, format, siblingRefLookup(abs, (p) => files.readText(p)));
-      state = { kind: 'checked', abs, check: check.ok && format !== 'avro' ? (referenceProblem(abs, files) ?? check) : check };
+      const check: SchemaTextCheck = text === undefined ? { ok: false, problem: 'json', message: `cannot read ${abs}` } : validateSchemaText(text, format, siblingRefLookup(abs, (p) => files.readText(p)), siblingAvroTypes(abs, (p) => files.readText(p), listOf(files)));
+      state = { kind: 'checked', abs, check: check.ok && (format !== 'avro' || files.list) ? (referenceProblem(abs, files) ?? check) : check };
     }
     cache.set(`${format}:${abs}`, state);
     return state;
   };
 }
+
+/** Directory listings through the FileSource (none without `list`: Avro types are then not looked up in other files). */
+const listOf = (files: FileSource) => (dir: string) => files.list?.(dir);
 
 /** The files a schema uses (imports, $refs to other files): one that is missing, or a cycle of them, as the schema's problem. */
 function referenceProblem(abs: string, files: FileSource): SchemaTextCheck | undefined {
@@ -39,7 +42,7 @@ function referenceProblem(abs: string, files: FileSource): SchemaTextCheck | und
   };
   let order: ReturnType<typeof computeDependencyOrder>;
   try {
-    order = computeDependencyOrder([abs], (f) => schemaFormatOf(f) ?? 'json', read);
+    order = computeDependencyOrder([abs], (f) => schemaFormatOf(f) ?? 'json', read, listOf(files));
   } catch (e) {
     // A used file that does not parse: reported when a topic names it, or here by its own message.
     return { ok: false, problem: 'schema', message: `a referenced file does not parse: ${(e as Error).message.split('\n')[0]}` };

@@ -3,7 +3,7 @@
  * FileSource to the disk) and validateSpec (pure): YAML diagnostics, the JSON-Schema pass, then per
  * environment normalisation and every rule of rules/, all problems in one run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic, type Report } from './diagnostics.js';
 import { formatPath, readSpecDocument, type SpecDocument } from './document.js';
@@ -52,6 +52,13 @@ export const diskFiles: FileSource = {
     }
   },
   exists: (path) => existsSync(path),
+  list(dir) {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /** Reads topics.yaml and validates it, files from the disk. Throws UserError only when the file cannot be read. */

@@ -8,7 +8,7 @@ import type { SpecDocument } from '../manifest/document.js';
 import type { ResolvedSpec } from '../manifest/types.js';
 import { noProgress, type Progress } from '../progress.js';
 import type { SchemaReference, SchemaRegistryClient } from './registry-client.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { computeDependencyOrder } from '../schema/schema-deps.js';
 import { REGISTRY_SCHEMA_TYPE, schemaFormatOf, type SchemaFormat } from '../schema/schema-file.js';
@@ -98,7 +98,14 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
       return undefined;
     }
   };
-  const deps = computeDependencyOrder(declared.map((d) => d.file), (f) => schemaFormatOf(f) ?? 'json', readRef);
+  const listRef = (dir: string) => {
+    try {
+      return readdirSync(resolve(dirname(spec.file), dir));
+    } catch {
+      return undefined;
+    }
+  };
+  const deps = computeDependencyOrder(declared.map((d) => d.file), (f) => schemaFormatOf(f) ?? 'json', readRef, listRef);
   if (!deps.ok) {
     const d = declared.find((x) => x.file === deps.cycle[0]) ?? declared[0]!;
     result.diagnostics.push(schemaDiagnostic(spec, document, d, `schema references form a cycle: ${deps.cycle.join(' → ')}`, 'schema-reference-cycle'));
@@ -131,9 +138,8 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
     return result;
   }
   const refVersions = new Map<string, number>();
-  const declaredFiles = new Set(declared.map((d) => d.file));
-  for (const o of deps.order.filter((x) => !declaredFiles.has(x.file))) {
-    // A used file is its own subject; registering it again unchanged adds no version.
+  for (const o of deps.order.filter((x) => subjectOf.has(x.file))) {
+    // A used file is its own subject (also when a topic declares it too); registering it again unchanged adds no version.
     const format: SchemaFormat = schemaFormatOf(o.file) ?? 'json';
     const subject = subjectOf.get(o.file) ?? o.file;
     progress(`${subject}: registering ${o.file} (referenced)`);

@@ -42,6 +42,73 @@ function fullNameOf(name: string, namespace: string | undefined): string {
   return name.includes('.') || !namespace ? name : `${namespace}.${name}`;
 }
 
+const NAMED_KINDS = ['record', 'error', 'enum', 'fixed'];
+
+/** The namespace a named type's definition opens: its full name's, its own (`""` is the null namespace, as in Java), else the enclosing one. */
+function namespaceOf(s: Record<string, unknown> & { name: string }, ns: string | undefined): string | undefined {
+  if (s.name.includes('.')) return s.name.slice(0, s.name.lastIndexOf('.'));
+  return typeof s.namespace === 'string' ? s.namespace || undefined : ns;
+}
+
+/** Another file's named type by full name: the parsed schema whose top-level type it is, or undefined. */
+export type AvroTypeLookup = (fullName: string) => unknown;
+
+/** The full name of a schema's top-level named type (record, enum, fixed); undefined for other schemas. */
+export function avroTopLevelName(doc: unknown): string | undefined {
+  if (!isObj(doc) || typeof doc.name !== 'string' || !NAMED_KINDS.includes(doc.type as string)) return undefined;
+  return fullNameOf(doc.name, namespaceOf(doc as Record<string, unknown> & { name: string }, undefined));
+}
+
+/**
+ * The schema with each named type from another file written out where it is first used, so the
+ * document parses on its own (what the registry does with references, as avsc's registry option
+ * would): `lookup` finds a file by the full name of its top-level type, and the inlined type keeps
+ * its own namespace. `onUse` hears each type taken from another file, `depth` 0 when the schema
+ * itself names it. Names that resolve nowhere are left for the parser to report. Pure.
+ */
+export function inlineAvroReferences(schema: unknown, lookup: AvroTypeLookup, onUse?: (fullName: string, depth: number) => void): unknown {
+  const defined = new Set<string>();
+  /** Names defined by an inlined file → that file's top-level type (a file may define nested types the schema names too). */
+  const definedBy = new Map<string, string>();
+  const walk = (s: unknown, ns: string | undefined, depth: number, origin: string | undefined): unknown => {
+    if (typeof s === 'string') {
+      if (isPrimitive(s)) return s;
+      const candidates = [...new Set([fullNameOf(s, ns), s])];
+      const known = candidates.find((c) => defined.has(c));
+      if (known !== undefined) {
+        const from = definedBy.get(known);
+        if (depth === 0 && from !== undefined) onUse?.(from, 0);
+        return s;
+      }
+      for (const c of candidates) {
+        const doc = lookup(c);
+        if (doc === undefined || avroTopLevelName(doc) !== c) continue;
+        onUse?.(c, depth);
+        const own = doc as Record<string, unknown> & { name: string };
+        // An inlined type without a namespace must not take the enclosing one.
+        return walk(own.name.includes('.') || typeof own.namespace === 'string' ? own : { ...own, namespace: '' }, undefined, depth + 1, c);
+      }
+      return s;
+    }
+    if (Array.isArray(s)) return s.map((b) => walk(b, ns, depth, origin));
+    if (!isObj(s)) return s;
+    const type = s.type;
+    if (typeof type === 'string' && NAMED_KINDS.includes(type) && typeof s.name === 'string') {
+      const space = namespaceOf(s as Record<string, unknown> & { name: string }, ns);
+      const full = fullNameOf(s.name, space);
+      defined.add(full);
+      if (origin !== undefined) definedBy.set(full, origin);
+      if (!Array.isArray(s.fields) || (type !== 'record' && type !== 'error')) return s;
+      return { ...s, fields: s.fields.map((f) => (isObj(f) && f.type !== undefined ? { ...f, type: walk(f.type, space, depth, origin) } : f)) };
+    }
+    if (type === 'array' && s.items !== undefined) return { ...s, items: walk(s.items, ns, depth, origin) };
+    if (type === 'map' && s.values !== undefined) return { ...s, values: walk(s.values, ns, depth, origin) };
+    if (type !== undefined && !(typeof type === 'string' && isPrimitive(type)) && type !== 'array' && type !== 'map') return { ...s, type: walk(type, ns, depth, origin) };
+    return s;
+  };
+  return walk(schema, undefined, 0, undefined);
+}
+
 /** Parses a schema (already JSON-parsed); throws AvroSchemaError. Pure. */
 export function parseAvroSchema(schema: unknown): AvroNode {
   const named = new Map<string, AvroNode>();
@@ -82,7 +149,7 @@ export function parseAvroSchema(schema: unknown): AvroNode {
     }
     if (type === 'record' || type === 'error' || type === 'enum' || type === 'fixed') {
       if (typeof s.name !== 'string') throw new AvroSchemaError(`${type} without a "name"`, at);
-      const space = s.name.includes('.') ? s.name.slice(0, s.name.lastIndexOf('.')) : typeof s.namespace === 'string' && s.namespace !== '' ? s.namespace : ns;
+      const space = namespaceOf(s as Record<string, unknown> & { name: string }, ns);
       const fullName = fullNameOf(s.name, space);
       checkName(fullName, `${at}.name`);
       if (named.has(fullName)) throw new AvroSchemaError(`type ${fullName} is defined twice`, at);
@@ -174,4 +241,17 @@ export function avroLabel(t: AvroNode): string {
   if (t.kind === 'map') return `map<${avroLabel(t.values)}>`;
   if ('fullName' in t) return `${t.kind} ${t.fullName}`;
   return t.kind;
+}
+
+/** Where each top-level named type of some .avsc files is defined: full name → the file and its parsed schema. */
+export type AvroTypeIndex = ReadonlyMap<string, { file: string; doc: unknown }>;
+
+/** Indexes parsed .avsc files by the full name of their top-level type; the first file (in the order given) wins a name. Pure. */
+export function computeAvroTypeIndex(files: readonly { file: string; doc: unknown }[]): AvroTypeIndex {
+  const out = new Map<string, { file: string; doc: unknown }>();
+  for (const f of files) {
+    const name = avroTopLevelName(f.doc);
+    if (name !== undefined && !out.has(name)) out.set(name, f);
+  }
+  return out;
 }

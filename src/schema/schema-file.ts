@@ -2,9 +2,9 @@
  * Schema files (Avro .avsc, JSON Schema .json): the only module that parses them (validate, schemas
  * apply and the load test agree on what a valid file is), reading, and the normalized form compared in drift.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { AvroSchemaError, parseAvroSchema } from './avro-model.js';
+import { AvroSchemaError, computeAvroTypeIndex, inlineAvroReferences, parseAvroSchema, type AvroTypeLookup } from './avro-model.js';
 import { jsonSchemaProblem, type JsonRefLookup } from './json-schema-check.js';
 import { parseProtoSchema, ProtoSchemaError } from './proto-model.js';
 import { UserError } from '../errors.js';
@@ -19,7 +19,7 @@ export interface SchemaFile {
   format: SchemaFormat;
   /** The file as written (what is registered). */
   text: string;
-  /** Parsed JSON; for protobuf the ProtoModel. */
+  /** Parsed JSON (Avro: with the named types of other files written out); for protobuf the ProtoModel. */
   parsed: unknown;
 }
 
@@ -37,19 +37,22 @@ export type SchemaTextCheck =
 /**
  * The one check of a schema file's text, used by `validate` and by every command that registers
  * or generates from schemas: JSON first, then the Avro model for Avro and an ajv compile for
- * JSON Schema; protobufjs for .proto. Pure.
+ * JSON Schema; protobufjs for .proto. `refs` finds the documents a JSON Schema's `$ref`s name,
+ * `avroTypes` the named types an Avro schema takes from other files (the parsed result then has
+ * them written out). Pure.
  */
-export function validateSchemaText(text: string, format: SchemaFormat, refs?: JsonRefLookup): SchemaTextCheck {
+export function validateSchemaText(text: string, format: SchemaFormat, refs?: JsonRefLookup, avroTypes?: AvroTypeLookup): SchemaTextCheck {
   if (format === 'protobuf') return protoCheck(text);
-  let parsed: unknown;
+  let written: unknown;
   try {
-    parsed = JSON.parse(text);
+    written = JSON.parse(text);
   } catch (e) {
     return { ok: false, problem: 'json', message: (e as Error).message };
   }
+  const parsed = format === 'avro' && avroTypes ? inlineAvroReferences(written, avroTypes) : written;
   const message = format === 'avro' ? avroProblem(parsed) : jsonSchemaProblem(parsed, refs);
   if (message !== undefined) return { ok: false, problem: 'schema', message };
-  const recordName = recordNameOf(parsed, format);
+  const recordName = recordNameOf(written, format);
   return recordName === undefined ? { ok: true, parsed } : { ok: true, parsed, recordName };
 }
 
@@ -109,6 +112,41 @@ export function siblingRefLookup(schemaPath: string, read: (absPath: string) => 
   };
 }
 
+/**
+ * How an Avro schema file finds named types it does not define: among the .avsc files beside it,
+ * by the full name of each one's top-level type (like the Avro Maven plugin's imports). `read`
+ * and `list` (file names in a directory) are the file access; the index is built on first use.
+ */
+export function siblingAvroTypes(schemaPath: string, read: (absPath: string) => string | undefined, list: (absDir: string) => string[] | undefined): AvroTypeLookup {
+  let index: ReturnType<typeof computeAvroTypeIndex> | undefined;
+  return (fullName) => {
+    if (!index) {
+      const dir = dirname(schemaPath);
+      const docs: { file: string; doc: unknown }[] = [];
+      for (const name of (list(dir) ?? []).filter((f) => f.toLowerCase().endsWith('.avsc')).sort()) {
+        const abs = resolve(dir, name);
+        if (abs === resolve(schemaPath)) continue;
+        try {
+          docs.push({ file: abs, doc: JSON.parse(read(abs) ?? '') as unknown });
+        } catch {
+          // a sibling that does not parse is reported when a topic names it
+        }
+      }
+      index = computeAvroTypeIndex(docs);
+    }
+    return index.get(fullName)?.doc;
+  };
+}
+
+/** File names in a directory, or undefined when it cannot be read. */
+export const listIfThere = (absDir: string): string[] | undefined => {
+  try {
+    return readdirSync(absDir);
+  } catch {
+    return undefined;
+  }
+};
+
 const readIfThere = (abs: string): string | undefined => {
   try {
     return readFileSync(abs, 'utf8');
@@ -118,8 +156,8 @@ const readIfThere = (abs: string): string | undefined => {
 };
 
 /** Parses schema text; throws a UserError naming the file when it is not a valid schema. */
-export function parseSchemaText(text: string, format: SchemaFormat, label: string, refs?: JsonRefLookup): unknown {
-  const r = validateSchemaText(text, format, refs);
+export function parseSchemaText(text: string, format: SchemaFormat, label: string, refs?: JsonRefLookup, avroTypes?: AvroTypeLookup): unknown {
+  const r = validateSchemaText(text, format, refs, avroTypes);
   if (r.ok) return r.parsed;
   if (r.problem === 'json') throw new UserError(`${label} is not valid JSON: ${r.message}`, 'fix the schema file');
   if (format === 'avro') throw new UserError(`${label} is not a valid Avro schema: ${r.message}`, 'see https://avro.apache.org/docs/current/specification/');
@@ -136,7 +174,7 @@ export function readSchemaFile(path: string, format: SchemaFormat | undefined = 
   } catch {
     throw new UserError(`cannot read schema file ${path}`, 'check the path in topics.yaml (relative to the spec file)');
   }
-  return { path, format, text, parsed: parseSchemaText(text, format, path, siblingRefLookup(path, readIfThere)) };
+  return { path, format, text, parsed: parseSchemaText(text, format, path, siblingRefLookup(path, readIfThere), siblingAvroTypes(path, readIfThere, listIfThere)) };
 }
 
 /** JSON with object keys sorted at every level (array order kept: Avro field order matters). */
