@@ -96,6 +96,7 @@ const policy: Schema = {
     maxPartitions: { type: 'integer', minimum: 1 },
     minReplicationFactor: { type: 'integer', minimum: 1 },
     allowTopicDeletion: { type: 'boolean' },
+    allowConnectorDeletion: { type: 'boolean', description: 'Let deploy delete a connector that was removed from topics.yaml (default false)' },
     managedPrefixes: { type: 'array', items: { type: 'string' } },
     requireSchemaDocs: { type: 'boolean', description: 'Every schema field must have a doc/description' },
     ignoreConfigKeys: {
@@ -256,10 +257,37 @@ const schemaRegistry: Schema = {
   },
 };
 
+const connect: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'The Kafka Connect worker whose connectors topics.yaml declares',
+  properties: {
+    url: { type: 'string', pattern: '^https?://', description: 'REST API of the Connect cluster, e.g. http://127.0.0.1:8083' },
+    username: { type: 'string', description: 'Basic auth user' },
+    passwordFrom: secretRef,
+  },
+};
+
+const connector: Schema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['class'],
+  properties: {
+    class: { type: 'string', minLength: 1, description: 'connector.class, e.g. org.apache.kafka.connect.file.FileStreamSinkConnector' },
+    tasksMax: { type: 'integer', description: 'tasks.max (default 1)' },
+    state: { enum: ['running', 'paused', 'stopped'], description: 'Target state (default running)' },
+    config: {
+      type: 'object',
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+      description: "The connector's config; secrets only as config-provider references such as ${env:VAR} or ${file:/path:key}",
+    },
+  },
+};
+
 const environment: Schema = {
   type: ['object', 'null'],
   additionalProperties: false,
-  properties: { cluster, defaults, policy, backend, schemaRegistry },
+  properties: { cluster, defaults, policy, backend, schemaRegistry, connect },
 };
 
 /** Builds the JSON Schema document (draft 2020-12 subset that ajv and editors understand). */
@@ -295,6 +323,8 @@ export function buildJsonSchema(): Schema {
       acls: { type: 'array', items: acl },
       users: { type: 'object', additionalProperties: user },
       quotas: { type: 'array', items: quota },
+      connect,
+      connectors: { type: 'object', additionalProperties: connector, description: 'Kafka Connect connectors, named by connector' },
     },
   };
 }

@@ -8,6 +8,7 @@ import { deriveServiceAcls, normalizeAcls, CLUSTER_RESOURCE, VALID_OPERATIONS } 
 import { parseLagBudget } from '../model/lag-budget.js';
 import { Size } from '../model/units.js';
 import { normalizeTopics, type TopicSource } from './normalize-topics.js';
+import { normalizeConnect, normalizeConnectors } from './normalize-connectors.js';
 import { CLUSTER_FLAVORS, type ClusterFlavor } from './topic-configs.js';
 import type { SchemaFiles } from './schema-files.js';
 import {
@@ -50,6 +51,8 @@ export function normalizeEnvironment(root: WrittenManifest, env: string, file: s
     file, environment: env, cluster, policy, topics, services, acls: normalizeAcls(acls), users, quotas,
     backend: normalizeBackend(mergeOverlay(root.backend, layers.overlay.backend)),
     schemaRegistry: normalizeRegistry(mergeOverlay(root.schemaRegistry, layers.overlay.schemaRegistry)),
+    connect: normalizeConnect(mergeOverlay(root.connect, layers.overlay.connect)),
+    connectors: normalizeConnectors(root.connectors),
   };
   return { spec, layers, topicSources: sources };
 }
@@ -95,6 +98,7 @@ function normalizePolicy(layers: EnvironmentLayers): Policy {
     maxPartitions: pick(p, 'maxPartitions', isPositiveInt)?.value ?? DEFAULT_MAX_PARTITIONS,
     minReplicationFactor: pick(p, 'minReplicationFactor', isPositiveInt)?.value ?? 1,
     allowTopicDeletion: pick(p, 'allowTopicDeletion', isBool)?.value ?? false,
+    allowConnectorDeletion: pick(p, 'allowConnectorDeletion', isBool)?.value ?? false,
     managedPrefixes: pick(p, 'managedPrefixes', isStrList)?.value ?? [''],
     requireSchemaDocs: pick(p, 'requireSchemaDocs', isBool)?.value ?? false,
     ...(ignoreConfigKeys ? { ignoreConfigKeys } : {}),

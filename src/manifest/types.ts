@@ -102,6 +102,8 @@ export interface Policy {
   maxPartitions: number;
   minReplicationFactor: number;
   allowTopicDeletion: boolean;
+  /** A connector dropped from topics.yaml is deleted from the worker only when true (default false). */
+  allowConnectorDeletion?: boolean;
   managedPrefixes: string[];
   requireSchemaDocs: boolean;
   /** Topic-config keys other tools own, beyond the default replication throttles: never drift, never changed by a deploy (see ignoredConfigKeys). */
@@ -138,6 +140,29 @@ export interface ResolvedSpec {
   backend?: BackendSpec;
   /** Merged top-level and environment `schemaRegistry`, when either is set. */
   schemaRegistry?: SchemaRegistrySpec;
+  /** Merged top-level and environment `connect`, when either is set. */
+  connect?: ConnectSpec;
+  /** The declared connectors (none when the file has no `connectors:`). */
+  connectors?: ResolvedConnector[];
+}
+
+export interface ConnectSpec {
+  url?: string;
+  username?: string;
+  /** `env:NAME` / `file:PATH`; never the secret. */
+  passwordFrom?: string;
+}
+
+export type ConnectorState = 'running' | 'paused' | 'stopped';
+
+export interface ResolvedConnector {
+  name: string;
+  /** `connector.class`. */
+  class: string;
+  tasksMax: number;
+  state: ConnectorState;
+  /** The connector's own config keys, values as strings (Connect's REST API only has strings). */
+  config: Record<string, string>;
 }
 
 export interface SchemaRegistrySpec {

@@ -36,6 +36,7 @@ export interface WrittenPolicy {
   maxPartitions?: number;
   minReplicationFactor?: number;
   allowTopicDeletion?: boolean;
+  allowConnectorDeletion?: boolean;
   managedPrefixes?: string[];
   requireSchemaDocs?: boolean;
   ignoreConfigKeys?: string[];
@@ -102,6 +103,21 @@ export interface WrittenRegistry {
   manageWith?: 'api' | 'terraform';
 }
 
+/** `connect:` — the Kafka Connect worker's REST API (top level or per environment). */
+export interface WrittenConnect {
+  url?: string;
+  username?: string;
+  passwordFrom?: string;
+}
+
+/** One entry of `connectors:`, named by the connector. */
+export interface WrittenConnector {
+  class?: string;
+  tasksMax?: number;
+  state?: 'running' | 'paused' | 'stopped';
+  config?: Record<string, string | number | boolean>;
+}
+
 export interface WrittenBackend {
   type?: BackendSpec['type'];
   config?: Record<string, string | number | boolean>;
@@ -114,6 +130,7 @@ export interface WrittenEnvironment {
   policy?: WrittenPolicy;
   backend?: WrittenBackend;
   schemaRegistry?: WrittenRegistry;
+  connect?: WrittenConnect;
 }
 
 export interface WrittenManifest extends WrittenEnvironment {
@@ -124,6 +141,7 @@ export interface WrittenManifest extends WrittenEnvironment {
   acls?: WrittenAcl[];
   users?: Record<string, WrittenUser>;
   quotas?: WrittenQuota[];
+  connectors?: Record<string, WrittenConnector | null>;
 }
 
 type Obj = Record<string, unknown>;

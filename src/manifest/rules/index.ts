@@ -1,6 +1,7 @@
 /** Every semantic rule of topics.yaml, run per environment after normalisation (order does not matter: diagnostics are sorted). */
 import { backendRule } from './backend.js';
 import { clusterTlsRule } from './cluster-tls.js';
+import { connectorsRule } from './connectors.js';
 import { deadLetterRule } from './dead-letter.js';
 import { maxLagRule } from './max-lag.js';
 import { minInsyncRule } from './min-insync.js';
@@ -32,4 +33,5 @@ export const rules: Rule[] = [
   quotasRule,
   backendRule,
   maxLagRule,
+  connectorsRule,
 ];
