@@ -248,6 +248,16 @@ export class InMemoryClusterPort implements ClusterPort {
     );
   }
 
+  async listLogOffsets(partitions: ReadonlyArray<Pick<LivePartition, 'topic' | 'partition' | 'leader'>>): Promise<{ earliest: PartitionOffset[]; latest: PartitionOffset[] }> {
+    await this.enter('listLogOffsets');
+    const led = partitions.filter((p) => p.leader !== null);
+    const at = (p: { topic: string; partition: number }, end: boolean) => {
+      const l = this.log(p.topic, p.partition);
+      return { topic: p.topic, partition: p.partition, offset: end ? l.logStart + l.timestamps.length : l.logStart };
+    };
+    return { earliest: led.map((p) => at(p, false)), latest: led.map((p) => at(p, true)) };
+  }
+
   async readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]> {
     await this.enter('readRecordTimestamps');
     return positions.map((p) => {

@@ -358,6 +358,16 @@ export class KafkajsClusterPort implements ClusterPort {
   }
 
   /** One Fetch per partition leader (all its positions in one request), maxWaitTime 0 so an empty log answers at once. */
+  /** Both listOffsets side by side, kept to the partitions asked for (kafkajs asks per topic). */
+  async listLogOffsets(partitions: ReadonlyArray<Pick<LivePartition, 'topic' | 'partition' | 'leader'>>): Promise<{ earliest: PartitionOffset[]; latest: PartitionOffset[] }> {
+    const led = partitions.filter((p) => p.leader !== null);
+    const key = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.partition}`;
+    const wanted = new Set(led.map(key));
+    const topics = [...new Set(led.map((p) => p.topic))].sort();
+    const [earliest, latest] = await Promise.all([this.listOffsets(topics, 'earliest'), this.listOffsets(topics, 'latest')]);
+    return { earliest: earliest.filter((o) => wanted.has(key(o))), latest: latest.filter((o) => wanted.has(key(o))) };
+  }
+
   async readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]> {
     if (positions.length === 0) return [];
     const cluster = await this.cluster();

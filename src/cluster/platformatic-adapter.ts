@@ -266,19 +266,38 @@ export class PlatformaticClusterPort implements ClusterPort {
 
   async listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {
     if (topics.length === 0) return [];
-    const partitions = (await this.describePartitions(topics)).filter((p) => p.leader !== null);
+    return this.askOffsets(await this.describePartitions(topics), spec);
+  }
+
+  /** The Admin's listOffsets takes leaders from the metadata it cached moments ago (describePartitions), so both kinds cost two ListOffsets per leader and nothing else. */
+  async listLogOffsets(partitions: ReadonlyArray<Pick<LivePartition, 'topic' | 'partition' | 'leader'>>): Promise<{ earliest: PartitionOffset[]; latest: PartitionOffset[] }> {
+    const [earliest, latest] = await Promise.all([this.askOffsets(partitions, 'earliest'), this.askOffsets(partitions, 'latest')]);
+    return { earliest, latest };
+  }
+
+  /** One ListOffsets per leader for the partitions that have one (Kafka refuses a partition twice in one request: one kind per call). */
+  private async askOffsets(partitions: ReadonlyArray<Pick<LivePartition, 'topic' | 'partition' | 'leader'>>, spec: 'earliest' | 'latest'): Promise<PartitionOffset[]> {
     const timestamp = spec === 'earliest' ? plt.ListOffsetTimestamps.EARLIEST : plt.ListOffsetTimestamps.LATEST;
     const byTopic = new Map<string, number[]>();
-    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    for (const p of partitions) {
+      if (p.leader === null) continue;
+      const list = byTopic.get(p.topic);
+      if (list) list.push(p.partition);
+      else byTopic.set(p.topic, [p.partition]);
+    }
     if (byTopic.size === 0) return [];
     const res = await this.call((a) => a.listOffsets({ topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp })) })) }));
     return res.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.offset) })));
   }
 
-  /** One Fetch per partition leader (all its positions in one request), maxWait 0 so an empty log answers at once. */
+  /**
+   * One Fetch per partition leader (all its positions in one request), maxWait 0 so an empty log answers at once.
+   * Leaders and topic ids come from the client's metadata cache (at most metadataMaxAge old, 5 s: health's
+   * describePartitions just filled it); a leader that moved since gives that partition no timestamp, as an empty log does.
+   */
   async readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]> {
     if (positions.length === 0) return [];
-    const meta = await this.call((a) => a.metadata({ topics: [...new Set(positions.map((p) => p.topic))], forceUpdate: true }));
+    const meta = await this.call((a) => a.metadata({ topics: [...new Set(positions.map((p) => p.topic))] }));
     const perLeader = new Map<number, PartitionOffset[]>();
     for (const p of positions) {
       const leader = meta.topics.get(p.topic)?.partitions[p.partition]?.leader;

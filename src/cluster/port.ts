@@ -166,6 +166,11 @@ export interface ClusterPort {
   listGroupsCommittedOffsets(groupIds: string[]): Promise<Record<string, PartitionOffset[]>>;
   /** Log start ('earliest') or log end ('latest', the high watermark) of every partition of the topics, batched per leader. */
   listOffsets(topics: string[], spec: 'earliest' | 'latest'): Promise<PartitionOffset[]>;
+  /**
+   * Log start and log end of the given partitions at once (ListOffsets per leader, both kinds side by side); partitions
+   * without a leader are left out. Takes the partitions a describePartitions just returned, so no metadata read of its own is needed.
+   */
+  listLogOffsets(partitions: ReadonlyArray<Pick<LivePartition, 'topic' | 'partition' | 'leader'>>): Promise<{ earliest: PartitionOffset[]; latest: PartitionOffset[] }>;
   /** Reads the record at each position (a bounded fetch, no consumer group) for its timestamp. */
   readRecordTimestamps(positions: PartitionOffset[]): Promise<RecordTimestamp[]>;
   /** Every SCRAM user with its mechanisms and iterations (DescribeUserScramCredentials); an adapter whose client cannot ask throws NotReadError (`client`). */

@@ -1,8 +1,10 @@
 /**
  * The I/O edge of health: one batched read through a ClusterPort (the general cluster read that drift
- * uses, plus partitions, groups, offsets and the timestamps of lagging records), bounded in time.
+ * uses, plus partitions, groups, offsets and the timestamps of lagging records), bounded in time, retried through
+ * retriable failures (a rolling restart) like drift's read.
  */
-import { collectClusterState, platformaticPorts, type ClusterPortFactory } from '../cluster/collect.js';
+import { collectClusterState, describeLastRetry, openReadPort, platformaticPorts, type ClusterPortFactory } from '../cluster/collect.js';
+import type { ReadRetry } from '../cluster/retrying-port.js';
 import type { ClusterPort, Connection, PartitionOffset } from '../cluster/port.js';
 import { ClusterError } from '../errors.js';
 import type { ResolvedSpec } from '../manifest/types.js';
@@ -22,25 +24,26 @@ export interface CollectHealthOptions {
   now?: () => number;
 }
 
-/** Reads everything health judges through an open port. */
-export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, now: () => number = Date.now): Promise<HealthState> {
+/**
+ * Reads everything health judges. `lagPort` is a second connection for the lag chain: a broker answers the requests
+ * of one connection one at a time, so the general read (DescribeConfigs of every topic, for drift) and the lag chain
+ * only run side by side on the broker when they come over two connections.
+ */
+export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, now: () => number = Date.now, lagPort: ClusterPort = port): Promise<HealthState> {
   const started = now();
-  // The general read (topic configs and ACLs, for drift) and the lag chain are independent: run them side by side.
-  const names = (await port.listTopics()).filter((n) => !n.startsWith('__'));
-  const [cluster, lag] = await Promise.all([collectClusterState(port), collectLag(port, spec, names)]);
+  const [cluster, lag] = await Promise.all([collectClusterState(port), collectLag(lagPort, spec)]);
   const readAtMs = now();
   return { cluster, ...lag, readAtMs, readDurationMs: readAtMs - started };
 }
 
-/** Partitions, groups, committed and log offsets, and the timestamps of the records where declared services lag. */
-async function collectLag(port: ClusterPort, spec: ResolvedSpec, names: string[]): Promise<Omit<HealthState, 'cluster' | 'readAtMs' | 'readDurationMs'>> {
-  const [partitions, groups] = await Promise.all([port.describePartitions(names), port.listConsumerGroups()]);
+/** Partitions, groups, committed and log offsets, and the timestamps of the records where declared services lag: four round trips, each batched. */
+async function collectLag(port: ClusterPort, spec: ResolvedSpec): Promise<Omit<HealthState, 'cluster' | 'readAtMs' | 'readDurationMs'>> {
+  const [names, groups] = await Promise.all([port.listTopics().then((all) => all.filter((n) => !n.startsWith('__'))), port.listConsumerGroups()]);
   const groupIds = groups.map((g) => g.groupId);
-  // Both batched per coordinator: a few requests for any number of groups.
-  const [descriptions, committed] = await Promise.all([port.describeConsumerGroups(groupIds), port.listGroupsCommittedOffsets(groupIds)]);
-  const live = new Set(names);
-  const offsetTopics = [...new Set([...consumingServices(spec).flatMap((s) => s.consumes), ...Object.values(committed).flatMap((os) => os.map((o) => o.topic))])].filter((t) => live.has(t)).sort();
-  const [logStart, logEnd] = await Promise.all([port.listOffsets(offsetTopics, 'earliest'), port.listOffsets(offsetTopics, 'latest')]);
+  // Groups are described and their offsets fetched in batches per coordinator (FindCoordinator and OffsetFetch name many groups).
+  const [partitions, descriptions, committed] = await Promise.all([port.describePartitions(names), port.describeConsumerGroups(groupIds), port.listGroupsCommittedOffsets(groupIds)]);
+  const offsetTopics = new Set([...consumingServices(spec).flatMap((s) => s.consumes), ...Object.values(committed).flatMap((os) => os.map((o) => o.topic))]);
+  const { earliest: logStart, latest: logEnd } = await port.listLogOffsets(partitions.filter((p) => offsetTopics.has(p.topic)));
   const timestamps = await port.readRecordTimestamps(laggingPositions(spec, { partitions, groupIds, committed, logStart, logEnd }));
   return { partitions, groups, descriptions, committed, logStart, logEnd, timestamps };
 }
@@ -72,24 +75,30 @@ function laggingPositions(
   return [...out.values()];
 }
 
-/** Opens a port, reads health state and closes it, or fails with a ClusterError (`timeout`) after timeoutMs. */
+/**
+ * Opens two ports (the general read and the lag chain, see collectHealthState), each retrying retriable failures until
+ * the bound (openReadPort), reads health state and closes them, or fails with a ClusterError (`timeout`) after timeoutMs.
+ */
 export async function collectHealth(spec: ResolvedSpec, connection: Connection, opts: CollectHealthOptions = {}): Promise<HealthState> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  const port = (opts.ports ?? platformaticPorts)({
-    ...connection,
-    connectTimeoutMs: Math.min(connection.connectTimeoutMs ?? 10_000, timeoutMs),
-    requestTimeoutMs: Math.min(connection.requestTimeoutMs ?? 30_000, timeoutMs),
-  });
+  let lastRetry: ReadRetry | undefined;
+  const onRetry = (r: ReadRetry) => {
+    lastRetry = r;
+  };
+  const ports = opts.ports ?? platformaticPorts;
+  const port = openReadPort(connection, timeoutMs, ports, onRetry);
+  const lagPort = openReadPort(connection, timeoutMs, ports, onRetry);
   const controller = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
-    const timer = setTimeout(() => reject(new ClusterError('timeout', `cannot read the health of ${connection.bootstrapServers.join(',')} within ${Math.round(timeoutMs / 1000)}s`, 'check that the cluster is up and reachable (--bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS), or raise --timeout')), timeoutMs);
+    const message = () => `cannot read the health of ${connection.bootstrapServers.join(',')} within ${Math.round(timeoutMs / 1000)}s${describeLastRetry(lastRetry)}`;
+    const timer = setTimeout(() => reject(new ClusterError('timeout', message(), 'check that the cluster is up and reachable (--bootstrap-servers / KAFKAFORM_BOOTSTRAP_SERVERS), or raise --timeout', lastRetry?.broker)), timeoutMs);
     controller.signal.addEventListener('abort', () => clearTimeout(timer));
   });
   try {
-    return await Promise.race([collectHealthState(port, spec, opts.now), timeout]);
+    return await Promise.race([collectHealthState(port, spec, opts.now, lagPort), timeout]);
   } finally {
     controller.abort();
-    await port.close().catch(() => undefined);
+    await Promise.all([port.close().catch(() => undefined), lagPort.close().catch(() => undefined)]);
   }
 }
 

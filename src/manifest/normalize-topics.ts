@@ -9,10 +9,10 @@ import { didYouMean, type Report } from './diagnostics.js';
 import type { PathSegment } from './document.js';
 import type { SchemaFiles } from './schema-files.js';
 import { schemaFormatOf } from '../schema/schema-file.js';
-import { checkTopicConfigValue, extraConfigKeyMatcher, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type KafkaMajor } from './topic-configs.js';
+import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type KafkaMajor } from './topic-configs.js';
 import type { ResolvedCluster, ResolvedTopic } from './types.js';
 import {
-  isInt, isObj, isStr, isStrList, mapping, pick,
+  isInt, isObj, isStr, mapping, pick,
   type EnvironmentLayers, type Layer, type Sourced, type WrittenManifest, type WrittenSchemaRefs, type WrittenTopic, type WrittenTopicSettings,
 } from './written.js';
 
@@ -40,7 +40,7 @@ const NOT_INHERITED_BY_DLQ = ['retention.bytes', 'min.compaction.lag.ms', 'max.c
 
 /** Resolves every topic of one environment, generated dead-letter topics right after their source. */
 export function normalizeTopics(
-  root: WrittenManifest, layers: EnvironmentLayers, cluster: ResolvedCluster, schemas: SchemaFiles | undefined,
+  root: WrittenManifest, layers: EnvironmentLayers, cluster: ResolvedCluster, schemas: SchemaFiles | undefined, isExtra: (key: string) => boolean,
 ): { topics: ResolvedTopic[]; sources: Map<string, TopicSource> } {
   const topicsObj = mapping<Record<string, WrittenTopic | null>>(root.topics);
   const declared = new Set(Object.keys(topicsObj));
@@ -48,7 +48,6 @@ export function normalizeTopics(
   const sources = new Map<string, TopicSource>();
   const defaultPartitions = pick(layers.defaults, 'partitions', isInt);
   const defaultRf = pick(layers.defaults, 'replicationFactor', isInt);
-  const isExtra = extraConfigKeyMatcher(cluster.flavor, pick(layers.policy, 'extraConfigKeys', isStrList)?.value);
   for (const [name, raw] of Object.entries(topicsObj)) {
     const tPath: PathSegment[] = ['topics', name];
     const t = mapping<WrittenTopic>(raw);

@@ -9,7 +9,7 @@ import { parseLagBudget } from '../model/lag-budget.js';
 import { Size } from '../model/units.js';
 import { normalizeTopics, type TopicSource } from './normalize-topics.js';
 import { normalizeConnect, normalizeConnectors } from './normalize-connectors.js';
-import { CLUSTER_FLAVORS, type ClusterFlavor } from './topic-configs.js';
+import { CLUSTER_FLAVORS, extraConfigKeyMatcher, type ClusterFlavor } from './topic-configs.js';
 import type { SchemaFiles } from './schema-files.js';
 import {
   ACL_OPERATIONS,
@@ -33,14 +33,20 @@ export interface NormalizedEnvironment {
   layers: EnvironmentLayers;
   /** Where each resolved topic (declared or generated) was written. */
   topicSources: Map<string, TopicSource>;
+  /** Accepts a topic-config key outside the catalogue: cluster.flavor's, policy.extraConfigKeys, or the caller's acceptConfigKey. */
+  isExtraConfigKey: (key: string) => boolean;
 }
 
 /** Resolves one environment of the manifest. Pure; `schemas` gives record names for subject strategies. */
-export function normalizeEnvironment(root: WrittenManifest, env: string, file: string, schemas: SchemaFiles | undefined): NormalizedEnvironment {
+export function normalizeEnvironment(
+  root: WrittenManifest, env: string, file: string, schemas: SchemaFiles | undefined, acceptConfigKey: (key: string) => boolean = () => false,
+): NormalizedEnvironment {
   const layers = environmentLayers(root, env);
   const cluster = normalizeCluster(root, layers);
   const policy = normalizePolicy(layers);
-  const { topics, sources } = normalizeTopics(root, layers, cluster, schemas);
+  const matcher = extraConfigKeyMatcher(cluster.flavor, policy.extraConfigKeys);
+  const isExtraConfigKey = (key: string) => matcher(key) || acceptConfigKey(key);
+  const { topics, sources } = normalizeTopics(root, layers, cluster, schemas, isExtraConfigKey);
   const services = Object.entries(mapping<Record<string, WrittenService>>(root.services)).flatMap(([name, s]) => normalizeService(name, mapping(s)) ?? []);
   const dlqSources = new Set(topics.flatMap((t) => (t.deadLetterOf ? [t.deadLetterOf] : [])));
   const acls: ResolvedAcl[] = services.flatMap((svc) => deriveServiceAcls(svc, dlqSources));
@@ -54,7 +60,7 @@ export function normalizeEnvironment(root: WrittenManifest, env: string, file: s
     connect: normalizeConnect(mergeOverlay(root.connect, layers.overlay.connect)),
     connectors: normalizeConnectors(root.connectors),
   };
-  return { spec, layers, topicSources: sources };
+  return { spec, layers, topicSources: sources, isExtraConfigKey };
 }
 
 function normalizeCluster(root: WrittenManifest, layers: EnvironmentLayers): ResolvedCluster {

@@ -40,6 +40,8 @@ export interface ValidateOptions {
   files?: FileSource;
   /** Check no files even when `files` is given. */
   skipFileChecks?: boolean;
+  /** Topic-config keys accepted beyond the catalogue, flavor and policy.extraConfigKeys (validate --live: the keys the broker reports). */
+  acceptConfigKey?: (key: string) => boolean;
 }
 
 /** The FileSource of the disk (the only one outside tests). */
@@ -103,7 +105,7 @@ export function validateSpec(doc: SpecDocument, opts: ValidateOptions = {}): Val
   for (const env of selected) {
     if (!envNames.includes(env)) continue;
     const before = diagnostics.length;
-    const normalized = normalizeEnvironment(root, env, doc.file, schemas);
+    const normalized = normalizeEnvironment(root, env, doc.file, schemas, opts.acceptConfigKey);
     const ctx = ruleContext(doc, root, normalized, files, schemas, diagnostics);
     for (const rule of rules) rule(ctx);
     // Drop exact duplicates found again in another environment.

@@ -108,8 +108,17 @@ describe('health: the read', () => {
   it('reads everything in a fixed number of batched calls, whatever the number of topics', async () => {
     const port = cluster().produce('orders', 0, [NOW]).putGroup({ groupId: 'billing', offsets: { 'orders:0': 0 } }).putGroup({ groupId: 'other' });
     await collectHealthState(port, spec(), now);
-    expect(port.calls).toMatchObject({ describePartitions: 1, listConsumerGroups: 1, describeConsumerGroups: 1, listGroupsCommittedOffsets: 1, listOffsets: 2, readRecordTimestamps: 1 });
+    expect(port.calls).toMatchObject({ describePartitions: 1, listConsumerGroups: 1, describeConsumerGroups: 1, listGroupsCommittedOffsets: 1, listLogOffsets: 1, readRecordTimestamps: 1 });
     expect(port.calls.createTopic ?? 0).toBe(0);
+  });
+
+  it('reads the lag chain over its own port when given one, and the drift read over the other', async () => {
+    const general = cluster();
+    const lag = cluster().produce('orders', 0, [NOW]).putGroup({ groupId: 'billing', offsets: { 'orders:0': 0 } });
+    const state = await collectHealthState(general, spec(), now, lag);
+    expect(state.committed).toEqual({ billing: [{ topic: 'orders', partition: 0, offset: 0 }] });
+    expect(general.calls).not.toHaveProperty('listGroupsCommittedOffsets');
+    expect(lag.calls).not.toHaveProperty('describeTopics');
   });
 
   it('fails with a ClusterError timeout when the cluster does not answer within the bound', async () => {
@@ -129,5 +138,22 @@ describe('groupMatches', () => {
     expect(groupMatches('billing', 'billing-2')).toBe(false);
     expect(groupMatches('audit-', 'audit-eu')).toBe(true);
     expect(groupMatches('c*', 'cx')).toBe(true);
+  });
+});
+
+describe('health: the batched port members, on the twin', () => {
+  it('listGroupsCommittedOffsets answers what listCommittedOffsets answers per group, [] for a group without commits', async () => {
+    const port = cluster().putGroup({ groupId: 'billing', offsets: { 'orders:0': 3, 'orders:1': 4 } }).putGroup({ groupId: 'empty' });
+    const batched = await port.listGroupsCommittedOffsets(['billing', 'empty', 'unknown']);
+    expect(batched).toEqual({ billing: await port.listCommittedOffsets('billing'), empty: [], unknown: [] });
+    expect(batched.billing).toHaveLength(2);
+  });
+
+  it('listLogOffsets answers both listOffsets kinds for the partitions asked, leaving out those without a leader', async () => {
+    const port = cluster().produce('orders', 1, [NOW, NOW]);
+    const partitions = await port.describePartitions(['orders', 'payments']);
+    const both = await port.listLogOffsets([...partitions.filter((p) => p.topic === 'orders'), { topic: 'payments', partition: 0, leader: null }]);
+    expect(both).toEqual({ earliest: await port.listOffsets(['orders'], 'earliest'), latest: await port.listOffsets(['orders'], 'latest') });
+    expect(both.latest.map((o) => o.offset)).toEqual([0, 2]);
   });
 });

@@ -2,7 +2,9 @@ import { relative } from 'node:path';
 import { resolveConnection } from '../../cluster/connection.js';
 import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState } from '../../cluster/collect.js';
-import { compareSpecs, computeLiveBaseline } from '../../manifest/compare.js';
+import type { ClusterState } from '../../cluster/port.js';
+import { compareSpecs, computeLiveBaseline, computeLiveConfigKeyDiagnostics } from '../../manifest/compare.js';
+import type { ResolvedSpec } from '../../manifest/types.js';
 import { collectSchemaChangeDiagnostics, validateSchemasAgainstRegistry } from '../../registry/schema-change-checks.js';
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
 import { collectRegistryState } from '../../registry/registry-state.js';
@@ -10,7 +12,7 @@ import { computeDeclaredSubjects, readSpecSchemas } from '../../registry/subject
 import { hasErrors, renderDiagnostic, sortDiagnostics, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
 import { parseSpecDocument } from '../../manifest/document.js';
 import { readPreviousSpecText } from '../../manifest/previous.js';
-import { readManifest, requireEnvironment, validateSpec, type ValidationResult } from '../../manifest/validate.js';
+import { diskFiles, readManifest, requireEnvironment, validateSpec, type ValidationResult } from '../../manifest/validate.js';
 import { CONNECTION_OPTIONS, EXIT, FILE_OPTION, connectionFlags, oneOf, str, type Command } from '../framework.js';
 
 export const validateCommand: Command = {
@@ -22,7 +24,10 @@ export const validateCommand: Command = {
     'With --against, also checks what changing from that version would do: a partition decrease or a topic deletion\n' +
     'without policy.allowTopicDeletion is an error; replication-factor changes, leaving compaction, retention cut by\n' +
     'more than half and partition increases on compacted topics are warnings.\n' +
-    'With --live (or --bootstrap-servers), the same checks run against the topics on the live cluster.',
+    'With --live (or --bootstrap-servers), the same checks run against the topics on the live cluster, and every config key\n' +
+    'is checked against the keys the broker reports for an existing topic (read-only DescribeConfigs): a key the broker does\n' +
+    'not know is an error, one only the broker knows is accepted with a warning. With no topic on the cluster, the keys are\n' +
+    'checked against the catalogue of cluster.flavor, and the output says so.',
   examples: ['kafkaform validate', 'kafkaform validate -f platform/topics.yaml --format json', 'kafkaform validate --against main', 'kafkaform validate --against HEAD~1 --env prod', 'kafkaform validate --env dev --bootstrap-servers 127.0.0.1:9092'],
   options: {
     ...FILE_OPTION,
@@ -36,12 +41,40 @@ export const validateCommand: Command = {
     const file = str(args.file)!;
     const format = args.json ? 'json' : oneOf(args.format, ['text', 'json'] as const, 'format');
     const env = str(args.env);
-    const result = readManifest(file, { environments: env ? [env] : undefined });
-    if (env && !result.environments.includes(env)) {
+    const environments = env ? [env] : undefined;
+    let result = readManifest(file, { environments });
+    const flags = connectionFlags(args);
+    const live = args.live === true || flags.bootstrapServers !== undefined;
+    const knownEnv = !env || result.environments.includes(env);
+    if (!knownEnv) {
       result.diagnostics.push({
         severity: 'error', code: 'unknown-environment', file: result.file, line: 1, column: 1, path: 'environments',
         message: `unknown environment "${env}"`, allowed: result.environments.join(', '),
       });
+    }
+    // --live: the broker is the catalogue of config keys. The file is first checked with every key accepted, so a key
+    // only the broker knows does not stop the read; the keys are then judged against what the broker reports.
+    let liveRead: { spec: ResolvedSpec; state: ClusterState; cluster: string } | undefined;
+    if (live && knownEnv) {
+      const lenient = validateSpec(result.document, { files: diskFiles, environments, acceptConfigKey: () => true });
+      if (!hasErrors(lenient.diagnostics)) {
+        const spec = requireEnvironment(lenient, env);
+        io.progress(`reading the live cluster of ${spec.environment}`);
+        const conn = await resolveConnection(spec, flags, { embedded: requireRunningDevCluster });
+        const state = await collectLiveState(conn.connection, { topicConfigKeys: true });
+        const cluster = conn.connection.bootstrapServers.join(',');
+        liveRead = { spec, state, cluster };
+        if (state.topicConfigKeys) {
+          result = lenient;
+          result.diagnostics.push(...computeLiveConfigKeyDiagnostics(result.document.value, spec, { ...state.topicConfigKeys, cluster }, { positionOf: result.document.positionOf }));
+        } else {
+          result.diagnostics.push({
+            severity: 'warning', code: 'live-config-keys-unread', file: result.file, line: 1, column: 1, path: '',
+            message: `the broker's topic-config keys were not read (${state.topicConfigKeysNotRead ?? 'no reason given'}): config keys were checked against kafkaform's catalogue for cluster.flavor ${spec.cluster.flavor ?? 'apache'} only`,
+            hint: 'create any topic on the cluster (or grant DescribeConfigs on one) to check keys against the broker itself',
+          });
+        }
+      }
     }
     const against = str(args.against);
     if (against !== undefined && !hasErrors(result.diagnostics)) {
@@ -58,14 +91,10 @@ export const validateCommand: Command = {
         for (const d of validateSchemasAgainstRegistry(spec, state, readSpecSchemas(spec), result.document)) if (!seen.has(`${d.path}|${d.message}`)) result.diagnostics.push(d);
       }
     }
-    const flags = connectionFlags(args);
-    if ((args.live === true || flags.bootstrapServers !== undefined) && !hasErrors(result.diagnostics)) {
-      const spec = requireEnvironment(result, env);
-      io.progress(`reading the live cluster of ${spec.environment}`);
-      const conn = await resolveConnection(spec, flags, { embedded: requireRunningDevCluster });
-      const state = await collectLiveState(conn.connection);
+    if (liveRead && !hasErrors(result.diagnostics)) {
+      const { spec, state, cluster } = liveRead;
       result.diagnostics.push(
-        ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${conn.connection.bootstrapServers.join(',')})`, brokerDefaults: state.brokerDefaults }),
+        ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${cluster})`, brokerDefaults: state.brokerDefaults }),
       );
     }
     sortDiagnostics(result.diagnostics);

@@ -1,11 +1,10 @@
 /** Topic configs: known names for the cluster's Kafka version, valid values, sugar not set twice. */
 import { resolveTopicConfig } from '../normalize-topics.js';
-import { extraConfigKeyMatcher } from '../topic-configs.js';
 import type { Rule } from './rule.js';
 
 export const topicConfigsRule: Rule = ({ normalized, report }) => {
   const major = normalized.spec.cluster.kafkaMajor;
-  const isExtra = extraConfigKeyMatcher(normalized.spec.cluster.flavor, normalized.spec.policy.extraConfigKeys);
+  const isExtra = normalized.isExtraConfigKey;
   for (const topic of normalized.spec.topics) {
     if (topic.deadLetterOf !== undefined) continue;
     resolveTopicConfig(normalized.topicSources.get(topic.name)!.layers, major, report, isExtra);
