@@ -36,6 +36,8 @@ export interface InMemoryClusterOptions {
   users?: LiveScramUser[];
   /** Client quotas (what listQuotas reports). */
   quotas?: LiveQuota[];
+  /** Topic-config keys the broker knows beyond Apache Kafka's catalogue (a vendor's broker): accepted and described like Kafka's own. */
+  vendorConfigKeys?: string[];
 }
 
 /** A consumer group as the twin holds it: describe's answer plus its committed offsets. */
@@ -71,6 +73,8 @@ export class InMemoryClusterPort implements ClusterPort {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly groups = new Map<string, Required<InMemoryGroup>>();
   private readonly defaults: Record<string, string>;
+  /** Every topic-config name this broker accepts (Kafka's catalogue plus vendorConfigKeys). */
+  private readonly configKeys: ReadonlySet<string>;
   /** SCRAM users and quotas: tests change them directly (what kafka-configs would do). */
   readonly users: LiveScramUser[];
   readonly quotas: LiveQuota[];
@@ -85,6 +89,7 @@ export class InMemoryClusterPort implements ClusterPort {
       typeof opts.brokers === 'object' ? opts.brokers : Array.from({ length: opts.brokers ?? 1 }, (_, i) => ({ nodeId: i + 1, host: '127.0.0.1', port: 9092 + i }));
     this.info = { clusterId: opts.clusterId ?? 'in-memory', controller: brokers[0]?.nodeId ?? null, brokers };
     this.defaults = { ...opts.topicDefaults };
+    this.configKeys = new Set([...TOPIC_CONFIG_BY_NAME.keys(), ...(opts.vendorConfigKeys ?? [])]);
     this.latencyMs = opts.latencyMs ?? 0;
     this.users = structuredClone(opts.users ?? []);
     this.quotas = structuredClone(opts.quotas ?? []);
@@ -161,7 +166,7 @@ export class InMemoryClusterPort implements ClusterPort {
 
   private checkConfig(config: Record<string, string>): void {
     for (const name of Object.keys(config)) {
-      if (!TOPIC_CONFIG_BY_NAME.has(name)) throw new KafkaProtocolError('INVALID_CONFIG', `Unknown topic config name: ${name}`);
+      if (!this.configKeys.has(name)) throw new KafkaProtocolError('INVALID_CONFIG', `Unknown topic config name: ${name}`);
     }
   }
 
@@ -312,6 +317,12 @@ export class InMemoryClusterPort implements ClusterPort {
   async describeTopicDefaults(): Promise<Record<string, string>> {
     await this.enter('describeTopicDefaults');
     return { ...this.defaults };
+  }
+
+  async describeTopicConfigKeys(topic: string): Promise<string[]> {
+    await this.enter('describeTopicConfigKeys');
+    this.topic(topic);
+    return [...this.configKeys].sort();
   }
 
   /** Creating a binding that exists is a no-op, as on a broker. */

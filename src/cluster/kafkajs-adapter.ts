@@ -151,6 +151,12 @@ export class KafkajsClusterPort implements ClusterPort {
     return computeBrokerTopicDefaults(brokerConfig);
   }
 
+  /** DescribeConfigs of one topic with every key: each config the broker knows for topics, set or default. */
+  async describeTopicConfigKeys(topic: string): Promise<string[]> {
+    const res = await this.call((a) => a.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic }] }));
+    return [...new Set(res.resources.flatMap((r) => r.configEntries.map((e) => e.configName)))].sort();
+  }
+
   async listTopics(): Promise<string[]> {
     return (await this.call((a) => a.listTopics())).sort();
   }

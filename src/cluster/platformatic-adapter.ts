@@ -184,6 +184,12 @@ export class PlatformaticClusterPort implements ClusterPort {
     return computeBrokerTopicDefaults(brokerConfig);
   }
 
+  /** DescribeConfigs of one topic with every key (no key list): each config the broker knows for topics, set or default. */
+  async describeTopicConfigKeys(topic: string): Promise<string[]> {
+    const res = await this.call((a) => a.describeConfigs({ resources: [{ resourceType: CONFIG_RESOURCE.topic, resourceName: topic }], includeSynonyms: false }));
+    return [...new Set(res.flatMap((r) => r.configs.map((c) => c.name)))].sort();
+  }
+
   /** DescribeUserScramCredentials of every user (an empty list asks for all). */
   async listScramUsers(): Promise<LiveScramUser[]> {
     type Response = { results: Array<{ user: string; credentialInfos: Array<{ mechanism: number; iterations: number }> }> };

@@ -140,6 +140,14 @@ export interface ClusterState {
   connectedAs?: string;
   /** Client quotas; absent when they could not be read (notChecked says why). */
   quotas?: LiveQuota[];
+  /**
+   * Every topic-config key the broker reports for one existing topic (asked for with
+   * `topicConfigKeys: true`): the broker's own catalogue, vendor keys included. Absent when not
+   * asked for, when the cluster has no topic, or when DescribeConfigs was refused (`topicConfigKeysNotRead` says why).
+   */
+  topicConfigKeys?: { topic: string; keys: string[] };
+  /** Why `topicConfigKeys` is absent although it was asked for. */
+  topicConfigKeysNotRead?: string;
   /** What could not be read and why (e.g. SCRAM users with kafkajs); nothing listed here may be planned as a create. */
   notChecked: NotRead[];
 }
@@ -152,6 +160,8 @@ export interface ClusterPort {
   listAcls(): Promise<AclBinding[]>;
   /** The broker's effective values for inheritable topic configs, keyed by topic-config name (see ClusterState.brokerDefaults). */
   describeTopicDefaults(): Promise<Record<string, string>>;
+  /** Every config key the broker reports for an existing topic, whatever its source (DescribeConfigs, read-only): the broker's topic-config catalogue. */
+  describeTopicConfigKeys(topic: string): Promise<string[]>;
   /** Leader, replicas, ISR and offline replicas of every partition of the given topics (one metadata request per batch). */
   describePartitions(names: string[]): Promise<LivePartition[]>;
   listConsumerGroups(): Promise<ConsumerGroupListing[]>;
