@@ -9,11 +9,13 @@
  * - plain terraform: `terraform apply -auto-approve` with terraform's defaults on the synthesized
  *   stack of one half of the names (`plain.*`);
  * - kafkaform deploy: deployStack (plan, apply, drift check) of the same shape (`kf.*`) at each
- *   parallelism (each on fresh names);
+ *   parallelism (each on fresh names); past ADMIN_CREATE_THRESHOLD creates it makes the topics and
+ *   ACLs through the admin API and terraform imports them;
  * - adoption: the `kf.*` state deleted, then deployStack again (every resource imported);
  * - no-change plan: planStack against plain `terraform plan`.
- * The adoption side's cluster is made by kafkaform here, not by Kafka's tools (one JVM per topic would
- * take longer than the rest of the bench); the brownfield integration test covers Kafka's tools.
+ * The adopted resources were made through the admin API in batches (the deploy's admin creates), not
+ * by Kafka's CLI tools (one JVM per kafka-topics.sh call would take longer than the rest of the bench);
+ * the brownfield integration test covers Kafka's tools. Each kafkaform step prints its time.
  * Not part of `npm test`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,7 +91,7 @@ async function main() {
     for (const parallelism of PARALLELISM) {
       last = `kf${parallelism}`;
       const spec = specOf(last);
-      const d = await timed(`kafkaform deploy -parallelism=${parallelism}`, () => deployStack({ spec, ...where(last), autoApprove: true, parallelism }));
+      const d = await timed(`kafkaform deploy -parallelism=${parallelism}`, () => deployStack({ spec, ...where(last), autoApprove: true, parallelism, onProgress: stepTimer('deploy') }));
       if (!d.value.applied || !d.value.verification?.inSync) throw new Error('kafkaform deploy did not converge');
       deploys.push({ parallelism, ms: d.ms });
     }
@@ -97,10 +99,10 @@ async function main() {
     const best = deploys.reduce((a, b) => (b.ms < a.ms ? b : a));
     const noChange = await timed('kafkaform plan (no changes)', () => planStack({ spec, ...where(last), parallelism: best.parallelism, onProgress: stepTimer('plan') }));
     if (noChange.value.hasChanges) throw new Error('kafkaform plan after deploy has changes');
-    console.log(`  (refresh ${noChange.value.refresh?.skip ? 'skipped' : 'run'}: ${noChange.value.refresh?.reason})`);
+    console.log(`  (refresh ${noChange.value.refresh?.skip ? 'skipped' : 'run'}: ${noChange.value.refresh?.reason}; terraform plan ${noChange.value.terraformPlanSkipped ? `skipped: ${noChange.value.terraformPlanSkipped.reason}` : 'ran'})`);
 
     rmSync(join(where(last).stateDir, 'terraform.default.tfstate'));
-    const adopt = await timed('kafkaform adoption (state deleted, deploy imports everything)', () => deployStack({ spec, ...where(last), autoApprove: true, parallelism: best.parallelism }));
+    const adopt = await timed('kafkaform adoption (state deleted, deploy imports everything)', () => deployStack({ spec, ...where(last), autoApprove: true, parallelism: best.parallelism, onProgress: stepTimer('adopt') }));
     const imported = adopt.value.kafkaformPlan.summary.import;
 
     console.log('');

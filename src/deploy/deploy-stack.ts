@@ -14,7 +14,7 @@ import { writeImportBlocks } from '../synth/import-blocks.js';
 import { computePartitionDecreases, computePlan, type KafkaformPlan } from '../plan/risk.js';
 import { computeTopicDefaults, type TopicDefaults, type TopicFacts } from '../safety/topic-facts.js';
 import { collectDrift } from '../drift/collect-drift.js';
-import { collectLiveState, type ClusterPortFactory } from '../cluster/collect.js';
+import { collectLiveState, platformaticPorts, type ClusterPortFactory } from '../cluster/collect.js';
 import { summarizeDrift } from '../drift/render-drift.js';
 import type { ClusterState, Connection } from '../cluster/port.js';
 import { requireValidBackend, resolveBackend } from '../synth/backend.js';
@@ -27,6 +27,7 @@ import { TerraformError, UserError } from '../errors.js';
 import { isStalePlanError, isTransientProviderError, type RunOptions } from './terraform-runner.js';
 import { realTerraform, type TerraformPort } from './terraform-port.js';
 import { initStack } from './init-cache.js';
+import { applyCreatesThroughAdmin, computePlannedCreates } from './admin-precreate.js';
 
 /**
  * terraform's -parallelism for plan and apply. Terraform's default is 10; the provider's calls are
@@ -66,7 +67,18 @@ export interface DeployOptions {
   terraform?: TerraformPort;
   /** How many resources terraform plans and applies at once (default DEFAULT_PARALLELISM). */
   parallelism?: number;
+  /**
+   * From how many planned topic + ACL creates deploy makes them through the admin API and lets
+   * terraform import them (default ADMIN_CREATE_THRESHOLD; Infinity: always terraform's own creates).
+   */
+  adminCreateThreshold?: number;
 }
+
+/**
+ * Below this many creates terraform's own are about as fast as the second plan the admin path needs.
+ * Measured with bench/deploy.bench.ts: see the README's benchmark section.
+ */
+export const ADMIN_CREATE_THRESHOLD = 50;
 
 export interface StackPlan {
   stackDir: string;
@@ -168,6 +180,10 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
   // The target first: a plan with no cluster named fails before any toolchain work.
   const connection = await resolveConnection(spec, opts.connection ?? {}, { env, embedded: opts.embedded, onProgress: progress });
   progress(`target: ${connection.connection.bootstrapServers.join(',')} (${connection.source === 'embedded' ? 'embedded local cluster' : connection.source})`);
+  // The live read waits on the network: it runs while the toolchain is checked and the stack synthesized.
+  progress('reading the declared topics on the cluster');
+  const liveRead = readLiveTopics(spec, connection.connection, opts.ports);
+  liveRead.catch(() => undefined); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
   progress('checking terraform and the Kafka provider');
   const registryViaTerraform = spec.schemaRegistry?.manageWith === 'terraform';
   const toolchain = await terraform.toolchain({ onProgress: progress, schemaRegistry: registryViaTerraform });
@@ -194,14 +210,12 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
 
   // Partition decreases are caught here, against the live cluster: terraform would plan a
   // replace, and prevent_destroy would then fail the plan with an error that does not say why.
-  progress('reading the declared topics on the cluster');
-  const { live, defaults, cluster } = await readLiveTopics(spec, connection.connection, opts.ports);
-  const errors = computePartitionDecreases(spec, live);
-
   progress(`synthesizing stack ${spec.environment}`);
   const writeOnlySecrets = toolchain.terraform.supportsWriteOnly;
   const dirs = synthStacks([stackSpec], { outdir, stateDir, writeOnlySecrets });
   const stackDir = dirs.get(spec.environment)!;
+  const { live, defaults, cluster } = await liveRead;
+  const errors = computePartitionDecreases(spec, live);
   const secrets = { vars, sensitiveVars: secretVars };
   const run = { ...secrets, onOutput: opts.onTerraformOutput, parallelism: opts.parallelism ?? DEFAULT_PARALLELISM };
   const noAdoption: Adoption = { imports: [], adoptedQuotas: [] };
@@ -292,9 +306,20 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     if (!opts.confirm) throw new UserError('deploy needs confirmation', 'run it in a terminal to be asked, or pass --auto-approve (CI)');
     if (!(await opts.confirm(p.changes))) throw new UserError('deploy cancelled: nothing was changed');
   }
+  // Many creates: made through the admin API, then imported by a second plan (admin-precreate.ts says why).
+  let toApply = p;
+  const creates = computePlannedCreates(p.plan);
+  if (creates.topics.length + creates.acls.length >= (opts.adminCreateThreshold ?? ADMIN_CREATE_THRESHOLD)) {
+    progress(`creating ${creates.topics.length} topic(s) and ${creates.acls.length} ACL binding(s) through the admin API; terraform then imports them`);
+    await applyCreatesThroughAdmin(creates, p.connection.connection, opts.ports ?? platformaticPorts, progress);
+    toApply = await planStack(opts);
+    requireApprovedRemainder(p, toApply, new Set([...creates.topics, ...creates.acls].map((c) => c.address)));
+  }
   progress('terraform apply');
-  await applyWithRetry(p, opts, progress);
-  if (opts.verify === false) return { ...p, applied: true };
+  await applyWithRetry(toApply, opts, progress);
+  // The result shows the plan the user approved (its creates were made), with the stack that was applied.
+  const result = { ...toApply, changes: p.changes, kafkaformPlan: p.kafkaformPlan };
+  if (opts.verify === false) return { ...result, applied: true };
   progress('verifying: drift check against the cluster');
   const verification = await (opts.verify ?? ((spec, c) => verifyWithDrift(spec, c, opts.ports)))(opts.spec, p.connection.connection);
   if (!verification.inSync) {
@@ -303,7 +328,24 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
       'run `kafkaform drift` to see the differences (another process may be changing the cluster, or a setting is not applied by the provider)',
     );
   }
-  return { ...p, applied: true, verification };
+  return { ...result, applied: true, verification };
+}
+
+/**
+ * The plan made after the admin creates may only import what was created (and update it to the declared
+ * values) and otherwise hold changes the user approved; a create of something just created, or anything
+ * new, stops the deploy before terraform applies it.
+ */
+function requireApprovedRemainder(approved: StackPlan, again: StackPlan, created: ReadonlySet<string>): void {
+  const ok = new Set(approved.changes.map((c) => `${c.address}|${c.action}`));
+  const unexpected = again.changes.filter((c) => (created.has(c.address) ? c.action !== 'import' && c.action !== 'update' : !ok.has(`${c.address}|${c.action}`)));
+  const blocked = again.kafkaformPlan.errors.length + again.kafkaformPlan.violations.length > 0 || !again.applicable;
+  if (unexpected.length > 0 || blocked) {
+    throw new UserError(
+      `the topics and ACLs were created through the admin API, but the plan to import them differs from the approved one (${unexpected.map((c) => `${c.action} ${c.resource} ${c.name}`).join(', ') || 'it is blocked'})`,
+      'run kafkaform plan to review, then deploy again (what exists is adopted)',
+    );
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 /** Locates the Terraform (or OpenTofu) CLI and checks its version. */
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { cacheDir } from './paths.js';
 import { UserError } from '../errors.js';
 import { which } from '../os/executable.js';
 import { joinTail, runCommand } from '../os/run-command.js';
@@ -35,6 +37,34 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
+ * `<terraform> version -json`, remembered per binary (path, size, mtime): every plan checks the
+ * toolchain, and starting terraform only to learn a version that cannot have changed costs a process.
+ */
+async function terraformVersionOutput(path: string, env: NodeJS.ProcessEnv): Promise<{ exitCode: number; stdout: string; stdoutTail: string[]; stderrTail: string[] }> {
+  const st = statSync(path, { throwIfNoEntry: false });
+  const key = st ? `${path}|${st.size}|${st.mtimeMs}|${st.ino}` : undefined;
+  const file = join(cacheDir(), 'terraform', 'version-cache.json');
+  try {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    if (key && typeof cached[key] === 'string') return { exitCode: 0, stdout: cached[key], stdoutTail: [], stderrTail: [] };
+  } catch {
+    // no cache yet
+  }
+  const r = await runCommand(path, ['version', '-json'], { env: { ...env, CHECKPOINT_DISABLE: '1' }, keepStdout: true });
+  if (key && r.exitCode === 0 && r.stdout.trim().startsWith('{')) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.tmp-${process.pid}`;
+      writeFileSync(tmp, JSON.stringify({ [key]: r.stdout }));
+      renameSync(tmp, file);
+    } catch {
+      // a read-only cache only costs the next run a process
+    }
+  }
+  return r;
+}
+
+/**
  * Finds the Terraform CLI: `TERRAFORM_BINARY_NAME` (a name on PATH or a path; the variable cdktf
  * also honours) if set, otherwise `terraform`, then `tofu`. Requires version >= 1.5.
  */
@@ -55,7 +85,7 @@ export async function findTerraform(env: NodeJS.ProcessEnv = process.env): Promi
     );
   }
 
-  const r = await runCommand(path, ['version', '-json'], { env: { ...env, CHECKPOINT_DISABLE: '1' }, keepStdout: true });
+  const r = await terraformVersionOutput(path, env);
   let version: string | undefined;
   let platform: string | undefined;
   try {

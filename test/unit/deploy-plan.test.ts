@@ -207,6 +207,17 @@ describe('planStack', () => {
   });
 });
 
+/** One in-memory cluster shared by every port the factory hands out (each port's close() leaves it open). */
+function unclosable(cluster: InMemoryClusterPort): InMemoryClusterPort {
+  return new Proxy(cluster, {
+    get: (target, key) => {
+      if (key === 'close') return async () => undefined;
+      const v = Reflect.get(target, key) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 describe('deployStack', () => {
   it('applies the saved plan with the secrets, and returns a result without them', async () => {
     const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
@@ -222,6 +233,40 @@ describe('deployStack', () => {
     const tf = scriptedTerraform([]);
     await expect(deployStack(options({ topics: [{ name: 'orders', partitions: 6, replicationFactor: 1 }] }, tf.port, { autoApprove: true }))).rejects.toBeInstanceOf(UserError);
     expect(tf.ops()).toEqual([]);
+  });
+
+  it('makes many creates through the admin API, then applies the plan that imports them', async () => {
+    const cluster = new InMemoryClusterPort({});
+    const creates = [topicChange(['create'], null, topic('orders', 3, { 'retention.ms': '604800000' })), topicChange(['create'], null, topic('payments', 3))];
+    // Terraform as it behaves: once the import blocks are there, the plan imports instead of creating.
+    const tf = scriptedTerraform(creates);
+    const port: TerraformPort = {
+      ...tf.port,
+      show: async (dir, ...rest) => {
+        const imports = existsSync(join(dir, IMPORTS_FILE)) ? (JSON.parse(readFileSync(join(dir, IMPORTS_FILE), 'utf8')) as { import: Array<{ to: string; id: string }> }).import : [];
+        if (imports.length === 0) return tf.port.show(dir, ...rest);
+        tf.calls.push({ op: 'show', dir });
+        return { resource_changes: creates.map((c) => ({ ...c, change: { ...c.change, actions: ['no-op'], before: c.change.after, importing: { id: String(c.change.after!.name) } } })) };
+      },
+    };
+    const r = await deployStack(options({}, port, { autoApprove: true, verify: false, adminCreateThreshold: 2, ports: () => unclosable(cluster) }));
+    expect((await cluster.listTopics()).sort()).toEqual(['orders', 'payments']);
+    expect(tf.ops()).toEqual(['init', 'plan', 'show', 'init', 'plan', 'show', `apply ${join(r.stackDir, 'kafkaform.tfplan')}`]);
+    expect(r.changes.map((c) => [c.name, c.action])).toEqual([
+      ['orders', 'create'],
+      ['payments', 'create'],
+    ]);
+    // Below the threshold, terraform creates them itself.
+    const small = scriptedTerraform(creates);
+    await deployStack(options({}, small.port, { autoApprove: true, verify: false, adminCreateThreshold: 3, ports: () => new InMemoryClusterPort({}) }));
+    expect(small.ops()).toEqual(['init', 'plan', 'show', `apply ${join(r.stackDir, 'kafkaform.tfplan')}`]);
+  });
+
+  it('stops before terraform when the plan after the admin creates would create again', async () => {
+    const cluster = new InMemoryClusterPort({});
+    const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3)), topicChange(['create'], null, topic('payments', 3))]);
+    await expect(deployStack(options({}, tf.port, { autoApprove: true, verify: false, adminCreateThreshold: 1, ports: () => unclosable(cluster) }))).rejects.toThrow(/differs from the approved one \(create topic orders, create topic payments\)/);
+    expect(tf.ops().some((o) => o.startsWith('apply'))).toBe(false);
   });
 
   it('verifies after apply through the same injected ClusterPort factory', async () => {
