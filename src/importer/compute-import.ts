@@ -11,12 +11,15 @@
  * - SCRAM users (without passwordFrom: adopted) and quotas, see import-users-quotas.ts.
  * - What the read left out (ClusterState.notChecked) is named in the header, so a file written
  *   from a partial read says what it lacks.
+ * - Config keys outside the catalogue that the broker reports set on a topic (a vendor's) are kept
+ *   verbatim and accepted through cluster.flavor or policy.extraConfigKeys; replication throttles
+ *   are left to the tools that own them.
  */
 import { stringify } from 'yaml';
 import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls, VALID_OPERATIONS } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import { formatBytes, formatDurationMs } from '../model/units.js';
-import { checkTopicConfigValue, TOPIC_CONFIG_BY_NAME, type KafkaMajor } from '../manifest/topic-configs.js';
+import { CLUSTER_FLAVORS, checkTopicConfigValue, DEFAULT_IGNORED_CONFIG_KEYS, TOPIC_CONFIG_BY_NAME, VENDOR_TOPIC_CONFIGS, type ClusterFlavor, type KafkaMajor } from '../manifest/topic-configs.js';
 import type { AclBinding, AclOperation, ResolvedService, ResourceType } from '../manifest/types.js';
 import { isInternalTopic } from '../drift/compute-drift.js';
 import { DEFAULT_MAX_PARTITIONS } from '../manifest/validate.js';
@@ -41,6 +44,11 @@ export interface ImportResult {
   counts: { topics: number; services: number; rawAcls: number; aclBindings: number; users: number; quotas: number };
   /** What the read could not see (from ClusterState.notChecked): the file lacks it. */
   notRead: string[];
+  /**
+   * Config keys outside kafkaform's catalogue that the broker reports set on a topic (a vendor's or a
+   * plugin's): written as they are, and accepted through `cluster.flavor` or `policy.extraConfigKeys`.
+   */
+  kept: { keys: string[]; flavor?: ClusterFlavor; extraConfigKeys: string[]; where: string[] };
 }
 
 type Obj = Record<string, unknown>;
@@ -82,6 +90,17 @@ export function importConfigValue(key: string, value: string, major: KafkaMajor)
     return undefined;
   }
   return yamlValue;
+}
+
+/**
+ * How a file accepts the vendor keys it keeps: the flavor that documents some of them (when exactly
+ * one does), and the rest as exact policy.extraConfigKeys entries.
+ */
+export function computeVendorKeyAcceptance(keys: readonly string[]): { flavor?: ClusterFlavor; extraConfigKeys: string[] } {
+  const flavors = CLUSTER_FLAVORS.filter((f) => keys.some((k) => VENDOR_TOPIC_CONFIGS[f].includes(k)));
+  const flavor = flavors.length === 1 ? flavors[0] : undefined;
+  const covered = new Set(flavor ? VENDOR_TOPIC_CONFIGS[flavor] : []);
+  return { ...(flavor ? { flavor } : {}), extraConfigKeys: [...new Set(keys)].filter((k) => !covered.has(k)).sort() };
 }
 
 /** Role fields (produces/consumes/group/transactionalId) read from one principal's bindings. */
@@ -133,6 +152,8 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
   const brokers = Math.max(state.info.brokers.length, maxRf);
 
   const topicsOut: Obj = {};
+  const keptWhere: string[] = [];
+  const keptKeys = new Set<string>();
   for (const t of topics) {
     const out: Obj = {};
     if (t.partitions !== defaultPartitions) out.partitions = t.partitions;
@@ -140,9 +161,21 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
     const config: Obj = {};
     if (t.configNotRead) skipped.push(`topic ${t.name}: its configs (DescribeConfigs was refused; written without configs)`);
     for (const [key, value] of Object.entries(t.config).sort(([a], [b]) => a.localeCompare(b))) {
+      // Replication throttles belong to whoever reassigns partitions: never drift, so never declared.
+      if (DEFAULT_IGNORED_CONFIG_KEYS.includes(key)) {
+        skipped.push(`topic ${t.name}: config ${key}=${value} (a replication throttle: other tools own it, so kafkaform neither declares nor removes it)`);
+        continue;
+      }
+      // A key outside the catalogue that the broker reports set on this topic is verified by the broker itself: kept as written.
+      if (!TOPIC_CONFIG_BY_NAME.has(key)) {
+        config[key] = value;
+        keptKeys.add(key);
+        keptWhere.push(`topic ${t.name}: config ${key}=${value}`);
+        continue;
+      }
       const v = importConfigValue(key, value, major);
       if (v === undefined) {
-        skipped.push(`topic ${t.name}: config ${key}=${value} (not a config kafkaform accepts for Kafka ${major}, or not exactly representable)`);
+        skipped.push(`topic ${t.name}: config ${key}=${value} (a Kafka config that does not exist in Kafka ${major}, or whose value cannot be written back exactly)`);
         continue;
       }
       if (key === 'retention.ms') out.retention = v;
@@ -230,10 +263,13 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
   if (opts.environment) doc.cluster = clusterOut;
   else doc.cluster = { ...clusterOut, ...target };
   if (major === 3) (doc.cluster as Obj).kafkaVersion = '3.9';
+  const acceptance = computeVendorKeyAcceptance([...keptKeys]);
+  if (acceptance.flavor) (doc.cluster as Obj).flavor = acceptance.flavor;
   doc.defaults = { partitions: defaultPartitions, replicationFactor: defaultRf };
   doc.policy = {
     managedPrefixes: [''],
     ...(maxPartitions > DEFAULT_MAX_PARTITIONS ? { maxPartitions } : {}),
+    ...(acceptance.extraConfigKeys.length ? { extraConfigKeys: acceptance.extraConfigKeys } : {}),
   };
   if (opts.environment) doc.environments = { [opts.environment]: { cluster: target } };
   doc.topics = topicsOut;
@@ -248,6 +284,7 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
     '# Users have no passwordFrom: kafkaform checks they exist with their mechanism and never changes their passwords.',
     ...notRead.map((n) => `# not read: ${n}`),
     ...access.notes.map((n) => `# note: ${n}`),
+    ...keptWhere.map((k) => `# kept: ${k} (not in kafkaform's catalogue, but the broker reports it set on the topic)`),
     ...skipped.map((s) => `# skipped: ${s}`),
   ];
   const text = `# yaml-language-server: $schema=${opts.schemaPath ?? './topics.schema.json'}\n${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
@@ -256,5 +293,6 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
     skipped,
     counts: { topics: topics.length, services: Object.keys(services).length, rawAcls: rawAcls.length, aclBindings: uniqueAcls.length, users: Object.keys(access.users).length, quotas: access.quotas.length },
     notRead,
+    kept: { keys: [...keptKeys].sort(), ...acceptance, where: keptWhere },
   };
 }

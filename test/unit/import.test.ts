@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deriveServiceAcls } from '../../src/acl/derive.js';
+import { collectClusterState } from '../../src/cluster/collect.js';
+import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
 import type { ClusterState } from '../../src/cluster/port.js';
 import { computeDrift } from '../../src/drift/compute-drift.js';
-import { computeImport, importConfigValue } from '../../src/importer/compute-import.js';
+import { computeImport, computeVendorKeyAcceptance, importConfigValue } from '../../src/importer/compute-import.js';
 import type { AclBinding, ResolvedService } from '../../src/manifest/types.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
 
@@ -162,5 +164,49 @@ describe('computeImport', () => {
     expect(importConfigValue('local.retention.ms', '-2', 4)).toBeUndefined();
     expect(importConfigValue('message.format.version', '3.0', 4)).toBeUndefined();
     expect(importConfigValue('not.a.config', 'x', 4)).toBeUndefined();
+  });
+});
+
+describe('computeImport of vendor config keys', () => {
+  /** A vendor's broker (the twin with extra keys) whose topics carry its keys, a plugin's key and a throttle. */
+  async function vendorState(): Promise<ClusterState> {
+    const port = new InMemoryClusterPort({
+      vendorConfigKeys: ['confluent.placement.constraints', 'confluent.tier.enable', 'acme.tier.mode'],
+      topics: [
+        { name: 'orders', partitions: 3, replicationFactor: 1, config: { 'confluent.tier.enable': 'true', 'acme.tier.mode': 'hot', 'retention.ms': '86400000' } },
+        { name: 'payments', partitions: 3, replicationFactor: 1, config: { 'confluent.placement.constraints': '{"version":1}', 'leader.replication.throttled.replicas': '*' } },
+      ],
+    });
+    return collectClusterState(port);
+  }
+
+  it('keeps the keys the broker reports set on a topic, accepted through the flavor that documents them and policy.extraConfigKeys', async () => {
+    const state = await vendorState();
+    const { r, v, doc } = importAndValidate(state);
+    expect(v.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(doc.cluster.flavor).toBe('confluent');
+    expect(doc.policy.extraConfigKeys).toEqual(['acme.tier.mode']);
+    expect(doc.topics.orders.config).toEqual({ 'acme.tier.mode': 'hot', 'confluent.tier.enable': 'true' });
+    expect(doc.topics.payments.config).toEqual({ 'confluent.placement.constraints': '{"version":1}' });
+    expect(r.kept).toMatchObject({ keys: ['acme.tier.mode', 'confluent.placement.constraints', 'confluent.tier.enable'], flavor: 'confluent', extraConfigKeys: ['acme.tier.mode'] });
+    expect(r.text).toContain("# kept: topic orders: config acme.tier.mode=hot (not in kafkaform's catalogue, but the broker reports it set on the topic)");
+    // The file drift reads back is in sync with the broker it came from, vendor keys included.
+    expect(computeDrift(v.specs.get('default')!, state).drift).toEqual([]);
+  });
+
+  it('drops a replication throttle (other tools own it) and a Kafka config that cannot be written back, saying why', async () => {
+    const state = await vendorState();
+    state.topics[0]!.config['local.retention.ms'] = '-2';
+    const { r } = importAndValidate(state);
+    expect(r.skipped).toEqual([
+      'topic orders: config local.retention.ms=-2 (a Kafka config that does not exist in Kafka 4, or whose value cannot be written back exactly)',
+      'topic payments: config leader.replication.throttled.replicas=* (a replication throttle: other tools own it, so kafkaform neither declares nor removes it)',
+    ]);
+  });
+
+  it('keys of no single flavor all go to policy.extraConfigKeys', () => {
+    expect(computeVendorKeyAcceptance(['redpanda.remote.read', 'confluent.tier.enable', 'x.y'])).toEqual({ extraConfigKeys: ['confluent.tier.enable', 'redpanda.remote.read', 'x.y'] });
+    expect(computeVendorKeyAcceptance(['redpanda.remote.read', 'x.y'])).toEqual({ flavor: 'redpanda', extraConfigKeys: ['x.y'] });
+    expect(computeVendorKeyAcceptance([])).toEqual({ extraConfigKeys: [] });
   });
 });

@@ -17,7 +17,8 @@ export const importCommand: Command = {
   summary: 'Write a topics.yaml from a live cluster: topics with their non-default configs, ACLs folded into services where exact, SCRAM users and quotas',
   usage: 'import [--bootstrap-servers …] [--env NAME] [-o topics.yaml] [--force]',
   description:
-    'Topics starting with "_" are skipped. Configs are written with units (retention: 7d, 1MiB). A principal whose ACLs contain exactly what a producer/consumer role derives becomes a service; ' +
+    'Topics starting with "_" are skipped. Configs are written with units (retention: 7d, 1MiB); a key outside kafkaform\'s catalogue that the broker reports set on a topic (a vendor\'s) ' +
+    'is kept and accepted through cluster.flavor or policy.extraConfigKeys; replication throttles are left to the tools that own them. A principal whose ACLs contain exactly what a producer/consumer role derives becomes a service; ' +
     'every other binding is written to the raw acls list. SCRAM users are written with their mechanism (and iterations) and no passwordFrom: kafkaform never changes their passwords; ' +
     'user and client-id quotas are written with units (user + client-id quotas have no form in topics.yaml and are skipped). What the cluster did not let kafkaform read is named in the file and on stderr. ' +
     'The written file is validated before it is written; ' +
@@ -67,6 +68,10 @@ export const importCommand: Command = {
       `${io.paint('32', '✓')} wrote ${relative(process.cwd(), out) || out}: ${r.counts.topics} topic(s), ${r.counts.aclBindings} ACL binding(s) as ${r.counts.services} service(s) and ${r.counts.rawAcls} raw acls entr${r.counts.rawAcls === 1 ? 'y' : 'ies'}, ` +
         `${r.counts.users} user(s), ${r.counts.quotas} quota(s)`,
     );
+    if (r.kept.keys.length > 0) {
+      const through = [r.kept.flavor ? `cluster.flavor: ${r.kept.flavor}` : '', r.kept.extraConfigKeys.length ? `policy.extraConfigKeys (${r.kept.extraConfigKeys.join(', ')})` : ''].filter(Boolean).join(' and ');
+      io.stdout(`  kept ${r.kept.where.length} config value(s) outside kafkaform's catalogue that the broker reports set on their topics (${r.kept.keys.join(', ')}), accepted through ${through}`);
+    }
     return EXIT.ok;
   },
 };
