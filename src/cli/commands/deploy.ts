@@ -1,5 +1,4 @@
-import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
-import { collectClusterState } from '../../cluster/collect.js';
+import { collectLiveState } from '../../cluster/collect.js';
 import { DEFAULT_PARALLELISM, deployStack } from '../../deploy/deploy-stack.js';
 import { ensureDevCluster } from '../../dev/cluster/lifecycle.js';
 import { summarizeChanges } from '../../plan/terraform-plan.js';
@@ -54,14 +53,8 @@ export const deployCommand: Command = {
     });
     const summary = summarizeChanges(r.changes);
     const schemas = await applySubjectsAfterDeploy(spec, document, args, io);
-    // Read the cluster back: what is really there now.
-    const port = new KafkajsClusterPort(r.connection.connection);
-    let live: Awaited<ReturnType<typeof collectClusterState>> | undefined;
-    try {
-      live = await collectClusterState(port);
-    } finally {
-      await port.close();
-    }
+    // Read the cluster back: what is really there now (the same batched read as plan and drift).
+    const live = await collectLiveState(r.connection.connection);
     const declared = new Set(spec.topics.map((t) => t.name));
     const topics = live.topics.filter((t) => declared.has(t.name));
     if (args.json) {
