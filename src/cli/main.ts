@@ -46,7 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     let cmd = await entry.load();
     let args = rest;
-    if (cmd.subcommands) {
+    // A command with its own run (loadtest) runs itself unless a sub-command is named (loadtest worker).
+    if (cmd.subcommands && (!cmd.run || findCommand(cmd.subcommands, rest[0]))) {
       const sub = findCommand(cmd.subcommands, rest[0]);
       if (!sub) {
         if (rest[0] === undefined || rest[0] === '--help' || rest[0] === '-h') {

@@ -25,6 +25,7 @@ import { LOADTEST_TOPIC_PREFIX } from './workload.js';
 
 /** A worker the coordinator started itself. */
 export interface WorkerHandle {
+  pid?: number;
   /** Resolves with the exit code when the worker ends. */
   exited: Promise<number | null>;
   /** Ends it (the run is over, or it must not outlive the coordinator). */
@@ -183,6 +184,7 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
     // One more heartbeat round, for late duplicates and counters in flight.
     await sleep(1500);
     await channel.publish({ type: 'stop', runId: w.runId });
+    log(`stopped: waiting for the workers' results (consumed ${totals().consumed} of ${totals().acked} acknowledged)`);
     await until(() => live().every((m) => m.status === 'finished'), 60_000);
     for (const m of live()) {
       if (m.status === 'finished') continue;
@@ -190,6 +192,7 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
       m.reason = 'its result did not arrive within 60 s of the stop';
     }
     const finished = [...members.values()].filter((m) => m.result);
+    log(`merging the results of ${finished.length} worker(s)`);
     const merged = mergeWorkerResults(w, partitions, finished.map((m) => m.result!));
     const acc = new RunAccounts(merged.states, runTagOf(w.runId));
     const drained = acc.lost() === 0;
@@ -214,6 +217,7 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
       durationSeconds: Math.max(0.001, merged.durationSeconds),
       topicStates: acc.topics,
       buckets: merged.buckets.all,
+      publishDelay: merged.publishDelay,
       errorCount: merged.errorCount,
       errorSamples: merged.errorSamples,
       drained,
@@ -237,6 +241,7 @@ async function cleanUpAll(run: Run, channel: ControlChannel | undefined, members
   await Promise.all([...members.values()].map((m) => (m.local ? withTimeout(m.local.exited, 10_000) : undefined)));
   for (const m of members.values()) m.local = undefined;
   await channel?.close();
+  if (run.created.length) run.log(`deleting ${run.created.join(', ')}`);
   const deleted = await cleanUp(run);
   run.created.length = 0;
   return deleted;

@@ -9,6 +9,12 @@ import { newTopicState, SecondBuckets, type RunAccounts, type TopicState } from 
 import type { WireBucket, WorkerResult } from './worker-protocol.js';
 import type { Workload } from './workload.js';
 
+function wholeRunDelay(acc: RunAccounts): LatencyHistogram {
+  const h = new LatencyHistogram();
+  for (const b of acc.buckets.all) h.add(b.delay);
+  return h;
+}
+
 /** The wire form of a worker's accounts. */
 export function toWorkerResult(
   acc: RunAccounts,
@@ -37,11 +43,10 @@ export function toWorkerResult(
         ackedBytes: b.ackedBytes,
         consumedBytes: b.consumedBytes,
         errors: b.errors,
-        publish: b.publish.serialize(),
-        delay: b.delay.serialize(),
-        e2e: b.e2e.serialize(),
+        percentilesMs: { publishP50: b.publish.percentileMs(50), publishP99: b.publish.percentileMs(99), delayP99: b.delay.percentileMs(99), e2eP99: b.e2e.percentileMs(99) },
       }),
     ),
+    publishDelay: wholeRunDelay(acc).serialize(),
     errorCount: acc.errorCount,
     errorSamples: acc.errorSamples,
   };
@@ -56,6 +61,8 @@ export interface MergedRun {
   durationSeconds: number;
   warnings: number;
   warningSamples: string[];
+  /** The whole run's publish delay, merged. */
+  publishDelay: LatencyHistogram;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -71,7 +78,7 @@ export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, 
   const states = new Map<string, TopicState>();
   for (const t of w.topics) states.set(t.loadTopic, newTopicState(t, partitionCounts[t.loadTopic] ?? t.partitions));
   const buckets = new SecondBuckets();
-  const merged: MergedRun = { states, buckets, errorCount: 0, errorSamples: [], durationSeconds: 0, warnings: 0, warningSamples: [] };
+  const merged: MergedRun = { states, buckets, errorCount: 0, errorSamples: [], durationSeconds: 0, warnings: 0, warningSamples: [], publishDelay: new LatencyHistogram() };
   for (const r of results) {
     for (const t of r.topics) {
       const st = states.get(t.loadTopic);
@@ -96,10 +103,13 @@ export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, 
       b.ackedBytes += wb.ackedBytes;
       b.consumedBytes += wb.consumedBytes;
       b.errors += wb.errors;
-      b.publish.add(LatencyHistogram.deserialize(wb.publish));
-      b.delay.add(LatencyHistogram.deserialize(wb.delay));
-      b.e2e.add(LatencyHistogram.deserialize(wb.e2e));
+      const p = wb.percentilesMs;
+      const q = b.percentilesMs;
+      b.percentilesMs = q
+        ? { publishP50: Math.max(q.publishP50, p.publishP50), publishP99: Math.max(q.publishP99, p.publishP99), delayP99: Math.max(q.delayP99, p.delayP99), e2eP99: Math.max(q.e2eP99, p.e2eP99) }
+        : { ...p };
     }
+    merged.publishDelay.add(LatencyHistogram.deserialize(r.publishDelay));
     merged.errorCount += r.errorCount;
     merged.errorSamples.push(...r.errorSamples.map((s) => `${r.worker}: ${s}`));
     merged.durationSeconds = Math.max(merged.durationSeconds, r.durationSeconds);

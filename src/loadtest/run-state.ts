@@ -23,6 +23,20 @@ export interface SecondBucket {
   publish: LatencyHistogram;
   delay: LatencyHistogram;
   e2e: LatencyHistogram;
+  /**
+   * A multi-worker run's merged second: the highest of the workers' percentiles, used instead of the
+   * (then empty) histograms above. Shipping three histograms per second per worker costs more than the
+   * run; the whole-run percentiles are exact merges.
+   */
+  percentilesMs?: SecondPercentiles;
+}
+
+/** The per-second percentiles the time series shows (ms). */
+export interface SecondPercentiles {
+  publishP50: number;
+  publishP99: number;
+  delayP99: number;
+  e2eP99: number;
 }
 
 export interface TopicState {

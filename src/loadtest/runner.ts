@@ -51,8 +51,12 @@ export interface RunLoadOptions {
   maxPublishDelayMs?: number;
 }
 
-/** The default admin path: the kafkajs ClusterPort, retrying for as long as a broker crash takes to settle. */
-function defaultClusterPort(conn: Connection): ClusterPort {
+/**
+ * The default admin path: the kafkajs ClusterPort, retrying for as long as a broker crash takes to
+ * settle. (The platformatic port's createTopic returns before the partitions have leaders, which the
+ * kafkajs one waits for.)
+ */
+export function defaultClusterPort(conn: Connection): ClusterPort {
   return new KafkajsClusterPort({ ...conn, clientId: conn.clientId ?? 'kafkaform-loadtest-admin', retries: conn.retries ?? 12 });
 }
 

@@ -6,6 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SerializedLedger } from './ledger.js';
+import type { SecondPercentiles } from './run-state.js';
 import type { TopicWorkload, Workload } from './workload.js';
 
 /** What a worker is doing, as its heartbeats say. */
@@ -77,9 +78,8 @@ export interface WireBucket {
   ackedBytes: number;
   consumedBytes: number;
   errors: number;
-  publish: string;
-  delay: string;
-  e2e: string;
+  /** The worker's own percentiles of the second (ms); see SecondBucket.percentilesMs. */
+  percentilesMs: SecondPercentiles;
 }
 
 /** One worker's accounting of one topic. */
@@ -110,6 +110,8 @@ export interface WorkerResult {
   partitions: Record<string, number[]>;
   topics: WireTopicResult[];
   buckets: WireBucket[];
+  /** The whole run's publish delay (serialized histogram). */
+  publishDelay: string;
   errorCount: number;
   errorSamples: string[];
   client: { name: string; warnings: number; warningSamples: string[] };
