@@ -67,6 +67,12 @@ export interface TopicCapacity {
   /** Consumer groups reading the topic (the services that consume it, at least one) and consumers in each. */
   consumerGroups: number;
   consumersPerGroup: number;
+  /** Where consumersPerGroup comes from: `expected.consumers`, the consuming services' `instances`, or 1. */
+  consumersSource: 'expected.consumers' | 'instances' | 'default';
+  /** Instances of the producing services together (each service's `instances`, default 1; at least 1). */
+  producerInstances: number;
+  /** What each instance must carry at the target: the producers share the rate, each group's consumers share the topic. */
+  perInstance: { producerMessagesPerSecond: number; consumerMessagesPerSecond: number; consumerBytesPerSecond: number };
   /** What the expected peak needs: throughput, and one partition per consumer of a group. */
   neededPartitions: number;
   /** max(declared, needed): Kafka cannot reduce a topic's partitions. */
@@ -175,14 +181,22 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
     const targetBytes = targetMsgs * e.messageBytes;
     const byProduce = targetBytes / measured.produceBytesPerSecond;
     const byConsume = targetBytes / measured.consumeBytesPerSecond;
-    const consumerGroups = Math.max(1, spec.services.filter((s) => s.consumes.includes(t.name)).length);
-    const consumersPerGroup = e.consumers ?? 1;
+    const consuming = spec.services.filter((s) => s.consumes.includes(t.name));
+    const consumerGroups = Math.max(1, consuming.length);
+    // Each consuming service is one group of `instances` consumers; a group cannot use more consumers
+    // than partitions, so the largest group sets the partition floor. expected.consumers overrides.
+    const declaredInstances = consuming.some((s) => s.instances !== undefined);
+    const consumersPerGroup = e.consumers ?? Math.max(1, ...consuming.map((s) => s.instances ?? 1));
+    const consumersSource = e.consumers !== undefined ? 'expected.consumers' : declaredInstances ? 'instances' : 'default';
+    const producerInstances = Math.max(1, spec.services.filter((s) => s.produces.includes(t.name)).reduce((n, s) => n + (s.instances ?? 1), 0));
+    const perInstance = { producerMessagesPerSecond: round(targetMsgs / producerInstances), consumerMessagesPerSecond: round(targetMsgs / consumersPerGroup), consumerBytesPerSecond: round(targetBytes / consumersPerGroup) };
     const needed = Math.max(1, Math.ceil(Math.max(byProduce, byConsume) - 1e-9), consumersPerGroup);
     const recommended = Math.max(t.partitions, needed);
     const headroom = `declared ${t.partitions}, needs ${needed}`;
     const arithmetic = [
       `target = ${e.messagesPerSecond} msg/s × peak ${e.peakFactor} × headroom ${a.headroom} = ${round(targetMsgs)} msg/s × ${e.messageBytes} B = ${mb(targetBytes)}/s`,
       `partitions ≥ max(${mb(targetBytes)}/s ÷ ${mb(measured.produceBytesPerSecond)}/s produce per partition = ${byProduce.toFixed(2)}, ${mb(targetBytes)}/s ÷ ${mb(measured.consumeBytesPerSecond)}/s consume per partition = ${byConsume.toFixed(2)}, ${consumersPerGroup} consumer(s) in each of ${consumerGroups} group(s)) → ${needed}`,
+      `per instance: ${round(targetMsgs)} msg/s ÷ ${producerInstances} producer instance(s) = ${perInstance.producerMessagesPerSecond} msg/s; ÷ ${consumersPerGroup} consumer(s) per group (${consumersSource}) = ${perInstance.consumerMessagesPerSecond} msg/s, ${mb(perInstance.consumerBytesPerSecond)}/s`,
       t.partitions >= needed
         ? `${headroom}: keep ${t.partitions} (Kafka cannot reduce partitions; the rest is headroom)`
         : `${headroom}: raise to ${needed}`,
@@ -243,6 +257,9 @@ export function planCapacity(spec: ResolvedSpec, measurements: CapacityMeasureme
       measured,
       consumerGroups,
       consumersPerGroup,
+      consumersSource,
+      producerInstances,
+      perInstance,
       neededPartitions: needed,
       recommendedPartitions: recommended,
       headroom,

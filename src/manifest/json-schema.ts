@@ -189,6 +189,7 @@ const service: Schema = {
     host: { type: 'string', minLength: 1, description: "Host the ACLs allow (default '*')" },
     // Checked by rules/max-lag.ts, which says which of the two forms was meant.
     maxLag: { type: ['integer', 'string'], description: 'Lag budget for `kafkaform health`: a record count (10000) or a duration (5m, 30s)' },
+    instances: { type: 'integer', minimum: 1, description: 'How many instances of the service run (default 1): the consumers of its group, the producers sharing its rate; `kafkaform capacity` plans with it' },
   },
 };
 

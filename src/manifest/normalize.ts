@@ -139,6 +139,7 @@ function normalizeService(name: string, s: Partial<WrittenService>): ResolvedSer
     internalTopicPrefix: str(s.internalTopicPrefix),
     host: str(s.host) ?? '*',
     ...(s.maxLag !== undefined && parseLagBudget(s.maxLag) ? { maxLag: parseLagBudget(s.maxLag) } : {}),
+    ...(Number.isInteger(s.instances) && s.instances! >= 1 ? { instances: s.instances } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ export type { LagBudget } from '../model/lag-budget.js';
 import type { LagBudget } from '../model/lag-budget.js';
 
 /** A service of one environment, resolved: what ACL derivation needs, plus its lag budget (health). */
-export type ResolvedService = ServiceRole & { maxLag?: LagBudget };
+export type ResolvedService = ServiceRole & { maxLag?: LagBudget; /** Instances that run (absent: 1). */ instances?: number };
 
 export interface SchemaRef {
   subject: string;

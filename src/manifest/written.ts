@@ -71,6 +71,8 @@ export interface WrittenService {
   host?: string;
   /** Lag budget of the service's consumer group: a record count (10000) or a duration (5m). */
   maxLag?: number | string;
+  /** How many instances of the service run (default 1): the consumers in its group, the producers sharing its rate. */
+  instances?: number;
 }
 
 export interface WrittenAcl {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSUMPTIONS, measurementsFromReport, planCapacity, renderCapacityPlan, type CapacityMeasurements } from '../../src/capacity/compute-capacity.js';
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import type { ResolvedSpec, ResolvedTopic } from '../../src/manifest/types.js';
-import { resolvedSpec } from '../helpers/spec-builder.js';
+import { resolvedSpec, specFromYaml } from '../helpers/spec-builder.js';
 
 const MB = 1_000_000;
 
@@ -129,6 +129,49 @@ describe('planCapacity', () => {
     expect(t.arithmetic.join('\n')).toContain('6 consumer(s) in each of 3 group(s)) → 6');
     // Egress counts every consuming group: 18 MB/s × (3 groups + RF 3 − 1).
     expect(plan.brokers.arithmetic[0]).toContain('out 90.00 MB/s');
+  });
+
+  it('uses the consuming services\' declared instances as the consumers of their groups, and gives per-instance throughput', () => {
+    const fast: CapacityMeasurements = { topics: { 'orders.placed': { produceBytesPerSecond: 20 * MB, consumeBytesPerSecond: 20 * MB } }, source: 't' };
+    const consumed = { ...orders, partitions: 4 };
+    const svc = (name: string, role: 'produces' | 'consumes', instances?: number) => ({
+      name,
+      type: role === 'produces' ? ('producer' as const) : ('consumer' as const),
+      principal: `User:${name}`,
+      produces: role === 'produces' ? ['orders.placed'] : [],
+      consumes: role === 'consumes' ? ['orders.placed'] : [],
+      group: name,
+      host: '*',
+      ...(instances ? { instances } : {}),
+    });
+    const s = { ...spec([consumed]), services: [svc('checkout', 'produces', 4), svc('web', 'produces'), svc('billing', 'consumes', 8), svc('audit', 'consumes', 2)] };
+    const t = planCapacity(s, fast).topics[0]!;
+    expect(t.consumersPerGroup).toBe(8);
+    expect(t.consumersSource).toBe('instances');
+    expect(t.neededPartitions).toBe(8);
+    expect(t.flags).toContain('partitions-too-few');
+    expect(t.producerInstances).toBe(5);
+    expect(t.perInstance.producerMessagesPerSecond).toBeCloseTo(t.targetMessagesPerSecond / 5, 1);
+    expect(t.perInstance.consumerMessagesPerSecond).toBeCloseTo(t.targetMessagesPerSecond / 8, 1);
+    expect(t.arithmetic.join('\n')).toContain('÷ 5 producer instance(s)');
+    // expected.consumers still wins over instances.
+    const pinned = planCapacity({ ...s, topics: [{ ...consumed, expected: { ...orders.expected!, consumers: 3 } }] }, fast).topics[0]!;
+    expect([pinned.consumersPerGroup, pinned.consumersSource]).toEqual([3, 'expected.consumers']);
+    // Without instances anywhere: one consumer per group.
+    expect(planCapacity(spec([consumed]), fast).topics[0]!.consumersSource).toBe('default');
+  });
+
+  it('reads instances from topics.yaml (default 1)', () => {
+    const r = specFromYaml(`version: 1
+cluster: { name: c }
+topics:
+  orders.placed: { partitions: 3 }
+services:
+  billing: { principal: 'User:billing', consumes: [orders.placed], instances: 6 }
+  audit: { principal: 'User:audit', consumes: [orders.placed] }
+`).resolve();
+    expect(r.services.find((x) => x.name === 'billing')!.instances).toBe(6);
+    expect(r.services.find((x) => x.name === 'audit')!.instances).toBeUndefined();
   });
 
   it('says when the plan rests on a lower bound, and when the measurement differs from the topic', () => {
