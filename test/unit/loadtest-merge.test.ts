@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../src/loadtest/histogram.js';
 import { DeliveryLedger } from '../../src/loadtest/ledger.js';
+import { chunkResult, decodeControlMessage, encodeControlMessage, ResultAssembler, type ControlMessage, type WorkerResult } from '../../src/loadtest/worker-protocol.js';
 
 /** A deterministic spread of latencies (ms), like a long-tailed publish latency. */
 function samples(seed: number, n: number): number[] {
@@ -122,5 +123,46 @@ describe('DeliveryLedger across processes', () => {
     const merged = new DeliveryLedger();
     for (const p of parts) merged.merge(roundTrip(p));
     expect(merged.summary()).toEqual(one.summary());
+  });
+});
+
+describe('worker results on the control topic', () => {
+  it('travel in chunks that arrive in any order, twice or not, and reassemble to the same result', () => {
+    const ledger = new DeliveryLedger();
+    for (let i = 0; i < 200_000; i++) {
+      ledger.markSent(3, i);
+      ledger.markAcknowledged(3, i);
+      ledger.markConsumed(3, i, i % 6, i);
+    }
+    const result: WorkerResult = {
+      worker: 'local-1',
+      host: 'h',
+      pid: 1,
+      durationSeconds: 5,
+      producers: 1,
+      consumers: 1,
+      partitions: { t: [0, 3] },
+      topics: [{ loadTopic: 't', ledger: ledger.serialize(), publish: new LatencyHistogram().serialize(), e2e: new LatencyHistogram().serialize(), ackedBytes: 1, consumedBytes: 1 }],
+      buckets: [],
+      publishDelay: new LatencyHistogram().serialize(),
+      errorCount: 0,
+      errorSamples: [],
+      client: { name: 'x', warnings: 0, warningSamples: [] },
+    };
+    const chunks = chunkResult(result, 'run1', 64 * 1024);
+    expect(chunks.length).toBeGreaterThan(1);
+    // Every message fits the broker's default 1 MiB message.max.bytes.
+    for (const c of chunks) expect(encodeControlMessage(c).length).toBeLessThan(1024 * 1024);
+    const assembler = new ResultAssembler();
+    const order = [...chunks.slice(1).reverse(), chunks[1]!, chunks[0]!];
+    let out: WorkerResult | undefined;
+    for (const c of order) out = assembler.add(decodeControlMessage(encodeControlMessage(c)) as Extract<ControlMessage, { type: 'result' }>) ?? out;
+    expect(out).toEqual(result);
+    expect(DeliveryLedger.deserialize(out!.topics[0]!.ledger).summary()).toEqual(ledger.summary());
+  });
+
+  it('ignores what is not a control message', () => {
+    expect(decodeControlMessage(Buffer.from('not json'))).toBeUndefined();
+    expect(decodeControlMessage(Buffer.from('42'))).toBeUndefined();
   });
 });
