@@ -29,7 +29,7 @@ export const COMMAND_REGISTRY: readonly CommandEntry[] = [
   },
   {
     name: 'plan',
-    summary: 'Show what deploy would change, per topic, ACL, user, quota and schema, labelled safe / risky / destructive',
+    summary: 'Show what deploy would change, per topic, ACL, user, quota, schema and connector, labelled safe / risky / destructive',
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
   {
@@ -49,7 +49,7 @@ export const COMMAND_REGISTRY: readonly CommandEntry[] = [
   },
   {
     name: 'drift',
-    summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics, ACLs, SCRAM users and quotas',
+    summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics, ACLs, SCRAM users, quotas and connectors',
     load: async () => (await import('./commands/drift.js')).driftCommand,
   },
   {

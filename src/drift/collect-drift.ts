@@ -7,17 +7,21 @@ import type { SchemaRegistryClient } from '../registry/registry-client.js';
 import { collectRegistryState } from '../registry/registry-state.js';
 import { computeSchemaDrift } from '../registry/schema-drift.js';
 import { computeDeclaredSubjects, readSpecSchemas } from '../registry/subjects.js';
+import type { ConnectPort } from '../connect/connect-port.js';
+import { computeConnectorDrift } from '../connect/compute-connector-drift.js';
 
 export const DEFAULT_DRIFT_TIMEOUT_MS = DEFAULT_COLLECT_TIMEOUT_MS;
 
 export interface CollectDriftOptions extends CollectOptions {
   /** When given, schema subjects are compared too (missing, latest version, compatibility level). */
   schemaRegistry?: SchemaRegistryClient;
+  /** When given, the declared connectors are compared with this Kafka Connect worker's. */
+  connect?: ConnectPort;
 }
 
 /** Reads the cluster and computes the drift of one environment. */
 export async function collectDrift(spec: ResolvedSpec, connection: Connection, opts: CollectDriftOptions = {}): Promise<DriftReport> {
-  const report = computeDrift(spec, await collectLiveState(connection, opts));
+  const report = await withConnectorDrift(spec, computeDrift(spec, await collectLiveState(connection, opts)), opts.connect);
   if (!opts.schemaRegistry) return report;
   const subjects = computeDeclaredSubjects(spec).map((d) => d.subject);
   const registryState = await collectRegistryState(opts.schemaRegistry, subjects);
@@ -37,4 +41,14 @@ export function mergeSchemaDrift(report: DriftReport, entries: DriftItem[], subj
     drift,
     notChecked: report.notChecked.filter((n) => n.resource !== 'schema'),
   };
+}
+
+/** Adds the connector drift of the environment's worker (nothing without one). */
+async function withConnectorDrift(spec: ResolvedSpec, report: DriftReport, connect: ConnectPort | undefined): Promise<DriftReport> {
+  if (!connect) {
+    const n = spec.connectors?.length ?? 0;
+    return n === 0 ? report : { ...report, notChecked: [...report.notChecked, { resource: 'connector', reason: `no Kafka Connect worker named (connect.url or KAFKAFORM_CONNECT_URL); ${n} connector(s) declared` }] };
+  }
+  const drift = [...report.drift, ...computeConnectorDrift(spec.connectors ?? [], await connect.connectors())];
+  return { ...report, inSync: drift.length === 0, checked: { ...report.checked, connectors: spec.connectors?.length ?? 0 }, drift };
 }

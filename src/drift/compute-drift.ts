@@ -21,7 +21,7 @@ import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
 import { normalizeCleanupPolicy } from '../model/cleanup-policy.js';
 import { ignoredConfigKeys } from '../manifest/topic-configs.js';
 
-export type DriftResource = 'topic' | 'acl' | 'user' | 'quota' | 'schema';
+export type DriftResource = 'topic' | 'acl' | 'user' | 'quota' | 'schema' | 'connector';
 export type DriftKind = 'missing' | 'unmanaged' | 'changed';
 
 export interface DriftItem {
@@ -50,7 +50,7 @@ export interface DriftReport {
   environment: string;
   inSync: boolean;
   /** How many declared resources were compared, and how many live ones were scanned. */
-  checked: { topics: number; acls: number; users: number; quotas: number; liveTopics: number; liveAcls: number; liveUsers?: number; liveQuotas?: number; subjects?: number };
+  checked: { topics: number; acls: number; users: number; quotas: number; liveTopics: number; liveAcls: number; liveUsers?: number; liveQuotas?: number; subjects?: number; connectors?: number };
   drift: DriftItem[];
   notChecked: NotChecked[];
   /** Something Kafka could have told was not read (refused, unsupported, or the client cannot ask): see notChecked. */
@@ -147,7 +147,7 @@ export function computeDrift(spec: ResolvedSpec, state: ClusterState): DriftRepo
   const schemas = spec.topics.filter((t) => t.schema).length;
   if (schemas > 0 && !has('schema')) notChecked.push({ resource: 'schema', reason: `drift does not read the schema registry; ${schemas} topic(s) declare a schema` });
 
-  const order: Record<DriftResource, number> = { topic: 0, acl: 1, user: 2, quota: 3, schema: 4 };
+  const order: Record<DriftResource, number> = { topic: 0, acl: 1, user: 2, quota: 3, schema: 4, connector: 5 };
   const kindOrder: Record<DriftKind, number> = { missing: 0, changed: 1, unmanaged: 2 };
   drift.sort((a, b) => order[a.resource] - order[b.resource] || kindOrder[a.kind] - kindOrder[b.kind] || a.name.localeCompare(b.name) || (a.field ?? '').localeCompare(b.field ?? ''));
 

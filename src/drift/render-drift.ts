@@ -8,7 +8,7 @@ const show = (v: unknown): string => (v === undefined ? '' : v === null ? '(not 
 /** `3 drift(s): 1 missing, 1 changed, 1 unmanaged` or `in sync`. */
 export function summarizeDrift(r: DriftReport): string {
   const head = `${r.cluster} (${r.environment})`;
-  const scope = `${r.checked.topics} topic(s), ${r.checked.acls} ACL(s), ${r.checked.users} user(s), ${r.checked.quotas} quota(s) checked${r.partial ? `; partial read: ${unread(r)} not read` : ''}`;
+  const scope = `${r.checked.topics} topic(s), ${r.checked.acls} ACL(s), ${r.checked.users} user(s), ${r.checked.quotas} quota(s)${r.checked.connectors !== undefined ? `, ${r.checked.connectors} connector(s)` : ''} checked${r.partial ? `; partial read: ${unread(r)} not read` : ''}`;
   if (r.inSync) return `${head} is in sync: ${scope}`;
   const count = (k: DriftItem['kind']) => r.drift.filter((d) => d.kind === k).length;
   return `${head} has ${r.drift.length} drift(s): ${count('missing')} missing, ${count('changed')} changed, ${count('unmanaged')} unmanaged (${scope})`;

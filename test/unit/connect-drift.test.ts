@@ -4,7 +4,9 @@ import { computeConnectorDrift } from '../../src/connect/compute-connector-drift
 import { computeConnectorPlan } from '../../src/connect/compute-connector-plan.js';
 import { desiredConfig, trimTrace } from '../../src/connect/desired-config.js';
 import { InMemoryConnectPort } from '../../src/connect/in-memory-connect.js';
+import { collectConnectorDiagnostics } from '../../src/connect/validate-connectors.js';
 import type { ResolvedConnector } from '../../src/manifest/types.js';
+import { specFromYaml } from '../helpers/spec-builder.js';
 
 const SOURCE = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
 const SINK = 'org.apache.kafka.connect.file.FileStreamSinkConnector';
@@ -87,4 +89,32 @@ describe('computeConnectorPlan and applyConnectorPlan', () => {
     const plan = computeConnectorPlan(declared, [], {});
     await expect(applyConnectorPlan(port, declared, plan)).rejects.toMatchObject({ message: expect.stringContaining('create b'), hint: expect.stringContaining('already applied: create a') });
   });
+});
+
+describe('collectConnectorDiagnostics', () => {
+  it("reports the worker's errors at the key's line and an unknown class at the class line", async () => {
+    const yaml = [
+      'version: 1',
+      'connect:',
+      '  url: http://127.0.0.1:1',
+      'topics:',
+      '  orders: {}',
+      'connectors:',
+      '  archive:',
+      `    class: ${SINK}`,
+      '    config:',
+      '      file: /tmp/a',
+      '  nope:',
+      '    class: com.example.Missing',
+      '',
+    ].join('\n');
+    const fake = specFromYaml(yaml);
+    const spec = fake.resolve();
+    const document = fake.document();
+    const d = await collectConnectorDiagnostics(spec, new InMemoryConnectPort(), document);
+    expect(d.map((x) => [x.code, x.path, x.line])).toEqual([
+      ['connector-config-rejected', 'connectors.archive', 7],
+      ['connector-unknown-class', 'connectors.nope.class', 12],
+    ]);
+  }, 20_000);
 });

@@ -12,6 +12,8 @@ import { UserError } from '../../errors.js';
 import { askYesNo, CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, str, table, type Command, type CommandContext, type Io } from '../framework.js';
 import { readValidSpec } from '../read-valid-spec.js';
 import { parseParallelism } from './plan.js';
+import { deployConnectors, planConnectors } from '../../connect/deploy-connectors.js';
+import { renderConnectorPlanText } from '../../connect/render-connector-plan.js';
 
 export const deployCommand: Command = {
   name: 'deploy',
@@ -53,6 +55,7 @@ export const deployCommand: Command = {
     });
     const summary = summarizeChanges(r.changes);
     const schemas = await applySubjectsAfterDeploy(spec, document, args, io);
+    const connectors = await applyConnectorsAfterDeploy(spec, args, io);
     // Read the cluster back: what is really there now (the same batched read as plan and drift).
     const live = await collectLiveState(r.connection.connection);
     const declared = new Set(spec.topics.map((t) => t.name));
@@ -70,6 +73,7 @@ export const deployCommand: Command = {
             changes: r.kafkaformPlan.changes,
             verification: r.verification,
             schemas: schemas && { registry: schemas.registry, registered: schemas.result.registered, compatibilitySet: schemas.result.compatibilitySet },
+            connectors,
             live: { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: t.config })), acls: live.acls.length },
           },
           null,
@@ -79,6 +83,7 @@ export const deployCommand: Command = {
       return EXIT.ok;
     }
     if (r.verification) io.stdout(`${io.paint('32', '✓')} verified: ${r.verification.summary}`);
+    if (connectors) io.stdout(`${io.paint('32', '✓')} connectors at ${connectors.url}: ${connectors.applied.length ? connectors.applied.join(', ') : 'no changes'}; as declared`);
     if (schemas) {
       const { registered, compatibilitySet } = schemas.result;
       io.stdout(`${io.paint('32', '✓')} schema subjects at ${schemas.registry}: ${registered.length} version(s) registered, ${compatibilitySet.length} compatibility level(s) set`);
@@ -118,4 +123,20 @@ async function applySubjectsAfterDeploy(spec: ResolvedSpec, document: SpecDocume
   }
   if (r.cancelled) throw new UserError('schema subject changes need confirmation: nothing was registered', 'run it in a terminal to be asked, or pass --auto-approve (CI)');
   return { registry: client.url, result: r };
+}
+
+/**
+ * Connectors go after the Kafka resources (their topics must exist) and the subjects, through the
+ * Connect REST API; the worker is then read back until it holds them as declared.
+ */
+async function applyConnectorsAfterDeploy(spec: ResolvedSpec, args: CommandContext['args'], io: Io): Promise<{ url: string; applied: string[] } | undefined> {
+  const planned = await planConnectors(spec);
+  if (!planned) return undefined;
+  (args.json ? io.stderr : io.stdout)(renderConnectorPlanText(planned.plan, planned.port.url, io.paint));
+  const r = await deployConnectors(spec, planned, {
+    autoApprove: args['auto-approve'] === true,
+    confirm: io.stdinIsTty ? async () => askYesNo(`Apply these connector change(s) at ${planned.port.url}?`) : undefined,
+    onProgress: io.progress,
+  });
+  return { url: planned.port.url, applied: r.applied };
 }

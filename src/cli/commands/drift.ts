@@ -4,6 +4,7 @@ import { collectDrift, DEFAULT_DRIFT_TIMEOUT_MS } from '../../drift/collect-drif
 import { isPartialRead } from '../../drift/compute-drift.js';
 import { renderDrift } from '../../drift/render-drift.js';
 import { createRegistryClient, readRegistrySettings } from '../../registry/registry-settings.js';
+import { createConnectPort } from '../../connect/collect-connectors.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command } from '../framework.js';
 import { readValidSpec } from '../read-valid-spec.js';
@@ -18,7 +19,7 @@ export function parseTimeoutSeconds(v: unknown, dflt: number): number {
 
 export const driftCommand: Command = {
   name: 'drift',
-  summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics, ACLs, SCRAM users and quotas',
+  summary: 'Compare topics.yaml with the live cluster: missing, changed and unmanaged topics, ACLs, SCRAM users, quotas and connectors',
   usage: 'drift [-f topics.yaml] [--env NAME] [--bootstrap-servers …] [--format text|json|markdown] [--allow-partial]',
   description:
     'Reads the cluster directly (a few batched admin requests; no Terraform state involved). Only configs set on a topic count, never broker defaults. ' +
@@ -49,7 +50,8 @@ export const driftCommand: Command = {
     io.progress(`reading ${rc.connection.bootstrapServers.join(',')} (${spec.cluster.name}, ${spec.environment})`);
     const started = Date.now();
     const registry = readRegistrySettings(spec, { url: str(args['registry-url']) });
-    const report = await collectDrift(spec, rc.connection, { timeoutMs, schemaRegistry: registry ? createRegistryClient(registry, spec.file) : undefined });
+    const connect = spec.connectors ? createConnectPort(spec) : undefined;
+    const report = await collectDrift(spec, rc.connection, { timeoutMs, schemaRegistry: registry ? createRegistryClient(registry, spec.file) : undefined, connect });
     io.progress(`read ${report.checked.liveTopics} topic(s) and ${report.checked.liveAcls} ACL(s) in ${((Date.now() - started) / 1000).toFixed(2)}s`);
     io.stdout(renderDrift(report, format, io.paint));
     if (report.partial && args['allow-partial'] !== true) {

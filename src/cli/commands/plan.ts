@@ -4,6 +4,8 @@ import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanSummaryLine, renderPlanText } from '../../plan/render-plan.js';
 import type { KafkaformPlan } from '../../plan/risk.js';
 import { planExitCode } from '../plan-exit-code.js';
+import { planConnectors } from '../../connect/deploy-connectors.js';
+import { withConnectorPlan } from '../../connect/render-connector-plan.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, FILE_OPTION, oneOf, str, type Command, type Io } from '../framework.js';
 import { readValidSpec } from '../read-valid-spec.js';
@@ -42,7 +44,7 @@ export function parseParallelism(v: unknown): number {
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what deploy would change, per topic, ACL, user, quota and schema, labelled safe / risky / destructive',
+  summary: 'Show what deploy would change, per topic, ACL, user, quota, schema and connector, labelled safe / risky / destructive',
   usage: 'plan [-f topics.yaml] [--env NAME] [--format text|json|markdown] [--out FILE] [--step-summary]',
   description:
     'Runs the real terraform plan for the environment\'s stack (nothing is changed) and renders it as kafkaform resources. ' +
@@ -80,20 +82,22 @@ export const planCommand: Command = {
       parallelism: parseParallelism(args.parallelism),
     });
     const plan = p.kafkaformPlan;
+    // Connectors are planned against the worker's REST API (see src/connect/deploy-connectors.ts).
+    const connectors = await planConnectors(spec);
     const out = str(args.out);
     if (out) {
-      writeFileSync(out, renderPlan(plan, format));
+      writeFileSync(out, withConnectorPlan(renderPlan(plan, format), connectors, format));
       io.stdout(renderPlanSummaryLine(plan));
     } else {
-      io.stdout(renderPlan(plan, format, io));
+      io.stdout(withConnectorPlan(renderPlan(plan, format, io), connectors, format, io.paint));
     }
     if (args['step-summary']) {
       const target = process.env.GITHUB_STEP_SUMMARY;
-      if (target) appendFileSync(target, renderPlanMarkdown(plan));
+      if (target) appendFileSync(target, withConnectorPlan(renderPlanMarkdown(plan), connectors, 'markdown'));
       else io.progress('--step-summary: GITHUB_STEP_SUMMARY is not set, nothing appended');
     }
     const code = planExitCode(plan);
     if (code === EXIT.error) throw blockedPlanError(plan)!;
-    return code;
+    return code === EXIT.ok && connectors?.plan.hasChanges ? EXIT.changes : code;
   },
 };

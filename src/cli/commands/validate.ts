@@ -1,4 +1,6 @@
 import { relative } from 'node:path';
+import { createConnectPort } from '../../connect/collect-connectors.js';
+import { collectConnectorDiagnostics } from '../../connect/validate-connectors.js';
 import { resolveConnection } from '../../cluster/connection.js';
 import { requireRunningDevCluster } from '../../dev/cluster/lifecycle.js';
 import { collectLiveState } from '../../cluster/collect.js';
@@ -96,6 +98,9 @@ export const validateCommand: Command = {
       result.diagnostics.push(
         ...compareSpecs(computeLiveBaseline(spec, state.topics), spec, { positionOf: result.document.positionOf, previousLabel: `the live cluster (${cluster})`, brokerDefaults: state.brokerDefaults }),
       );
+      // Connectors: the worker's own validation of each declared config.
+      const connect = spec.connectors?.length ? createConnectPort(spec) : undefined;
+      if (connect) result.diagnostics.push(...(await collectConnectorDiagnostics(spec, connect, result.document)));
     }
     sortDiagnostics(result.diagnostics);
     const shown = result.diagnostics.map((d) => ({ ...d, file: relative(process.cwd(), d.file) || d.file }));
