@@ -268,7 +268,7 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     saved = { ...(await terraform.plan(shadowDir, toolchain, planRun)), dir: shadowDir, applicable: false };
   }
   const plan = await terraform.show(saved.dir, toolchain, saved.planFile, run);
-  const changes = computePlanChanges(plan, { adopted: new Set(adoption.adoptedQuotas) });
+  const changes = computePlanChanges(plan, { adopted: new Set(adoption.adoptedQuotas), adoptedLive: adoption.adoptedQuotaLive });
   // Nothing the read could not see is ever planned as a create.
   const unread = computeUnreadCreates(changes, cluster);
   const kafkaformPlan = computePlan({ spec, changes, live, defaults, errors: unread });

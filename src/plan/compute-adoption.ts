@@ -5,7 +5,9 @@
  *
  * Quotas: the provider's kafka_quota (0.13.1) has no importer, but AlterClientQuotas is an upsert, so
  * an existing quota is adopted by the create that writes the declared values; the plan shows it as
- * an import (see computePlanChanges' `adopted`).
+ * an import, then the declared limits that differ from the live ones as an update (see
+ * computePlanChanges' `adopted` and `adoptedLive`). A live limit the file does not declare is left
+ * by that create; the next plan, refreshed, replaces the quota to remove it.
  */
 import { aclKey } from '../acl/derive.js';
 import type { AclBinding, ResolvedSpec } from '../manifest/types.js';
@@ -39,13 +41,27 @@ export interface AdoptionLive {
   topics: ReadonlyArray<{ name: string }>;
   acls: readonly AclBinding[];
   users?: ReadonlyArray<{ name: string; credentials: ReadonlyArray<{ mechanism: string }> }>;
-  quotas?: ReadonlyArray<{ user?: string; clientId?: string }>;
+  quotas?: ReadonlyArray<{ user?: string; clientId?: string; producerByteRate?: number; consumerByteRate?: number; requestPercentage?: number }>;
 }
 
 export interface Adoption {
   imports: ImportBlock[];
   /** Addresses of kafka_quota resources that exist on the cluster (created = adopted). */
   adoptedQuotas: string[];
+  /**
+   * The live limits of each adopted quota, by address, in the provider's `config` form
+   * (`producer_byte_rate`: bytes/s): the plan shows the declared values that differ as an update.
+   */
+  adoptedQuotaLive?: Record<string, Record<string, number>>;
+}
+
+/** A live quota's limits as kafka_quota's `config` map. */
+function quotaConfigOf(q: { producerByteRate?: number; consumerByteRate?: number; requestPercentage?: number }): Record<string, number> {
+  return {
+    ...(q.producerByteRate !== undefined ? { producer_byte_rate: q.producerByteRate } : {}),
+    ...(q.consumerByteRate !== undefined ? { consumer_byte_rate: q.consumerByteRate } : {}),
+    ...(q.requestPercentage !== undefined ? { request_percentage: q.requestPercentage } : {}),
+  };
 }
 
 /**
@@ -62,11 +78,12 @@ export function computeAdoption(spec: ResolvedSpec, live: AdoptionLive, inState:
   const liveUsers = new Map((live.users ?? []).map((u) => [u.name, new Set(u.credentials.map((c) => c.mechanism))]));
   // A user without passwordFrom is only checked by drift: it has no Terraform resource to import into.
   for (const u of spec.users) if (u.passwordFrom !== undefined && liveUsers.get(u.name)?.has(u.mechanism)) imports.push(userImport(u.name, u.mechanism));
-  const liveQuotas = new Set((live.quotas ?? []).filter((q) => (q.user === undefined) !== (q.clientId === undefined)).map((q) => quotaAddress(q)));
+  const liveQuotas = new Map((live.quotas ?? []).filter((q) => (q.user === undefined) !== (q.clientId === undefined)).map((q) => [quotaAddress(q), q]));
   const adoptedQuotas = spec.quotas
     .map((q) => quotaAddress(q))
     .filter((a) => liveQuotas.has(a) && !inState.has(`kafka_quota.${a}`))
     .map((a) => `kafka_quota.${a}`);
-  return { imports: imports.filter(missing), adoptedQuotas };
+  const adoptedQuotaLive = Object.fromEntries(adoptedQuotas.map((address) => [address, quotaConfigOf(liveQuotas.get(address.replace(/^kafka_quota\./, ''))!)]));
+  return { imports: imports.filter(missing), adoptedQuotas, adoptedQuotaLive };
 }
 

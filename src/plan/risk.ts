@@ -123,6 +123,15 @@ function otherRisks(spec: ResolvedSpec, c: PlannedChange): { risk: RiskLevel; re
   if (c.resource === 'user' && c.action === 'update' && c.changes.some((a) => a.attribute.startsWith('password'))) {
     return { risk: 'risky', reasons: ['sets the SCRAM password: clients that still log in with the old password fail to authenticate'] };
   }
+  if (c.resource === 'quota' && (c.action === 'update' || c.action === 'replace')) {
+    const tighter = c.changes.filter((a) => a.attribute.startsWith('config.') && typeof a.after === 'number' && (a.before === undefined || a.before === null || (typeof a.before === 'number' && a.after < a.before)));
+    if (tighter.length > 0) {
+      return {
+        risk: 'risky',
+        reasons: tighter.map((a) => `${a.before === undefined || a.before === null ? 'sets' : 'lowers'} ${a.attribute.slice('config.'.length)} ${a.before === undefined || a.before === null ? '' : `from ${String(a.before)} `}to ${String(a.after)}: clients above the new limit are throttled`),
+      };
+    }
+  }
   if (c.resource === 'schema' && c.action === 'delete') {
     return { risk: 'risky', reasons: ['deletes the schema subject: producers using it can no longer register or look up schemas'] };
   }

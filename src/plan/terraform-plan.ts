@@ -133,6 +133,8 @@ function diffAttributes(before: Record<string, unknown> | null, after: Record<st
 export interface PlanChangesOptions {
   /** Addresses whose create adopts a resource that already exists (quotas, which have no importer): shown as `import`. */
   adopted?: ReadonlySet<string>;
+  /** The live `config` of each adopted address (Adoption.adoptedQuotaLive): declared values that differ follow the import as an update. */
+  adoptedLive?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /**
@@ -151,8 +153,14 @@ export function computePlanChanges(plan: unknown, opts: PlanChangesOptions = {})
       if (rc.change.importing?.id !== undefined) imported.importId = rc.change.importing.id;
       if (rc.type === 'kafka_acl') imported.acl = aclBindingOf(values);
       out.push(imported);
-      // An adopted quota's create writes the declared values: nothing more to show.
-      if (action === 'create') continue;
+      // An adopted quota's create writes the declared values: those that differ from the live ones are its update.
+      if (action === 'create') {
+        const liveConfig = opts.adoptedLive?.[rc.address];
+        // Only declared keys are written (AlterClientQuotas is an upsert): a live-only limit is not changed by this apply.
+        const changes = liveConfig ? diffAttributes({ config: liveConfig }, { config: values.config ?? {} }, undefined, undefined).filter((a) => a.after !== undefined) : [];
+        if (changes.length > 0) out.push({ address: rc.address, resource: KIND[rc.type]!, name: imported.name, action: 'update', changes });
+        continue;
+      }
     }
     if (action === 'no-op' || action === 'read') continue;
     const change: PlannedChange = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeAdoption, computeUnreadCreates } from '../../src/plan/compute-adoption.js';
+import { computePlan } from '../../src/plan/risk.js';
 import { computePlanChanges } from '../../src/plan/terraform-plan.js';
 import { computeRefreshSkip, type TerraformStateJson } from '../../src/plan/compute-refresh.js';
 import { specFromYaml } from '../helpers/spec-builder.js';
@@ -41,10 +42,16 @@ describe('computeAdoption', () => {
       { to: 'kafka_user_scram_credential.user_app', id: 'app|SCRAM-SHA-512' },
     ]);
     expect(a.adoptedQuotas).toEqual(['kafka_quota.quota_user_app']);
+    expect(a.adoptedQuotaLive).toEqual({ 'kafka_quota.quota_user_app': {} });
+  });
+
+  it('keeps the live limits of each adopted quota in the provider’s config form', () => {
+    const a = computeAdoption(spec, { topics: [], acls: [], quotas: [{ user: 'app', producerByteRate: 2097152, requestPercentage: 50 }, { clientId: 'other', consumerByteRate: 1 }] }, new Set());
+    expect(a.adoptedQuotaLive).toEqual({ 'kafka_quota.quota_user_app': { producer_byte_rate: 2097152, request_percentage: 50 } });
   });
 
   it('imports nothing on an empty cluster, and nothing the state already holds', () => {
-    expect(computeAdoption(spec, { topics: [], acls: [] }, new Set())).toEqual({ imports: [], adoptedQuotas: [] });
+    expect(computeAdoption(spec, { topics: [], acls: [] }, new Set())).toEqual({ imports: [], adoptedQuotas: [], adoptedQuotaLive: {} });
     const live = { topics: [{ name: 'orders' }], acls: [], users: [{ name: 'app', credentials: [{ mechanism: 'SCRAM-SHA-256' }] }] };
     // A user whose live credential has another mechanism is not the declared resource: it is created.
     expect(computeAdoption(spec, live, new Set(['kafka_topic.topic_orders'])).imports).toEqual([]);
@@ -82,6 +89,41 @@ describe('computePlanChanges with imports', () => {
       ['quota', 'user:new', 'create', undefined],
     ]);
     expect(changes[2]!.changes).toEqual([{ attribute: 'config.retention.ms', before: '1', after: '2' }]);
+  });
+
+  const quotaCreate = (name: string, config: Record<string, number>) => rc(`kafka_quota.quota_user_${name}`, 'kafka_quota', ['create'], { entity_type: 'user', entity_name: name, config });
+
+  it('an adopted quota whose live limits differ from the file shows import, then an update of the declared limits that differ', () => {
+    const changes = computePlanChanges(
+      { resource_changes: [quotaCreate('app', { producer_byte_rate: 1048576, consumer_byte_rate: 4096 }), quotaCreate('same', { producer_byte_rate: 1 })] },
+      {
+        adopted: new Set(['kafka_quota.quota_user_app', 'kafka_quota.quota_user_same']),
+        adoptedLive: {
+          // request_percentage is live only: the create leaves it (AlterClientQuotas is an upsert), so this apply does not change it.
+          'kafka_quota.quota_user_app': { producer_byte_rate: 2097152, consumer_byte_rate: 4096, request_percentage: 50 },
+          'kafka_quota.quota_user_same': { producer_byte_rate: 1 },
+        },
+      },
+    );
+    expect(changes.map((c) => [c.action, c.name, c.changes])).toEqual([
+      ['import', 'user:app', []],
+      ['update', 'user:app', [{ attribute: 'config.producer_byte_rate', before: 2097152, after: 1048576 }]],
+      ['import', 'user:same', []],
+    ]);
+  });
+
+  it('the update is labelled by the risk rules: a lowered or newly set limit is risky, a raised one safe', () => {
+    const plan = (live: Record<string, number>, declared: Record<string, number>) =>
+      computePlan({
+        spec,
+        changes: computePlanChanges({ resource_changes: [quotaCreate('app', declared)] }, { adopted: new Set(['kafka_quota.quota_user_app']), adoptedLive: { 'kafka_quota.quota_user_app': live } }),
+      });
+    const lowered = plan({ producer_byte_rate: 2097152 }, { producer_byte_rate: 1048576 });
+    expect(lowered.changes.map((c) => [c.action, c.risk])).toEqual([['update', 'risky'], ['import', 'safe']]);
+    expect(lowered.changes[0]!.reasons).toEqual(['lowers producer_byte_rate from 2097152 to 1048576: clients above the new limit are throttled']);
+    expect(lowered.summary).toMatchObject({ import: 1, update: 1, risky: 1 });
+    expect(plan({}, { consumer_byte_rate: 1024 }).changes[0]!.reasons).toEqual(['sets consumer_byte_rate to 1024: clients above the new limit are throttled']);
+    expect(plan({ producer_byte_rate: 1 }, { producer_byte_rate: 2 }).changes.map((c) => [c.action, c.risk])).toEqual([['import', 'safe'], ['update', 'safe']]);
   });
 });
 
