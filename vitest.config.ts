@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // A timeout is not a speed check (benchmarks are): the first test of a file pays for importing
+          // the CLI, which takes seconds on a loaded 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

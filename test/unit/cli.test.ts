@@ -73,3 +73,17 @@ describe('CLI conventions', () => {
     expect(r.err).toContain('spec file not found');
   });
 });
+
+describe('schemas on an invalid topics.yaml', () => {
+  const file = join(import.meta.dirname, '..', 'fixtures', 'manifests', 'invalid', 'acl-operation-typo.yaml');
+  it.each([
+    ['check', 'nothing checked'],
+    ['apply', 'nothing registered'],
+    ['status', 'no status read'],
+  ])('schemas %s prints every positioned diagnostic and says what was not done', async (sub, notDone) => {
+    const r = await run(['schemas', sub, '-f', file, '--registry-url', 'http://127.0.0.1:1']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/acl-operation-typo\.yaml:\d+:\d+: error\[/);
+    expect(r.err).toContain(`is not valid: ${notDone}`);
+  });
+});

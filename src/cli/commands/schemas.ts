@@ -7,9 +7,9 @@ import { computeSchemaDrift } from '../../registry/schema-drift.js';
 import { gitTopLevel } from '../../schema/history.js';
 import { collectSchemaChangeDiagnostics, validateSchemasAgainstRegistry } from '../../registry/schema-change-checks.js';
 import { hasErrors, renderDiagnostic, summarizeDiagnostics, type Diagnostic } from '../../manifest/diagnostics.js';
-import { readManifest, requireEnvironment } from '../../manifest/validate.js';
 import type { ResolvedSpec } from '../../manifest/types.js';
 import { UserError } from '../../errors.js';
+import { readValidSpec } from '../read-valid-spec.js';
 import { askYesNo, EXIT, FILE_OPTION, groupCommand, str, table, type Command, type CommandContext, type Io, type OptionDef } from '../framework.js';
 
 const REGISTRY_OPTIONS: Record<string, OptionDef> = {
@@ -18,12 +18,11 @@ const REGISTRY_OPTIONS: Record<string, OptionDef> = {
   json: { type: 'boolean', description: 'Print the result as JSON' },
 };
 
-function load(args: CommandContext['args']) {
-  const file = str(args.file)!;
-  const result = readManifest(file);
-  const spec = requireEnvironment(result, str(args.env));
-  const settings = readRegistrySettings(spec, { url: str(args['registry-url']), username: str(args['registry-username']) });
-  return { file, spec, document: result.document, settings };
+/** The valid `--env` spec (diagnostics printed, exit 1 otherwise) and its registry settings. */
+function load(ctx: Pick<CommandContext, 'args' | 'io'>, notDone: string) {
+  const { spec, document, file } = readValidSpec(ctx, notDone);
+  const settings = readRegistrySettings(spec, { url: str(ctx.args['registry-url']), username: str(ctx.args['registry-username']) });
+  return { file, spec, document, settings };
 }
 
 function requireRegistry(l: ReturnType<typeof load>) {
@@ -59,7 +58,7 @@ const check: Command = {
   examples: ['kafkaform schemas check --against origin/main', 'kafkaform schemas check --registry-url http://127.0.0.1:8081'],
   options: { ...FILE_OPTION, ...REGISTRY_OPTIONS, against: { type: 'string', value: 'REF', description: 'Git ref holding the previous versions (default: HEAD when in a git checkout)' }, 'no-registry': { type: 'boolean', description: 'Skip the registry even if one is configured' } },
   async run({ args, io }) {
-    const l = load(args);
+    const l = load({ args, io }, 'nothing checked');
     const diags: Diagnostic[] = [];
     const checked: string[] = [];
     const against = str(args.against) ?? (gitTopLevel(resolve(l.file, '..')) ? 'HEAD' : undefined);
@@ -108,7 +107,7 @@ const apply: Command = {
   examples: ['kafkaform schemas apply --env dev --auto-approve', 'kafkaform schemas apply --dry-run --json'],
   options: { ...FILE_OPTION, ...REGISTRY_OPTIONS, 'auto-approve': { type: 'boolean', description: 'Apply without asking (CI)' }, 'dry-run': { type: 'boolean', description: 'Plan and check only' } },
   async run({ args, io }) {
-    const l = load(args);
+    const l = load({ args, io }, 'nothing registered');
     const client = requireRegistry(l);
     const autoApprove = args['auto-approve'] === true;
     const dryRun = args['dry-run'] === true;
@@ -169,7 +168,7 @@ const status: Command = {
   examples: ['kafkaform schemas status', 'kafkaform schemas status --json'],
   options: { ...FILE_OPTION, ...REGISTRY_OPTIONS },
   async run({ args, io }) {
-    const l = load(args);
+    const l = load({ args, io }, 'no status read');
     const client = requireRegistry(l);
     io.progress(`reading subjects from ${client.url}`);
     const state = await collectRegistryState(client, computeDeclaredSubjects(l.spec).map((d) => d.subject));
