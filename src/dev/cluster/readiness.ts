@@ -3,7 +3,7 @@
  * TCP, and it lists itself (and its peers) in describeCluster, asked through the ClusterPort. On
  * failure the error quotes the failing node's log.
  */
-import { KafkajsClusterPort } from '../../cluster/kafkajs-adapter.js';
+import { PlatformaticClusterPort } from '../../cluster/platformatic-adapter.js';
 import { UserError } from '../../errors.js';
 import { portAcceptsTcp } from '../../os/ports.js';
 import { pidRunning, sleep } from '../../os/process.js';
@@ -93,7 +93,7 @@ export async function clusterAnswers(state: DevClusterState, timeoutMs: number):
 }
 
 async function describeBrokers(state: DevCluster, brokers: string[], timeoutMs: number): Promise<Set<number>> {
-  const port = new KafkajsClusterPort({
+  const port = new PlatformaticClusterPort({
     ...devClusterConnection({ ...state, bootstrapServers: brokers }),
     clientId: 'kafkaform-dev',
     connectTimeoutMs: Math.min(timeoutMs, 3_000),
