@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionStringSecrets, lockTimeout, runTerraform, scrubSecrets, terraformPlan } from '../../src/deploy/terraform-runner.js';
 import { describeStateLock, parseStateLock } from '../../src/deploy/state-lock.js';
+import { recoverInterruptedLocalState } from '../../src/deploy/state-recovery.js';
 import { TerraformError, UserError } from '../../src/errors.js';
 
 describe('scrubSecrets', () => {
@@ -160,4 +161,57 @@ describe('signals while terraform runs', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 20_000);
+});
+
+describe('recoverInterruptedLocalState', () => {
+  const state = (serial: number) => JSON.stringify({ version: 4, serial, lineage: 'l', resources: [] });
+  const stack = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkaform-recover-'));
+    mkdirSync(join(dir, 'stack'));
+    writeFileSync(join(dir, 'stack', 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: '../terraform.dev.tfstate' } } } }));
+    return { dir, stackDir: join(dir, 'stack'), path: join(dir, 'terraform.dev.tfstate') };
+  };
+  it('leaves a whole state, a missing one and an empty one without backup alone', () => {
+    const s = stack();
+    try {
+      expect(recoverInterruptedLocalState(s.stackDir)).toBeUndefined();
+      writeFileSync(s.path, '');
+      expect(recoverInterruptedLocalState(s.stackDir)).toBeUndefined();
+      writeFileSync(s.path, state(7));
+      writeFileSync(`${s.path}.backup`, state(3));
+      expect(recoverInterruptedLocalState(s.stackDir)).toBeUndefined();
+      expect(readFileSync(s.path, 'utf8')).toBe(state(7));
+    } finally {
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  });
+  it("an emptied state gets terraform's backup back; a cut-short one is kept aside", () => {
+    const s = stack();
+    try {
+      writeFileSync(`${s.path}.backup`, state(3));
+      writeFileSync(s.path, '');
+      expect(recoverInterruptedLocalState(s.stackDir)?.message).toMatch(/was empty \(an interrupted terraform\); restored terraform's backup \(serial 3\)/);
+      expect(readFileSync(s.path, 'utf8')).toBe(state(3));
+      writeFileSync(s.path, state(9).slice(0, 20));
+      const r = recoverInterruptedLocalState(s.stackDir, new Date('2026-12-01T10:00:00Z'));
+      expect(r?.message).toMatch(/was cut short .*the broken file is .*interrupted-2026-12-01T10-00-00-000Z/);
+      expect(readFileSync(s.path, 'utf8')).toBe(state(3));
+      expect(readFileSync(`${s.path}.interrupted-2026-12-01T10-00-00-000Z`, 'utf8')).toBe(state(9).slice(0, 20));
+    } finally {
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  });
+  it('a cut-short state without backup is moved aside; other backends are not touched', () => {
+    const s = stack();
+    try {
+      writeFileSync(s.path, '{"version": 4, "ser');
+      expect(recoverInterruptedLocalState(s.stackDir)?.message).toMatch(/has no backup: moved it to/);
+      expect(existsSync(s.path)).toBe(false);
+      writeFileSync(join(s.stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { pg: {} } } }));
+      writeFileSync(s.path, '');
+      expect(recoverInterruptedLocalState(s.stackDir)).toBeUndefined();
+    } finally {
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  });
 });
