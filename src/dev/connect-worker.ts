@@ -75,9 +75,10 @@ export function renderWorkerProperties(w: WorkerPropertiesInput): string {
     // Every plugin here has ServiceLoader manifests; the default hybrid scan also walks every class
     // by reflection (49 s of a 150 s start on a loaded 2-core machine).
     'plugin.discovery=service_load',
-    `config.storage.topic=${w.groupId}-configs`,
-    `offset.storage.topic=${w.groupId}-offsets`,
-    `status.storage.topic=${w.groupId}-status`,
+    // `_`: internal topics, which drift never reports as unmanaged (like _schemas).
+    `config.storage.topic=_${w.groupId}-configs`,
+    `offset.storage.topic=_${w.groupId}-offsets`,
+    `status.storage.topic=_${w.groupId}-status`,
     'config.storage.replication.factor=1',
     'offset.storage.replication.factor=1',
     'status.storage.replication.factor=1',

@@ -16,9 +16,9 @@ describe('renderWorkerProperties', () => {
     expect(p.listeners).toBe('http://127.0.0.1:18083');
     expect(p['plugin.path']).toBe('/cache/plugins');
     expect(p['plugin.discovery']).toBe('service_load');
-    expect(p['config.storage.topic']).toBe('g1-configs');
-    expect(p['offset.storage.topic']).toBe('g1-offsets');
-    expect(p['status.storage.topic']).toBe('g1-status');
+    expect(p['config.storage.topic']).toBe('_g1-configs');
+    expect(p['offset.storage.topic']).toBe('_g1-offsets');
+    expect(p['status.storage.topic']).toBe('_g1-status');
     for (const k of ['config', 'offset', 'status']) expect(p[`${k}.storage.replication.factor`]).toBe('1');
     expect(p['config.providers']).toBe('env,file');
     expect(p['security.protocol']).toBeUndefined();
