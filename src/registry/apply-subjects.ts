@@ -10,12 +10,13 @@ import { noProgress, type Progress } from '../progress.js';
 import type { SchemaReference, SchemaRegistryClient } from './registry-client.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { computeDependencyOrder } from '../schema/schema-deps.js';
+import { computeDependencyOrder, computeReferencedTexts } from '../schema/schema-deps.js';
 import { REGISTRY_SCHEMA_TYPE, schemaFormatOf, type SchemaFormat } from '../schema/schema-file.js';
 import { collectRegistryState, effectiveCompatibility, type RegistryState } from './registry-state.js';
 import { computeDeclaredSubjects, readSpecSchemas, sameSchema } from './subjects.js';
 import { readSpecDocument } from '../manifest/document.js';
-import { schemaDiagnostic, validateSchemasAgainstRegistry } from './schema-change-checks.js';
+import { referencedOf, sameReferences, schemaDiagnostic, validateSchemasAgainstRegistry } from './schema-change-checks.js';
+import type { SchemaReferences } from '../schema/compatibility.js';
 
 export interface SchemaChange {
   subject: string;
@@ -30,13 +31,19 @@ export interface SchemaChange {
   part: 'key' | 'value';
 }
 
-/** What applying the spec's subjects would do, given the registry state. Pure. */
-export function computeSchemaPlan(spec: ResolvedSpec, state: RegistryState, schemas: ReadonlyMap<string, string>): SchemaChange[] {
+/**
+ * What applying the spec's subjects would do, given the registry state. With `references` (the
+ * files each declared file uses now), a subject whose used files changed is updated too, to
+ * reference their new versions. Pure.
+ */
+export function computeSchemaPlan(spec: ResolvedSpec, state: RegistryState, schemas: ReadonlyMap<string, string>, references?: ReadonlyMap<string, SchemaReferences>): SchemaChange[] {
   return computeDeclaredSubjects(spec).map((d) => {
     const st = state.subjects[d.subject];
     const versions = st?.versions ?? [];
     const text = schemas.get(d.file) ?? '';
-    const action = versions.length === 0 ? 'create' : sameSchema(versions.at(-1)!.schema, text, d.format) ? 'none' : 'update';
+    const latest = versions.at(-1);
+    const same = latest !== undefined && sameSchema(latest.schema, text, d.format) && (!references || sameReferences(referencedOf(latest), references.get(d.file)));
+    const action = versions.length === 0 ? 'create' : same ? 'none' : 'update';
     // Pin the level on the subject itself, so a change of the registry default never changes it.
     const set = (st?.compatibility?.toUpperCase() ?? '') !== d.compatibility;
     return {
@@ -86,11 +93,6 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
   const declared = computeDeclaredSubjects(spec);
   progress(`reading ${declared.length} subject(s) from ${client.url}`);
   const state = await collectRegistryState(client, declared.map((d) => d.subject));
-  const plan = computeSchemaPlan(spec, state, schemas);
-  const result: ApplySchemaResult = { plan, diagnostics: [], notes: [], applied: false, cancelled: false, registered: [], compatibilitySet: [] };
-
-  const document = opts.document ?? safeDocument(spec.file);
-  // 0. Referenced schema files (imports, $refs to other files): each registered before its users.
   const readRef = (file: string) => {
     try {
       return schemas.get(file) ?? readFileSync(resolve(dirname(spec.file), file), 'utf8');
@@ -105,6 +107,19 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
       return undefined;
     }
   };
+  // The files each declared schema uses now (transitively), to compare with what its latest version references.
+  const format = (f: string) => schemaFormatOf(f) ?? 'json';
+  const now = new Map(
+    declared.flatMap((d) => {
+      const refs = computeReferencedTexts(d.file, format, readRef, listRef);
+      return refs ? [[d.file, refs] as const] : [];
+    }),
+  );
+  const plan = computeSchemaPlan(spec, state, schemas, now);
+  const result: ApplySchemaResult = { plan, diagnostics: [], notes: [], applied: false, cancelled: false, registered: [], compatibilitySet: [] };
+
+  const document = opts.document ?? safeDocument(spec.file);
+  // 0. Referenced schema files (imports, $refs to other files, Avro types of other files): each registered before its users.
   const deps = computeDependencyOrder(declared.map((d) => d.file), (f) => schemaFormatOf(f) ?? 'json', readRef, listRef);
   if (!deps.ok) {
     const d = declared.find((x) => x.file === deps.cycle[0]) ?? declared[0]!;
@@ -116,8 +131,8 @@ export async function applySchemaSubjects(spec: ResolvedSpec, client: SchemaRegi
   const subjectOf = new Map(deps.order.flatMap((o) => o.dependencies.map((r) => [r.file, r.name] as const)));
   const references = (file: string, versions: ReadonlyMap<string, number>): SchemaReference[] =>
     (referencesOf.get(file) ?? []).map((r) => ({ name: r.name, subject: r.name, version: versions.get(r.file) ?? 1 }));
-  // 1. Local check against every registered version (the level in topics.yaml decides which).
-  result.diagnostics.push(...validateSchemasAgainstRegistry(spec, state, schemas, document));
+  // 1. Local check against every registered version (the level in topics.yaml decides which), each side read with the files it uses.
+  result.diagnostics.push(...validateSchemasAgainstRegistry(spec, state, schemas, document, now));
   // 2. The registry's own verdict, under the level it applies now.
   for (const c of plan.filter((x) => x.action === 'update')) {
     if (c.compatibility.current !== c.compatibility.desired) {

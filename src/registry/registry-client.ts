@@ -27,6 +27,10 @@ export interface RegisteredVersion {
   id: number;
   schema: string;
   schemaType: 'AVRO' | 'JSON' | 'PROTOBUF';
+  /** The registered schemas this version uses (absent when none). */
+  references?: SchemaReference[];
+  /** Their texts, and those of the schemas they use in turn, by reference name (filled by collectRegistryState). */
+  referencedSchemas?: Record<string, string>;
 }
 
 export class RegistryError extends Error {
@@ -99,7 +103,8 @@ export class SchemaRegistryClient {
   async getVersion(subject: string, version: number | 'latest'): Promise<RegisteredVersion | undefined> {
     const r = await this.request<(Partial<RegisteredVersion> & { schema: string }) | undefined>('GET', `/subjects/${encodeURIComponent(subject)}/versions/${version}`, undefined, { notFound: undefined });
     if (!r) return undefined;
-    return { subject: r.subject ?? subject, version: r.version!, id: r.id!, schema: r.schema, schemaType: r.schemaType ?? 'AVRO' };
+    const references = r.references && r.references.length > 0 ? { references: r.references } : {};
+    return { subject: r.subject ?? subject, version: r.version!, id: r.id!, schema: r.schema, schemaType: r.schemaType ?? 'AVRO', ...references };
   }
 
   /** The subject's own compatibility level; undefined when it only inherits the global one. */

@@ -399,10 +399,10 @@ function tupleOf(s: Json): [unknown[], unknown] {
 /**
  * Problems when data valid under `writer` is read with `reader` (empty = compatible), phrased as
  * changes from the old schema to the new (`side` says which of the two is the reader). `refs`
- * resolves `$ref`s to other files.
+ * resolves the reader's `$ref`s to other files, `writerRefs` the writer's (default: the same).
  */
-export function jsonReadProblems(reader: unknown, writer: unknown, side: ReaderSide, refs?: JsonRefContext['external']): string[] {
-  const d = new Diff({ root: writer, ...(refs ? { external: refs } : {}) }, { root: reader, ...(refs ? { external: refs } : {}) });
+export function jsonReadProblems(reader: unknown, writer: unknown, side: ReaderSide, refs?: JsonRefContext['external'], writerRefs = refs): string[] {
+  const d = new Diff({ root: writer, ...(writerRefs ? { external: writerRefs } : {}) }, { root: reader, ...(refs ? { external: refs } : {}) });
   d.compare(writer, reader, '');
   return d.out.filter((x) => !COMPATIBLE.has(x.type)).map((x) => describeDifference(x, side));
 }

@@ -1,6 +1,6 @@
 /** Previous versions of a schema file from git history (`git log` + `git show`). */
 import { UserError } from '../errors.js';
-import { gitCommitExists, gitFileCommits, gitShowFile } from '../os/git.js';
+import { gitCommitExists, gitFileCommits, gitShowFile, runGit } from '../os/git.js';
 
 export { gitTopLevel } from '../os/git.js';
 
@@ -36,4 +36,22 @@ export function collectSchemaHistory(repoDir: string, file: string, ref = 'HEAD'
     out.push({ number: out.length + 1, commit, text });
   }
   return out;
+}
+
+/** A file's text at `ref` (path relative to the repository top), undefined when it is not there. */
+export function readFileAtRef(repoDir: string, ref: string, file: string): string | undefined {
+  try {
+    return gitShowFile(repoDir, ref, file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The names of the files in a directory at `ref` (path relative to the repository top), undefined when it is not there. */
+export function listFilesAtRef(repoDir: string, ref: string, dir: string): string[] | undefined {
+  try {
+    return runGit(['ls-tree', '--name-only', `${ref}:${dir === '.' ? '' : dir}`], repoDir).split('\n').filter((l) => l !== '');
+  } catch {
+    return undefined;
+  }
 }

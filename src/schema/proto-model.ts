@@ -1,7 +1,8 @@
 /**
  * A .proto file read with protobufjs into what compatibility looks at: the package, messages
  * and enums by full name (nested ones too), fields by number with their kind, label and oneof,
- * reserved numbers and names. Imported types stay named as written (the file is not linked).
+ * reserved numbers and names. Without the imported files, imported types stay named as written;
+ * with them (by import path), they are linked and their messages and enums come along, marked imported.
  */
 import protobuf from 'protobufjs';
 
@@ -25,11 +26,14 @@ export interface ProtoMessage {
   fields: ProtoField[];
   reservedNumbers: [number, number][];
   reservedNames: string[];
+  /** Defined by an imported file, not by this one. */
+  imported?: true;
 }
 
 export interface ProtoEnum {
   fullName: string;
   values: Record<string, number>;
+  imported?: true;
 }
 
 export interface ProtoModel {
@@ -59,14 +63,46 @@ function reserved(r: (number[] | string)[] | undefined): [[number, number][], st
   return [nums, names];
 }
 
-/** Parses .proto text; throws ProtoSchemaError. Pure. */
-export function parseProtoSchema(text: string): ProtoModel {
+const PARSE_OPTIONS = { keepCase: true, alternateCommentMode: true };
+
+/**
+ * Parses .proto text; throws ProtoSchemaError. `imports` (import path → text, the imports of
+ * imports too) links the types the file takes from other files. Pure.
+ */
+export function parseProtoSchema(text: string, imports?: ReadonlyMap<string, string>): ProtoModel {
   let parsed: protobuf.IParserResult;
   try {
-    parsed = protobuf.parse(text, { keepCase: true, alternateCommentMode: true });
+    parsed = protobuf.parse(text, PARSE_OPTIONS);
   } catch (e) {
     throw new ProtoSchemaError((e as Error).message);
   }
+  const own = modelOf(parsed.root);
+  if (!imports || imports.size === 0) return { ...own, ...headerOf(parsed, text), root: parsed.root };
+  const root = new protobuf.Root();
+  for (const [path, t] of imports) {
+    try {
+      protobuf.parse(t, root, PARSE_OPTIONS);
+    } catch (e) {
+      throw new ProtoSchemaError(`${path}: ${(e as Error).message}`);
+    }
+  }
+  protobuf.parse(text, root, PARSE_OPTIONS);
+  const linked = modelOf(root);
+  for (const [name, m] of linked.messages) if (!own.messages.has(name)) m.imported = true;
+  for (const [name, e] of linked.enums) if (!own.enums.has(name)) e.imported = true;
+  return { ...headerOf(parsed, text), messages: linked.messages, enums: linked.enums, ...(own.firstMessage ? { firstMessage: own.firstMessage } : {}), root };
+}
+
+function headerOf(parsed: protobuf.IParserResult, text: string): Pick<ProtoModel, 'package' | 'syntax' | 'imports'> {
+  return {
+    package: parsed.package ?? '',
+    syntax: /^\s*syntax\s*=\s*["'](proto[23])["']/m.exec(text)?.[1] ?? 'proto2',
+    imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])],
+  };
+}
+
+/** Messages and enums by full name (nested ones too), and the first message declared. */
+function modelOf(top: protobuf.Root): Pick<ProtoModel, 'messages' | 'enums' | 'firstMessage'> {
   const messages = new Map<string, ProtoMessage>();
   const enums = new Map<string, ProtoEnum>();
   let firstMessage: string | undefined;
@@ -98,14 +134,6 @@ export function parseProtoSchema(text: string): ProtoModel {
       if (n instanceof protobuf.Namespace || n instanceof protobuf.Type) walk(n as protobuf.NamespaceBase);
     }
   };
-  walk(parsed.root);
-  return {
-    package: parsed.package ?? '',
-    syntax: /^\s*syntax\s*=\s*["'](proto[23])["']/m.exec(text)?.[1] ?? 'proto2',
-    imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])],
-    messages,
-    enums,
-    ...(firstMessage ? { firstMessage } : {}),
-    root: parsed.root,
-  };
+  walk(top);
+  return { messages, enums, ...(firstMessage ? { firstMessage } : {}) };
 }

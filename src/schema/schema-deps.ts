@@ -24,7 +24,7 @@ const BUILT_IN = /^google\/(protobuf|type|rpc)\//;
  * The other files `text` uses, in the order it names them. `file` is the schema's own path (posix,
  * relative); `avroTypes` indexes the .avsc files beside it (an Avro schema without it uses none).
  */
-export function computeSchemaDependencies(text: string, format: SchemaFormat, file: string, avroTypes?: AvroTypeIndex): SchemaDependency[] {
+export function computeSchemaDependencies(text: string, format: SchemaFormat, file: string, avroTypes?: AvroTypeIndex | (() => AvroTypeIndex | undefined)): SchemaDependency[] {
   const dir = posix.dirname(file);
   const out = new Map<string, SchemaDependency>();
   if (format === 'avro') {
@@ -35,8 +35,11 @@ export function computeSchemaDependencies(text: string, format: SchemaFormat, fi
     } catch {
       return []; // validate reports the file
     }
-    inlineAvroReferences(doc, (n) => avroTypes.get(n)?.doc, (n, depth) => {
-      const home = avroTypes.get(n);
+    // The index (every .avsc file beside it) is built only for a schema that names a type it does not define.
+    let index: AvroTypeIndex | undefined;
+    const types = () => (index ??= (typeof avroTypes === 'function' ? avroTypes() : avroTypes) ?? new Map());
+    inlineAvroReferences(doc, (n) => types().get(n)?.doc, (n, depth) => {
+      const home = types().get(n);
       // Only the types the schema names itself: the registry resolves the references of references.
       if (depth === 0 && home && home.file !== file) out.set(home.file, { name: n, file: home.file });
     });
@@ -93,7 +96,7 @@ export function computeDependencyOrder(
     if (path.includes(file)) return [...path.slice(path.indexOf(file)), file];
     const text = read(file);
     const f = format(file);
-    const deps = text === undefined ? [] : computeSchemaDependencies(text, f, file, f === 'avro' ? avroIndex(posix.dirname(file)) : undefined);
+    const deps = text === undefined ? [] : computeSchemaDependencies(text, f, file, f === 'avro' ? () => avroIndex(posix.dirname(file)) : undefined);
     for (const d of deps) {
       const cycle = visit(d.file, [...path, file]);
       if (cycle) return cycle;
@@ -118,6 +121,29 @@ function avroSiblings(dir: string, read: (file: string) => string | undefined, l
       out.push({ file, doc: JSON.parse(read(file) ?? '') as unknown });
     } catch {
       // reported when a topic names it
+    }
+  }
+  return out;
+}
+
+/**
+ * Every schema `root` uses, directly or through another, by the name its user gives it, with
+ * its text: what compatibility needs to read the schema as the registry does. Undefined when
+ * the references form a cycle (validate reports it).
+ */
+export function computeReferencedTexts(
+  root: string,
+  format: (file: string) => SchemaFormat,
+  read: (file: string) => string | undefined,
+  list?: (dir: string) => string[] | undefined,
+): Map<string, string> | undefined {
+  const order = computeDependencyOrder([root], format, read, list);
+  if (!order.ok) return undefined;
+  const out = new Map<string, string>();
+  for (const o of order.order) {
+    for (const d of o.dependencies) {
+      const text = read(d.file);
+      if (text !== undefined && !out.has(d.name)) out.set(d.name, text);
     }
   }
   return out;

@@ -186,6 +186,47 @@ describe('schema registry (real AxonOps registry)', () => {
     }
   });
 
+  it('registers Avro types from other .avsc files as references, and judges a change in the used file at the schema that uses it', async () => {
+    const yaml = ['version: 1', 'environments:', '  dev:', '    cluster: { bootstrapServers: [], brokers: 1 }', '    defaults: { replicationFactor: 1, config: { min.insync.replicas: 1 } }', 'topics:'];
+    yaml.push('  shop.orders:', '    description: Orders.', '    partitions: 3', '    schema:', '      value: schemas/order.avsc', '');
+    const p = scratchProject(yaml.join('\n'), { withSchemas: false });
+    try {
+      mkdirSync(join(p.dir, 'schemas'));
+      const money = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Money', namespace: 'shop.common', fields: [{ name: 'cents', type: 'long' }, ...fields] });
+      const order = JSON.stringify({ type: 'record', name: 'Order', namespace: 'shop', fields: [{ name: 'id', type: 'string' }, { name: 'total', type: 'shop.common.Money' }] });
+      writeFileSync(join(p.dir, 'schemas', 'money.avsc'), money([]));
+      writeFileSync(join(p.dir, 'schemas', 'order.avsc'), order);
+      const s = () => requireEnvironment(readManifest(p.file), 'dev');
+      const r = await applySchemaSubjects(s(), client);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.registered.map((x) => x.subject)).toEqual(['shop.common.Money', 'shop.orders-value']);
+      const stored = await fetch(`${registry.url}/subjects/shop.orders-value/versions/latest`).then((x) => x.json() as Promise<{ references?: unknown[] }>);
+      expect(stored.references).toEqual([{ name: 'shop.common.Money', subject: 'shop.common.Money', version: 1 }]);
+      // The registry resolves the reference: the same schema with it is compatible, a field of Money changed in place is not.
+      const ref = [{ name: 'shop.common.Money', subject: 'shop.common.Money', version: 1 }];
+      expect((await client.checkCompatibility('shop.orders-value', order, 'AVRO', 'latest', ref)).isCompatible).toBe(true);
+      // Only money.avsc changes, breaking readers of orders: refused at the order's entry, nothing registered.
+      writeFileSync(join(p.dir, 'schemas', 'money.avsc'), money([{ name: 'currency', type: 'string' }]));
+      const refused = await applySchemaSubjects(s(), client);
+      expect(refused.diagnostics.map((d) => [d.code, d.path])).toEqual([['schema-incompatible', 'topics.shop.orders.schema.value']]);
+      expect(refused.diagnostics[0]!.message).toContain('field `total.currency` added without a default under BACKWARD');
+      expect(refused.registered).toEqual([]);
+      // The registry agrees on the used subject itself.
+      expect((await client.checkCompatibility('shop.common.Money', money([{ name: 'currency', type: 'string' }]), 'AVRO')).isCompatible).toBe(false);
+      writeFileSync(join(p.dir, 'schemas', 'money.avsc'), money([{ name: 'currency', type: 'string', default: 'EUR' }]));
+      const ok = await applySchemaSubjects(s(), client);
+      expect(ok.diagnostics).toEqual([]);
+      // The used file gets a new version, and the order a new version that references it.
+      expect(ok.plan.map((c) => [c.subject, c.action])).toEqual([['shop.orders-value', 'update']]);
+      expect(ok.registered.map((x) => [x.subject, x.version])).toEqual([['shop.common.Money', 2], ['shop.orders-value', 2]]);
+      const now = await fetch(`${registry.url}/subjects/shop.orders-value/versions/latest`).then((x) => x.json() as Promise<{ references?: unknown[] }>);
+      expect(now.references).toEqual([{ name: 'shop.common.Money', subject: 'shop.common.Money', version: 2 }]);
+      expect((await applySchemaSubjects(s(), client)).plan.map((c) => c.action)).toEqual(['none']);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it('agrees with the registry\'s own verdict on every compatibility fixture', async () => {
     const root = join(import.meta.dirname, '..', 'fixtures', 'schemas', 'compat');
     const disagreements: string[] = [];

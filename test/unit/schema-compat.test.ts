@@ -54,6 +54,40 @@ describe('checkCompatibility fixtures', () => {
   }
 });
 
+describe('checkCompatibility with references', () => {
+  const refs = (entries: Record<string, string>) => new Map(Object.entries(entries));
+
+  it('reads each Avro version with the named types of its own references', () => {
+    const order = JSON.stringify({ type: 'record', name: 'Order', namespace: 'shop', fields: [{ name: 'total', type: 'shop.Money' }] });
+    const money = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Money', namespace: 'shop', fields: [{ name: 'cents', type: 'long' }, ...fields] });
+    const previous = [{ label: 'v1', schema: order, references: refs({ 'shop.Money': money([]) }) }];
+    expect(checkCompatibility('BACKWARD', order, previous, 'avro', refs({ 'shop.Money': money([{ name: 'currency', type: 'string', default: 'EUR' }]) })).compatible).toBe(true);
+    const r = checkCompatibility('BACKWARD', order, previous, 'avro', refs({ 'shop.Money': money([{ name: 'currency', type: 'string' }]) }));
+    expect(r.messages).toEqual(['field `total.currency` added without a default under BACKWARD: consumers on the new schema cannot read records written with v1']);
+  });
+
+  it('follows a JSON Schema $ref into the other file as each version had it', () => {
+    const order = JSON.stringify({ type: 'object', properties: { to: { $ref: 'address.json' } } });
+    const address = (zip: object) => JSON.stringify({ type: 'object', properties: { zip } });
+    const previous = [{ label: 'v1', schema: order, references: refs({ 'address.json': address({ type: 'string' }) }) }];
+    expect(checkCompatibility('BACKWARD', order, previous, 'json', refs({ 'address.json': address({ type: 'string' }) })).compatible).toBe(true);
+    const r = checkCompatibility('BACKWARD', order, previous, 'json', refs({ 'address.json': address({ type: 'integer' }) }));
+    expect(r.compatible).toBe(false);
+    expect(r.messages.join('\n')).toContain('zip');
+  });
+
+  it('links a .proto file\'s imports, so a change to an imported message is judged, and dropping an import removes nothing', () => {
+    const credit = 'syntax = "proto3";\npackage shop.v1;\nimport "money.proto";\nmessage Credit { string id = 1; shop.common.Money amount = 2; }\n';
+    const money = (cents: string) => `syntax = "proto3";\npackage shop.common;\nmessage Money { ${cents} cents = 1; string currency = 2; }\n`;
+    const previous = [{ label: 'v1', schema: credit, references: refs({ 'money.proto': money('int64') }) }];
+    expect(checkCompatibility('BACKWARD', credit, previous, 'protobuf', refs({ 'money.proto': money('int32') })).compatible).toBe(true);
+    const r = checkCompatibility('BACKWARD', credit, previous, 'protobuf', refs({ 'money.proto': money('string') }));
+    expect(r.messages).toEqual([expect.stringContaining('shop.common.Money.cents = 1: field scalar kind changed (int64 → string)')]);
+    const alone = 'syntax = "proto3";\npackage shop.v1;\nmessage Credit { string id = 1; }\n';
+    expect(checkCompatibility('BACKWARD', alone, previous, 'protobuf').compatible).toBe(true);
+  });
+});
+
 describe('checkCompatibility edge cases', () => {
   it('accepts anything when there is no previous version', () => {
     expect(checkCompatibility('FULL_TRANSITIVE', { type: 'string' }, [], 'avro')).toEqual({ compatible: true, messages: [] });

@@ -33,7 +33,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('collectSchemaHistory', () => {
+// Every test runs git several times in a temp repository: slow on a shared, loaded machine.
+describe('collectSchemaHistory', { timeout: 30_000 }, () => {
   it('lists distinct versions oldest first, skipping commits that did not change the file', () => {
     writeFields([{ name: 'a', type: 'string', default: '' }]);
     git('commit', '-q', '-am', 'v2');
@@ -48,7 +49,7 @@ describe('collectSchemaHistory', () => {
   });
 });
 
-describe('collectSchemaChangeDiagnostics', () => {
+describe('collectSchemaChangeDiagnostics', { timeout: 30_000 }, () => {
   it('passes an unchanged tree and a compatible change', () => {
     expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
     writeFields([{ name: 'method', type: 'string', default: 'card' }]);
@@ -75,6 +76,20 @@ describe('collectSchemaChangeDiagnostics', () => {
     const diags = collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' });
     expect(diags).toHaveLength(1);
     expect(diags[0]!.message).toContain('under BACKWARD_TRANSITIVE: consumers on the new schema cannot read records written with v1');
+  });
+
+  it('judges a change in a file the schema uses (an Avro type from another file) at the schema that uses it', () => {
+    const money = (fields: object[]) => writeFileSync(join(dir, 'schemas', 'money.avsc'), JSON.stringify({ type: 'record', name: 'Money', namespace: 'shop.common', fields: [{ name: 'cents', type: 'long' }, ...fields] }));
+    money([]);
+    writeFields([{ name: 'fee', type: 'shop.common.Money' }]);
+    git('add', '.');
+    git('commit', '-q', '-m', 'fee in money');
+    expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
+    money([{ name: 'currency', type: 'string' }]);
+    const diags = collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' });
+    expect(diags.map((d) => [d.path, d.message.split(' under ')[0]])).toEqual([['topics.payments.completed.schema.value', 'schemas/payments.completed.avsc (subject payments.completed-value): field `fee.currency` added without a default']]);
+    money([{ name: 'currency', type: 'string', default: 'EUR' }]);
+    expect(collectSchemaChangeDiagnostics(spec(), { against: 'HEAD' })).toEqual([]);
   });
 
   it('rejects an unknown ref with a clear error', () => {
