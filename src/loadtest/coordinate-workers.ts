@@ -42,7 +42,7 @@ export interface CoordinateOptions extends Omit<RunLoadOptions, 'onProgress' | '
   controlTopic?: string;
   /** A worker silent this long is lost. Default 10 s. */
   heartbeatTimeoutMs?: number;
-  /** How long workers have to join and to get ready. Default 60 s. */
+  /** How long workers have to join and to get ready. Default 120 s (a cold start of several workers on a busy machine is slow). */
   joinTimeoutMs?: number;
   /** Told once the control topic exists: where remote workers join. */
   onControlTopic?: (topic: string) => void;
@@ -77,10 +77,12 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
   const client = opts.client ?? createLoadClient(opts.connection);
   const log = opts.onLog ?? (() => {});
   const heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? 10_000;
-  const joinTimeoutMs = opts.joinTimeoutMs ?? 60_000;
+  const joinTimeoutMs = opts.joinTimeoutMs ?? 120_000;
   if (!opts.clusterPort) throw new UserError('a multi-worker run needs a cluster port for its topics');
   const run: Run = { w, client, port: opts.clusterPort, ownsPort: false, log, producers: [], consumers: [], created: [], drainTimeoutMs: opts.drainTimeoutMs, verifyTimeoutMs: opts.verifyTimeoutMs };
   const members = new Map<string, Member>();
+  /** Every local worker started, joined or not: all are stopped at the end. */
+  const handles: Array<[string, WorkerHandle]> = [];
   const startedAt = new Date().toISOString();
   let channel: ControlChannel | undefined;
   const control = opts.controlTopic ?? controlTopicName(w.runId);
@@ -144,7 +146,6 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
         }
       }
     });
-    const handles: Array<[string, WorkerHandle]> = [];
     for (let i = 1; i <= opts.localWorkers; i++) {
       const name = `local-${i}`;
       handles.push([name, opts.startWorker!(name, control)]);
@@ -196,6 +197,7 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
     const merged = mergeWorkerResults(w, partitions, finished.map((m) => m.result!));
     const acc = new RunAccounts(merged.states, runTagOf(w.runId));
     const drained = acc.lost() === 0;
+    log(`merged: ${acc.acknowledged()} acknowledged, ${acc.consumed()} consumed, ${acc.lost()} not consumed`);
     // Records a lost worker had consumed look lost until the log is read again.
     const missedByConsumers = drained ? 0 : await verify(run, acc);
     let ackedSoFar = 0;
@@ -206,7 +208,7 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
       b.lag = Math.max(0, ackedSoFar - consumedSoFar);
     }
     const workers = names.map((name) => workerReport(members.get(name)!, acc, names.indexOf(name), names.length, w, partitions));
-    const deleted = await cleanUpAll(run, channel, members);
+    const deleted = await cleanUpAll(run, channel, handles);
     channel = undefined;
     const report = buildReport({
       workload: w,
@@ -231,15 +233,15 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
     await channel?.publish({ type: 'abort', runId: w.runId, reason: (e as Error).message }).catch(() => undefined);
     throw e;
   } finally {
-    await cleanUpAll(run, channel, members);
+    await cleanUpAll(run, channel, handles);
   }
 }
 
 /** Stops local workers still running, closes the channel, deletes the run's topics (once). */
-async function cleanUpAll(run: Run, channel: ControlChannel | undefined, members: Map<string, Member>): Promise<string[]> {
-  for (const m of members.values()) m.local?.kill();
-  await Promise.all([...members.values()].map((m) => (m.local ? withTimeout(m.local.exited, 10_000) : undefined)));
-  for (const m of members.values()) m.local = undefined;
+async function cleanUpAll(run: Run, channel: ControlChannel | undefined, handles: Array<[string, WorkerHandle]>): Promise<string[]> {
+  for (const [, h] of handles) h.kill();
+  await Promise.all(handles.map(([, h]) => withTimeout(h.exited, 10_000)));
+  handles.length = 0;
   await channel?.close();
   if (run.created.length) run.log(`deleting ${run.created.join(', ')}`);
   const deleted = await cleanUp(run);

@@ -50,7 +50,12 @@ export function spawnLocalWorker(name: string, control: string, opts: SpawnWorke
     exited,
     pid: child.pid,
     kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      // A worker still starting up (compiling, connecting) must not outlive the coordinator either.
+      setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }, 3000).unref();
     },
   };
 }

@@ -89,9 +89,10 @@ async function loadTestTopicsOnCluster(): Promise<string[]> {
 }
 
 describe('kafkaform loadtest --workers (real broker, worker processes)', () => {
-  it('three workers: nothing lost, merged counts equal the sum of the workers, topics deleted', { timeout: 120_000 }, async () => {
+  // Generous bounds: four Node processes start from the TypeScript sources, on a CI machine that may be busy.
+  it('three workers: nothing lost, merged counts equal the sum of the workers, topics deleted', { timeout: 300_000 }, async () => {
     const out = join(work, 'three.json');
-    const r = await cli(loadArgs(out, '--workers', '3', '--rate', '3000', '--duration', '5s'), 110_000);
+    const r = await cli(loadArgs(out, '--workers', '3', '--rate', '3000', '--duration', '5s'), 290_000);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as LoadTestReport;
     const m = report.messages;
@@ -114,12 +115,12 @@ describe('kafkaform loadtest --workers (real broker, worker processes)', () => {
     expect(await loadTestTopicsOnCluster()).toEqual([]);
   });
 
-  it('a worker killed mid-run is reported as lost by name and the run exits 1 without hanging', { timeout: 150_000 }, async () => {
+  it('a worker killed mid-run is reported as lost by name and the run exits 1 without hanging', { timeout: 300_000 }, async () => {
     const out = join(work, 'killed.json');
     let victim: number | undefined;
     let killed = false;
     const t0 = Date.now();
-    const r = await cli(loadArgs(out, '--workers', '3', '--rate', '1500', '--duration', '8s', '--heartbeat-timeout', '3s'), 140_000, (line) => {
+    const r = await cli(loadArgs(out, '--workers', '3', '--rate', '1500', '--duration', '8s', '--heartbeat-timeout', '8s'), 290_000, (line) => {
       const started = /started worker local-2 \(pid (\d+)\)/.exec(line);
       if (started) victim = Number(started[1]);
       // Killed while producing: after the coordinator's go, before the end of the 8 s.
@@ -130,7 +131,7 @@ describe('kafkaform loadtest --workers (real broker, worker processes)', () => {
     });
     expect(killed, r.stderr.slice(-3000)).toBe(true);
     expect(r.code, r.stderr.slice(-3000)).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(140_000);
+    expect(Date.now() - t0).toBeLessThan(290_000);
     const report = JSON.parse(readFileSync(out, 'utf8')) as LoadTestReport;
     const lost = report.workers!.find((w) => w.name === 'local-2')!;
     expect(lost.status).toBe('lost');
