@@ -27,6 +27,7 @@ import { TerraformError, UserError } from '../errors.js';
 import { isStalePlanError, isTransientProviderError, type RunOptions } from './terraform-runner.js';
 import { realTerraform, type TerraformPort } from './terraform-port.js';
 import { initStack } from './init-cache.js';
+import { recoverInterruptedLocalState } from './state-recovery.js';
 import { applyCreatesThroughAdmin, computePlannedCreates } from './admin-precreate.js';
 
 /**
@@ -117,6 +118,9 @@ export interface DeployResult extends StackPlan {
  */
 const terraformRuns = new WeakMap<StackPlan, Pick<RunOptions, 'vars' | 'sensitiveVars'>>();
 
+/** Stacks deployStack already synthesized for these very options (its second plan after the admin creates). */
+const synthesized = new WeakMap<DeployOptions, { stackDir: string }>();
+
 /** The variables (secrets included) to run terraform again on a plan's stack, e.g. a re-plan. */
 export function terraformRunOptions(p: StackPlan): Pick<RunOptions, 'vars' | 'sensitiveVars'> {
   const run = terraformRuns.get(p);
@@ -144,11 +148,8 @@ export async function readLiveTopics(spec: ResolvedSpec, connection: Connection,
 }
 
 /** TF_VAR_* entries of the environment terraform would inherit, by variable name. */
-function terraformEnvVars(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('TF_VAR_') && v !== undefined) out[k.slice(7)] = v;
-  return out;
-}
+const terraformEnvVars = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (k.startsWith('TF_VAR_') && v !== undefined ? [[k.slice(7), v]] : [])));
 
 /** The synthesized stack (cdk.tf.json) as JSON; undefined when it cannot be read. */
 function readStackJson(stackDir: string): unknown {
@@ -208,12 +209,14 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     }
   }
 
+  const writeOnlySecrets = toolchain.terraform.supportsWriteOnly;
+  let stackDir = synthesized.get(opts)?.stackDir;
+  if (stackDir === undefined) {
+    progress(`synthesizing stack ${spec.environment}`);
+    stackDir = synthStacks([stackSpec], { outdir, stateDir, writeOnlySecrets }).get(spec.environment)!;
+  }
   // Partition decreases are caught here, against the live cluster: terraform would plan a
   // replace, and prevent_destroy would then fail the plan with an error that does not say why.
-  progress(`synthesizing stack ${spec.environment}`);
-  const writeOnlySecrets = toolchain.terraform.supportsWriteOnly;
-  const dirs = synthStacks([stackSpec], { outdir, stateDir, writeOnlySecrets });
-  const stackDir = dirs.get(spec.environment)!;
   const { live, defaults, cluster } = await liveRead;
   const errors = computePartitionDecreases(spec, live);
   const secrets = { vars, sensitiveVars: secretVars };
@@ -226,6 +229,9 @@ export async function planStack(opts: DeployOptions): Promise<StackPlan> {
     return planned({ ...base, planFile: '', hasChanges: false, changes: [], plan: undefined, kafkaformPlan, applicable: false });
   }
 
+  // A terraform killed while rewriting the local state leaves it empty or cut short (state-recovery.ts).
+  const recovered = recoverInterruptedLocalState(stackDir);
+  if (recovered) progress(recovered.message);
   progress('terraform init');
   if (!(await initStack(terraform, stackDir, toolchain, run))) progress('terraform init skipped: the stack is initialised for this configuration and toolchain');
   // Adoption: what exists on the cluster but not in the state is imported, never created (a lost
@@ -312,6 +318,8 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   if (creates.topics.length + creates.acls.length >= (opts.adminCreateThreshold ?? ADMIN_CREATE_THRESHOLD)) {
     progress(`creating ${creates.topics.length} topic(s) and ${creates.acls.length} ACL binding(s) through the admin API; terraform then imports them`);
     await applyCreatesThroughAdmin(creates, p.connection.connection, opts.ports ?? platformaticPorts, progress);
+    // Same options, same process: the stack synthesized for the first plan is the stack (synth takes seconds at this size).
+    synthesized.set(opts, { stackDir: p.stackDir });
     toApply = await planStack(opts);
     requireApprovedRemainder(p, toApply, new Set([...creates.topics, ...creates.acls].map((c) => c.address)));
   }
