@@ -3,10 +3,11 @@
  * the FileStream connectors from Maven Central) joins a real broker; a FileStreamSource connector
  * declared in topics.yaml is deployed by `kafkaform deploy` and its lines arrive in the declared
  * topic; pausing it, changing its config and adding a connector by hand are each found by drift;
- * deploy restores the declared state; an unknown class fails `validate --live` at its line.
+ * deploy restores the declared state; `import --connect-url` reads them back; an unknown class fails
+ * `validate --live` at its line.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/cluster/kafkajs-adapter.js';
@@ -143,6 +144,16 @@ describe('connectors on a real Kafka Connect worker', () => {
     expect(r.stdout).toMatch(/- connector by-hand {2}delete {2}\[destructive\]/);
     expect((await drift()).drift).toEqual([]);
   }, 300_000);
+
+  it('import --connect-url writes the worker\'s connectors into a valid topics.yaml', () => {
+    const out = join(project.dir, 'imported.yaml');
+    const r = cli(['import', '--bootstrap-servers', servers, '--connect-url', worker.url, '-o', out]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('lines-source:');
+    expect(text).toContain(`class: ${SOURCE}`);
+    expect(text).toContain('topic: connect.lines');
+  }, 200_000);
 
   it('validate --live reports a class the worker lacks at its line', () => {
     const bad = join(project.dir, 'bad.yaml');

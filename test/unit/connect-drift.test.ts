@@ -3,6 +3,7 @@ import { applyConnectorPlan } from '../../src/connect/apply-connectors.js';
 import { computeConnectorDrift } from '../../src/connect/compute-connector-drift.js';
 import { computeConnectorPlan } from '../../src/connect/compute-connector-plan.js';
 import { desiredConfig, trimTrace } from '../../src/connect/desired-config.js';
+import type { LiveConnector } from '../../src/connect/connect-port.js';
 import { InMemoryConnectPort } from '../../src/connect/in-memory-connect.js';
 import { collectConnectorDiagnostics } from '../../src/connect/validate-connectors.js';
 import type { ResolvedConnector } from '../../src/manifest/types.js';
@@ -116,5 +117,25 @@ describe('collectConnectorDiagnostics', () => {
       ['connector-config-rejected', 'connectors.archive', 7],
       ['connector-unknown-class', 'connectors.nope.class', 12],
     ]);
+  }, 20_000);
+});
+
+describe('computeConnectorImport', () => {
+  it('writes connect and connectors; a literal secret becomes an env reference; a connector on an undeclared topic is skipped', async () => {
+    const { computeConnectorImport } = await import('../../src/connect/import-connectors.js');
+    const live: LiveConnector[] = [
+      { name: 'db-sink', config: { name: 'db-sink', 'connector.class': SINK, 'tasks.max': '2', topics: 'orders', 'connection.password': 'hunter2', file: '/tmp/x' }, state: 'PAUSED' as const, tasks: [] },
+      { name: 'other', config: { name: 'other', 'connector.class': SINK, topics: 'not-here' }, state: 'RUNNING' as const, tasks: [] },
+    ];
+    const r = computeConnectorImport('http://127.0.0.1:8083', live, new Set(['orders']));
+    expect(r.imported).toEqual(['db-sink']);
+    expect(r.text).toContain('url: http://127.0.0.1:8083');
+    expect(r.text).toContain('tasksMax: 2');
+    expect(r.text).toContain('state: paused');
+    expect(r.text).toContain('connection.password: ${env:DB_SINK_CONNECTION_PASSWORD}');
+    expect(r.text).not.toContain('hunter2');
+    expect(r.warnings).toHaveLength(2);
+    const fake = specFromYaml(`version: 1\ntopics:\n  orders: {}\n${r.text}`);
+    expect(fake.validate().diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   }, 20_000);
 });

@@ -11,6 +11,8 @@ import { validateSpec } from '../../manifest/validate.js';
 import { UserError } from '../../errors.js';
 import { CONNECTION_OPTIONS, connectionFlags, EXIT, str, type Command } from '../framework.js';
 import { parseTimeoutSeconds } from './drift.js';
+import { ConnectClient } from '../../connect/connect-client.js';
+import { computeConnectorImport } from '../../connect/import-connectors.js';
 
 export const importCommand: Command = {
   name: 'import',
@@ -23,12 +25,13 @@ export const importCommand: Command = {
     'user and client-id quotas are written with units (user + client-id quotas have no form in topics.yaml and are skipped). What the cluster did not let kafkaform read is named in the file and on stderr. ' +
     'The written file is validated before it is written; ' +
     '`kafkaform drift` on it reports in sync. Refuses to overwrite an existing file unless --force.',
-  examples: ['kafkaform import --bootstrap-servers kafka:9092 -o topics.yaml', 'kafkaform import -b localhost:9092 --env prod --name orders-platform -o prod.yaml --force'],
+  examples: ['kafkaform import --bootstrap-servers kafka:9092 -o topics.yaml', 'kafkaform import -b kafka:9092 --connect-url http://connect:8083 -o topics.yaml   # connectors too', 'kafkaform import -b localhost:9092 --env prod --name orders-platform -o prod.yaml --force'],
   options: {
     ...CONNECTION_OPTIONS,
     env: { type: 'string', short: 'e', value: 'NAME', description: 'Write the servers under environments.NAME (default: in the top-level cluster)' },
     output: { type: 'string', short: 'o', value: 'FILE', description: 'Where to write', default: 'topics.yaml' },
     force: { type: 'boolean', description: 'Overwrite the output file if it exists' },
+    'connect-url': { type: 'string', value: 'URL', description: "Also import this Kafka Connect worker's connectors (also KAFKAFORM_CONNECT_URL)" },
     name: { type: 'string', value: 'NAME', description: 'cluster.name in the written file', default: 'imported' },
     'kafka-version': { type: 'string', value: 'VERSION', description: "Kafka version the configs are checked against ('3.9' or '4.x')", default: '4' },
     timeout: { type: 'string', value: 'SECONDS', description: 'Give up when the cluster cannot be read within this time', default: String(DEFAULT_COLLECT_TIMEOUT_MS / 1000) },
@@ -55,14 +58,24 @@ export const importCommand: Command = {
       // Point at a schema the directory can resolve (today's own, else the installed package's).
       schemaPath: readSchemaReference(dirname(out)),
     });
+    let text = r.text;
+    const skipped = [...r.skipped];
+    const connectUrl = str(args['connect-url']) ?? process.env.KAFKAFORM_CONNECT_URL;
+    if (connectUrl) {
+      io.progress(`reading the connectors of ${connectUrl}`);
+      const doc = parseSpecDocument(r.text, out).value as { topics?: Record<string, unknown> } | undefined;
+      const c = computeConnectorImport(connectUrl, await new ConnectClient({ url: connectUrl }).connectors(), new Set(Object.keys(doc?.topics ?? {})));
+      text += c.text;
+      skipped.push(...c.warnings);
+    }
     // The file must pass validate: check it before it lands on disk.
-    const check = validateSpec(parseSpecDocument(r.text, out));
+    const check = validateSpec(parseSpecDocument(text, out));
     if (hasErrors(check.diagnostics)) {
       for (const d of check.diagnostics) io.stderr(renderDiagnostic(d, { color: false }));
       throw new UserError('the imported file would not be valid: nothing was written', 'this is a bug in kafkaform import; please report it with the diagnostics above');
     }
-    writeFileSync(out, r.text);
-    for (const s of r.skipped) io.stderr(`warning: skipped ${s}`);
+    writeFileSync(out, text);
+    for (const s of skipped) io.stderr(`warning: skipped ${s}`);
     for (const n of r.notRead) io.stderr(`warning: not read: ${n}`);
     io.stdout(
       `${io.paint('32', '✓')} wrote ${relative(process.cwd(), out) || out}: ${r.counts.topics} topic(s), ${r.counts.aclBindings} ACL binding(s) as ${r.counts.services} service(s) and ${r.counts.rawAcls} raw acls entr${r.counts.rawAcls === 1 ? 'y' : 'ies'}, ` +
