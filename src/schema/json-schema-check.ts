@@ -1,11 +1,12 @@
 /**
  * Whether a document is a JSON Schema the registry would take, for each draft it supports:
- * draft-04 (read as draft-07 after rewriting `id` and boolean exclusive bounds: ajv 8 has no
- * draft-04), draft-06, draft-07 (also when `$schema` is absent), 2019-09 and 2020-12. A fresh
- * ajv per check, so one file with an `$id` named by two topics is not "already added".
+ * draft-04 (checked against the draft-04 meta-schema and compiled with its own semantics — `id`,
+ * boolean exclusive bounds — by ajv-draft-04, the ajv project's class for it: ajv 8 has no
+ * draft-04 built in), draft-06, draft-07 (also when `$schema` is absent), 2019-09 and 2020-12. A
+ * fresh ajv per check, so one file with an `$id` named by two topics is not "already added".
  */
 import { createRequire } from 'node:module';
-import { Ajv, type AnySchemaObject } from 'ajv';
+import { Ajv, type AnySchemaObject, type Options } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { resolveJsonRef } from './json-ref.js';
@@ -13,6 +14,8 @@ import { resolveJsonRef } from './json-ref.js';
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const require = createRequire(import.meta.url);
+// A CommonJS class: TypeScript's NodeNext interop types its default import as the module object.
+const AjvDraft04 = require('ajv-draft-04') as new (opts: Options) => Ajv;
 
 export type JsonSchemaDraft = 'draft-04' | 'draft-06' | 'draft-07' | '2019-09' | '2020-12';
 
@@ -34,29 +37,12 @@ export function jsonSchemaDraftOf(s: unknown): JsonSchemaDraft | undefined {
   return DRAFTS.find(([re]) => re.test(s.$schema as string))?.[1];
 }
 
-/** Draft-04 as draft-07 reads it: `id` → `$id`, `exclusiveMaximum: true` → the number. */
-function fromDraft4(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fromDraft4);
-  if (!isObj(v)) return v;
-  const out: Json = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (k === '$schema') continue;
-    if (k === 'id' && typeof x === 'string') out.$id = x;
-    else if ((k === 'exclusiveMaximum' || k === 'exclusiveMinimum') && typeof x === 'boolean') {
-      const bound = k === 'exclusiveMaximum' ? 'maximum' : 'minimum';
-      if (x && typeof v[bound] === 'number') out[k] = v[bound];
-    } else out[k] = k === 'enum' || k === 'default' || k === 'examples' ? x : fromDraft4(x);
-  }
-  if (typeof out.exclusiveMaximum === 'number' && out.maximum === out.exclusiveMaximum) delete out.maximum;
-  if (typeof out.exclusiveMinimum === 'number' && out.minimum === out.exclusiveMinimum) delete out.minimum;
-  return out;
-}
-
 function ajvFor(draft: JsonSchemaDraft): Ajv {
   // Formats (date-time, …) are the registry's business; ajv must not print warnings into kafkaform's output.
   const opts = { strict: false, allErrors: false, validateSchema: true, validateFormats: false, logger: false } as const;
   if (draft === '2019-09') return new Ajv2019(opts);
   if (draft === '2020-12') return new Ajv2020(opts);
+  if (draft === 'draft-04') return new AjvDraft04(opts);
   const ajv = new Ajv(opts);
   if (draft === 'draft-06') ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
   return ajv;
@@ -86,7 +72,7 @@ export function jsonSchemaProblem(s: unknown, refs?: JsonRefLookup): string | un
   const cycle = refCycle(s, refs);
   if (cycle !== undefined) return `$ref "${cycle}" is part of a cycle of references that never reaches a schema`;
   const ajv = ajvFor(draft);
-  const prepare = (x: unknown) => (draft === 'draft-04' ? fromDraft4(x) : x) as AnySchemaObject;
+  const prepare = (x: unknown) => x as AnySchemaObject;
   const added = new Set<string>();
   // Each missing document is looked up once and added; a bounded loop, one round per document.
   for (let round = 0; round < 50; round++) {

@@ -49,6 +49,20 @@ describe('jsonSchemaProblem', () => {
   });
 });
 
+describe('draft-04 against its own meta-schema', () => {
+  const d4 = 'http://json-schema.org/draft-04/schema#';
+
+  it('takes draft-04 as written: `id`, boolean exclusive bounds', () => {
+    expect(jsonSchemaProblem({ $schema: d4, id: 'https://shop.test/order.json', type: 'object', properties: { n: { type: 'number', minimum: 0, exclusiveMinimum: true } } })).toBeUndefined();
+  });
+
+  it('refuses what the draft-04 meta-schema refuses, where later drafts allow it', () => {
+    expect(jsonSchemaProblem({ $schema: d4, type: 'number', exclusiveMinimum: 0 })).toContain('must have property minimum when property exclusiveMinimum is present');
+    expect(jsonSchemaProblem({ $schema: d4, type: 'object', required: [] })).toContain('data/required must NOT have fewer than 1 items');
+    expect(jsonSchemaProblem({ type: 'object', required: [] })).toBeUndefined();
+  });
+});
+
 describe('validate with JSON Schema files', () => {
   const order = JSON.stringify({ $schema: D[2020], $id: 'https://shop.test/order.json', type: 'object', properties: { ship: { $ref: 'address.json' } } });
   const address = JSON.stringify({ $schema: D[2020], $id: 'https://shop.test/address.json', type: 'object', properties: { street: { type: 'string' } } });

@@ -64,3 +64,20 @@ describe('generatePayload (JSON Schema)', () => {
     expect(validateJsonPayload(shipping, { shipmentId: 's' })).toMatch(/required/);
   });
 });
+
+describe('generatePayload (JSON Schema formats)', () => {
+  const FORMATS = ['date-time', 'date', 'time', 'iso-time', 'iso-date-time', 'duration', 'email', 'uuid', 'uri', 'url', 'uri-reference', 'uri-template', 'hostname', 'ipv4', 'ipv6', 'json-pointer', 'relative-json-pointer', 'regex', 'byte'];
+
+  it('writes a value every format of ajv-formats accepts, for each format it knows', () => {
+    const schema = { type: 'object', required: FORMATS, properties: Object.fromEntries(FORMATS.map((f) => [f, { type: 'string', format: f }])) };
+    for (const seed of [1, 2, 3]) {
+      const p = generatePayload(schema, 'json', undefined, seed);
+      expect(validateJsonPayload(schema, p.value), JSON.stringify(p.value)).toBeUndefined();
+    }
+  });
+
+  it('checks formats when it validates a value', () => {
+    expect(validateJsonPayload({ type: 'string', format: 'ipv4' }, 'not-an-address')).toContain('must match format "ipv4"');
+    expect(validateJsonPayload({ type: 'string', format: 'ipv4' }, '10.0.0.1')).toBeUndefined();
+  });
+});
