@@ -1,8 +1,8 @@
 /**
  * Connectors in plan and deploy, through the Connect REST API and after the Kafka resources (a
- * connector's topics must exist first). The Mongey/kafka-connect provider (built into the mirror,
- * see toolchain/connect-provider.ts) is not used for them yet: it has no state field, so pause,
- * stop and resume would need these REST calls anyway, and it cannot create a connector paused.
+ * connector's topics must exist first). The Mongey/kafka-connect provider v0.5.0 is not used for
+ * them: it has no state field, so pause, stop and resume would need these REST calls anyway, and it
+ * cannot create a connector paused.
  */
 import type { ResolvedSpec } from '../manifest/types.js';
 import { noProgress, type Progress } from '../progress.js';
