@@ -6,7 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SerializedLedger } from './ledger.js';
-import type { SecondPercentiles } from './run-state.js';
+import type { SecondBucket, SecondPercentiles } from './run-state.js';
 import type { TopicWorkload, Workload } from './workload.js';
 
 /** What a worker is doing, as its heartbeats say. */
@@ -67,20 +67,8 @@ export function fromWireWorkload(w: WireWorkload): Workload {
   return { ...w, topics: w.topics.map(({ payloads, ...t }) => ({ ...t, ...(payloads ? { payloads: payloads.map((p) => Buffer.from(p, 'base64')) } : {}) })) };
 }
 
-/** One worker's per-second figures, as they travel (histograms serialized). */
-export interface WireBucket {
-  second: number;
-  target: number;
-  closedLoop: boolean;
-  sent: number;
-  acked: number;
-  consumed: number;
-  ackedBytes: number;
-  consumedBytes: number;
-  errors: number;
-  /** The worker's own percentiles of the second (ms); see SecondBucket.percentilesMs. */
-  percentilesMs: SecondPercentiles;
-}
+/** One worker's per-second figures, as they travel: the counters, and its own percentiles instead of the histograms (see SecondBucket.percentilesMs). */
+export type WireBucket = Omit<SecondBucket, 'publish' | 'delay' | 'e2e' | 'lag' | 'percentilesMs'> & { second: number; percentilesMs: SecondPercentiles };
 
 /** One worker's accounting of one topic. */
 export interface WireTopicResult {
