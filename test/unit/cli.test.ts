@@ -18,7 +18,8 @@ async function run(argv: string[]) {
 }
 
 const COMMANDS = await loadAllCommands();
-const all = COMMANDS.flatMap((c) => (c.subcommands ? c.subcommands.map((s) => [c.name, s.name]) : [[c.name]]));
+// A command with sub-commands may run by itself too (`loadtest` and `loadtest worker`): both get checked.
+const all = COMMANDS.flatMap((c) => [...(c.run || !c.subcommands ? [[c.name, '']] : []), ...(c.subcommands ?? []).map((s) => [c.name, s.name])]);
 
 describe('CLI conventions', () => {
   it('the registry names and summarises each command exactly as its lazily loaded module does', () => {
