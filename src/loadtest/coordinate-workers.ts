@@ -169,7 +169,9 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
     if (!joined || earlyExit) {
       throw new UserError(earlyExit ?? `only ${members.size} of ${expected} worker(s) joined within ${joinTimeoutMs / 1000}s`, `workers join through ${control} on the cluster under test: check that they reach ${opts.connection.bootstrapServers.join(',')}`);
     }
-    const names = [...members.keys()];
+    // Worker i of n takes the partitions p mod n = i. Join order is a race between processes, so order by
+    // name (local-1, local-2, …, numerically): the split and the report's worker list are reproducible.
+    const names = [...members.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     await channel.publish({ type: 'start', runId: w.runId, workload: toWireWorkload(w), workers: names, partitions });
     if (!(await until(() => live().every((m) => m.status !== 'joined'), joinTimeoutMs)) || live().length === 0) {
       throw new UserError(`not every worker got ready within ${joinTimeoutMs / 1000}s (${live().filter((m) => m.status === 'joined').map((m) => m.name).join(', ')})`);
