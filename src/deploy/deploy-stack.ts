@@ -62,7 +62,7 @@ export interface DeployOptions {
   onTerraformOutput?: (line: string) => void;
   /** Starts the embedded cluster when nothing names servers (the CLI injects src/dev's); without it, that is an error. */
   embedded?: EmbeddedClusterStarter;
-  /** Where the ClusterPort of the live pre-check and the default post-apply check comes from (default: kafkajs). */
+  /** Where the ClusterPort of the live pre-check and the default post-apply check comes from (default: @platformatic/kafka). */
   ports?: ClusterPortFactory;
   /** terraform and its toolchain (default: the real binary). */
   terraform?: TerraformPort;
