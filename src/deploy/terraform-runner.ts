@@ -225,7 +225,11 @@ export async function terraformInit(
   // embedded cluster's state now lives with the cluster), re-initialise without migrating. Any other
   // backend change needs a deliberate `terraform init -migrate-state`, so it stays an error.
   if (initializedBackendType(dir) === 'local' && synthesizedBackendType(dir) === 'local') args.push('-reconfigure');
-  const r = await runTerraform(dir, tc, args, opts);
+  let r = await runTerraform(dir, tc, args, opts);
+  // The pg backend creates its schema and table with IF NOT EXISTS, which PostgreSQL does not make safe
+  // against another session creating them at the same moment (pg_type_typname_nsp_index); the other
+  // session created them, so a second init finds them (seen with two deploys starting at once).
+  if (r.exitCode !== 0 && r.stderrTail.some((l) => l.includes('duplicate key value violates unique constraint'))) r = await runTerraform(dir, tc, args, opts);
   const backendChanged = r.exitCode !== 0 && r.stderrTail.some((l) => l.includes('Backend configuration changed'));
   check(
     r,
