@@ -1,4 +1,8 @@
-/** The real ClusterPort over kafkajs; its failures are classified in classify-error.ts. */
+/**
+ * The real ClusterPort over kafkajs; its failures are classified in classify-error.ts.
+ * Over 400 lines because it implements every ClusterPort member for one library, as its twin
+ * platformatic-adapter.ts does, so the two read side by side member for member.
+ */
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import type { AclBinding } from '../manifest/types.js';
