@@ -23,9 +23,11 @@ const HIGHEST_US = 3_600_000_000;
 export class LatencyHistogram {
   private readonly h: Histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed', useWebAssembly: false });
 
-  recordMs(ms: number): void {
+  /** Records `count` samples of `ms` (a batch acknowledged at once: one call, not one per record). */
+  recordMs(ms: number, count = 1): void {
     const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
-    this.h.recordValue(us);
+    if (count === 1) this.h.recordValue(us);
+    else if (count > 1) this.h.recordValueWithCount(us, count);
   }
 
   get count(): number {

@@ -98,6 +98,20 @@ describe('record stamps', () => {
     expect(decodeRecordValue(v)).toEqual({ runTag: 0xdeadbeef, producerId: 7, sequence: 123456, sentAtMs: 1_700_000_000_123.456 });
   });
 
+  it('fills the value with (31·i + sequence) mod 256 after the stamp, whatever the size, also when written into a slice', () => {
+    for (const [size, sequence] of [[1024, 123456], [32, 0], [5000, 255], [70_000, 2 ** 31 - 1], [100, 7]] as const) {
+      const arena = Buffer.alloc(size + 10, 0xaa);
+      for (const v of [encodeRecordValue({ runTag: 1, producerId: 2, sequence, sentAtMs: 3 }, size), encodeRecordValue({ runTag: 1, producerId: 2, sequence, sentAtMs: 3 }, size, arena.subarray(5, 5 + size))]) {
+        expect(v.length).toBe(size);
+        const expected = Array.from({ length: size - HEADER_BYTES }, (_, k) => ((k + HEADER_BYTES) * 31 + sequence) & 0xff);
+        expect([...v.subarray(HEADER_BYTES)]).toEqual(expected);
+        expect(decodeRecordValue(v)?.sequence).toBe(sequence);
+      }
+      expect(arena[4]).toBe(0xaa);
+      expect(arena[5 + size]).toBe(0xaa);
+    }
+  });
+
   it('does not mistake foreign data for a load-test record', () => {
     expect(decodeRecordValue(Buffer.from('{"orderId": 1, "padding": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}'))).toBeUndefined();
     expect(decodeRecordValue(Buffer.alloc(HEADER_BYTES - 1))).toBeUndefined();
