@@ -15,7 +15,7 @@
  *   verbatim and accepted through cluster.flavor or policy.extraConfigKeys; replication throttles
  *   are left to the tools that own them.
  */
-import { stringify } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls, VALID_OPERATIONS } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import { formatBytes, formatDurationMs } from '../model/units.js';
@@ -24,6 +24,7 @@ import type { AclBinding, AclOperation, ResolvedService, ResourceType } from '..
 import { isInternalTopic } from '../drift/compute-drift.js';
 import { DEFAULT_MAX_PARTITIONS } from '../manifest/validate.js';
 import { computeImportedAccess } from './import-users-quotas.js';
+import { commentLine } from './imported-document.js';
 
 export interface ImportOptions {
   clusterName: string;
@@ -39,6 +40,8 @@ export interface ImportOptions {
 
 export interface ImportResult {
   text: string;
+  /** The structure `text` is rendered from (under its comment lines): parsing the text gives it back. */
+  document: Record<string, unknown>;
   /** What could not be expressed in topics.yaml (written as comments too). */
   skipped: string[];
   counts: { topics: number; services: number; rawAcls: number; aclBindings: number; users: number; quotas: number };
@@ -138,6 +141,26 @@ function serviceNameFor(principal: string, taken: Set<string>): string {
   for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
   taken.add(name);
   return name;
+}
+
+/** Whether a mapping anywhere in `v` has the key `<<`. */
+function hasMergeKeyName(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasMergeKeyName);
+  if (v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => k === '<<' || hasMergeKeyName(x));
+}
+
+/** The YAML of the document. A key `<<` (a user, a vendor config) is quoted: written plain it would read back as a merge key. */
+function renderDocument(doc: Obj): string {
+  const yaml = new Document(doc);
+  if (hasMergeKeyName(doc)) {
+    visit(yaml, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && pair.key.value === '<<') pair.key.type = 'QUOTE_DOUBLE';
+      },
+    });
+  }
+  return yaml.toString({ lineWidth: 0 });
 }
 
 /** Builds the topics.yaml text for a collected cluster state. */
@@ -279,17 +302,18 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
   if (access.quotas.length) doc.quotas = access.quotas;
 
   const header = [
-    `# Imported from ${opts.source ?? opts.bootstrapServers.join(',')} by \`kafkaform import\`.`,
-    '# Topics keep only the configs set on the topic (broker defaults are not written).',
-    '# Users have no passwordFrom: kafkaform checks they exist with their mechanism and never changes their passwords.',
-    ...notRead.map((n) => `# not read: ${n}`),
-    ...access.notes.map((n) => `# note: ${n}`),
-    ...keptWhere.map((k) => `# kept: ${k} (not in kafkaform's catalogue, but the broker reports it set on the topic)`),
-    ...skipped.map((s) => `# skipped: ${s}`),
-  ];
-  const text = `# yaml-language-server: $schema=${opts.schemaPath ?? './topics.schema.json'}\n${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
+    `Imported from ${opts.source ?? opts.bootstrapServers.join(',')} by \`kafkaform import\`.`,
+    'Topics keep only the configs set on the topic (broker defaults are not written).',
+    'Users have no passwordFrom: kafkaform checks they exist with their mechanism and never changes their passwords.',
+    ...notRead.map((n) => `not read: ${n}`),
+    ...access.notes.map((n) => `note: ${n}`),
+    ...keptWhere.map((k) => `kept: ${k} (not in kafkaform's catalogue, but the broker reports it set on the topic)`),
+    ...skipped.map((s) => `skipped: ${s}`),
+  ].map(commentLine);
+  const text = `${commentLine(`yaml-language-server: $schema=${opts.schemaPath ?? './topics.schema.json'}`)}\n${header.join('\n')}\n${renderDocument(doc)}`;
   return {
     text,
+    document: doc,
     skipped,
     counts: { topics: topics.length, services: Object.keys(services).length, rawAcls: rawAcls.length, aclBindings: uniqueAcls.length, users: Object.keys(access.users).length, quotas: access.quotas.length },
     notRead,
