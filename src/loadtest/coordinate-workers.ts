@@ -70,7 +70,6 @@ export function controlTopicName(runId: string): string {
 /** Runs the workload over worker processes and returns the merged report (with `workers[]`). */
 export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTestReport> {
   const w = opts.workload;
-  if (w.mode === 'max') throw new UserError('--rate max runs in one process for now', 'drop --workers, or give a fixed --rate to spread over workers');
   const expected = opts.localWorkers + (opts.remoteWorkers ?? 0);
   if (expected < 1) throw new UserError('a multi-worker run needs at least one worker');
   if (opts.localWorkers > 0 && !opts.startWorker) throw new UserError('local workers need a way to start them');
@@ -179,7 +178,8 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
     const t0 = nowMs() + 1000;
     await channel.publish({ type: 'go', runId: w.runId, t0Ms: t0 });
     log(`${names.length} worker(s) producing for ${w.durationMs / 1000}s`);
-    await until(() => live().every((m) => m.status !== 'ready'), w.durationMs + 1000 + 30_000);
+    // In max mode each worker's search ends its producing, at most 2 s past the duration.
+    await until(() => live().every((m) => m.status !== 'ready'), w.durationMs + 3000 + 30_000);
     // Drain: every acknowledged record of the live workers consumed (heartbeat counters), bounded.
     const drainMs = opts.drainTimeoutMs ?? 45_000;
     const totals = () => live().reduce((t, m) => ({ acked: t.acked + m.counters.acknowledged, consumed: t.consumed + m.counters.consumed }), { acked: 0, consumed: 0 });
@@ -227,6 +227,7 @@ export async function coordinateWorkers(opts: CoordinateOptions): Promise<LoadTe
       drained,
       deleted,
       missedByConsumers,
+      ...(merged.maxRate ? { maxRate: merged.maxRate } : {}),
     });
     report.settings.workers = names.length;
     report.workers = workers;

@@ -5,6 +5,7 @@
  */
 import { LatencyHistogram } from './histogram.js';
 import { DeliveryLedger } from './ledger.js';
+import type { MaxRateResult, MaxRateStep } from './report-types.js';
 import { newTopicState, SecondBuckets, type RunAccounts, type TopicState } from './run-state.js';
 import type { WireBucket, WorkerResult } from './worker-protocol.js';
 import type { Workload } from './workload.js';
@@ -18,7 +19,7 @@ function wholeRunDelay(acc: RunAccounts): LatencyHistogram {
 /** The wire form of a worker's accounts. */
 export function toWorkerResult(
   acc: RunAccounts,
-  who: Pick<WorkerResult, 'worker' | 'host' | 'pid' | 'durationSeconds' | 'producers' | 'consumers' | 'partitions' | 'client'>,
+  who: Pick<WorkerResult, 'worker' | 'host' | 'pid' | 'durationSeconds' | 'producers' | 'consumers' | 'partitions' | 'client' | 'maxRate'>,
 ): WorkerResult {
   return {
     ...who,
@@ -31,6 +32,7 @@ export function toWorkerResult(
       consumedBytes: st.consumedBytes,
       ...(st.firstAckAt !== undefined ? { firstAckAt: st.firstAckAt, lastAckAt: st.lastAckAt } : {}),
       ...(st.firstConsumeAt !== undefined ? { firstConsumeAt: st.firstConsumeAt, lastConsumeAt: st.lastConsumeAt } : {}),
+      ...(st.ceilingRate !== undefined ? { ceilingRate: st.ceilingRate, sustainableRate: st.sustainableRate ?? 0 } : {}),
     })),
     buckets: acc.buckets.all.map(
       (b, second): WireBucket => ({
@@ -63,6 +65,45 @@ export interface MergedRun {
   warningSamples: string[];
   /** The whole run's publish delay, merged. */
   publishDelay: LatencyHistogram;
+  /** --rate max: the workers' searches, summed (mergeMaxRates). */
+  maxRate?: MaxRateResult;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * The `--rate max` result of a multi-worker run: each worker searched its own share of the partitions
+ * on the same clock, so the ceiling and the sustainable rate are the sums of the workers'. Step k is
+ * every worker's k-th step (they start and end on the same ticks): targets, achieved rates and lags
+ * add up, the delay p99 is the highest, and it is sustainable only if it was for every worker.
+ * The limit counts as reached only when every worker's search reached it.
+ */
+export function mergeMaxRates(results: MaxRateResult[]): MaxRateResult | undefined {
+  if (results.length === 0) return undefined;
+  const ceiling = sum(results.map((r) => r.ceilingMessagesPerSecond));
+  const steps: MaxRateStep[] = [];
+  for (let k = 0; k < Math.min(...results.map((r) => r.steps.length)); k++) {
+    const ks = results.map((r) => r.steps[k]!);
+    const target = sum(ks.map((s) => s.targetMessagesPerSecond));
+    steps.push({
+      fromSecond: Math.min(...ks.map((s) => s.fromSecond)),
+      toSecond: Math.max(...ks.map((s) => s.toSecond)),
+      fractionOfCeiling: ceiling > 0 ? Math.round((target / ceiling) * 1000) / 1000 : 0,
+      targetMessagesPerSecond: target,
+      acknowledgedPerSecond: sum(ks.map((s) => s.acknowledgedPerSecond)),
+      publishDelayP99Ms: Math.max(...ks.map((s) => s.publishDelayP99Ms)),
+      lag: sum(ks.map((s) => s.lag)),
+      sustainable: ks.every((s) => s.sustainable),
+    });
+  }
+  return {
+    ceilingMessagesPerSecond: ceiling,
+    ceilingPhaseSeconds: Math.max(...results.map((r) => r.ceilingPhaseSeconds)),
+    sustainableMessagesPerSecond: sum(results.map((r) => r.sustainableMessagesPerSecond)),
+    limitReached: results.every((r) => r.limitReached),
+    rule: results[0]!.rule,
+    steps,
+  };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -92,6 +133,8 @@ export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, 
       st.lastAckAt = maxDefined(st.lastAckAt, t.lastAckAt);
       st.firstConsumeAt = minDefined(st.firstConsumeAt, t.firstConsumeAt);
       st.lastConsumeAt = maxDefined(st.lastConsumeAt, t.lastConsumeAt);
+      if (t.ceilingRate !== undefined) st.ceilingRate = (st.ceilingRate ?? 0) + t.ceilingRate;
+      if (t.sustainableRate !== undefined) st.sustainableRate = (st.sustainableRate ?? 0) + t.sustainableRate;
     }
     for (const wb of r.buckets) {
       const b = buckets.at(wb.second * 1000);
@@ -116,6 +159,8 @@ export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, 
     merged.warnings += r.client.warnings;
     merged.warningSamples.push(...r.client.warningSamples.map((s) => `${r.worker}: ${s}`));
   }
+  const maxRate = mergeMaxRates(results.flatMap((r) => (r.maxRate ? [r.maxRate] : [])));
+  if (maxRate) merged.maxRate = maxRate;
   merged.errorSamples = merged.errorSamples.slice(0, 20);
   merged.warningSamples = merged.warningSamples.slice(0, 20);
   return merged;

@@ -6,7 +6,7 @@
  * applies them to a run's accounts. No timers here: the runner's ticker calls tick().
  */
 import { LatencyHistogram } from './histogram.js';
-import type { MaxRateStep } from './report-types.js';
+import type { MaxRateResult, MaxRateStep } from './report-types.js';
 import type { RunAccounts } from './run-state.js';
 
 /** When a step counts as sustainable. */
@@ -147,6 +147,11 @@ export class MaxRateSearch {
     private readonly timing: SearchTiming,
     private readonly rule: RateRule = DEFAULT_RATE_RULE,
   ) {}
+
+  /** The report's `maxRate` (report-types.ts) as the search stands. */
+  result(): MaxRateResult {
+    return { ceilingMessagesPerSecond: Math.round(this.ceiling), ceilingPhaseSeconds: this.ceilingEndSecond, sustainableMessagesPerSecond: this.sustainable, limitReached: this.limitReached, rule: this.rule, steps: this.steps };
+  }
 
   /** Closed loop on every topic (the producers treat an infinite rate as "as fast as you go", and a rate of 0 as a pause). */
   start(): void {

@@ -84,6 +84,20 @@ export class SecondBuckets {
   }
 }
 
+/**
+ * Records the current target (none while closed loop) in every second from `from` up to `untilSecond`
+ * (exclusive) not recorded yet; returns the next second to fill. Called before the rates change.
+ */
+export function fillTargets(acc: RunAccounts, from: number, untilSecond: number): number {
+  const closedLoop = acc.closedLoop();
+  for (; from < untilSecond; from++) {
+    const b = acc.buckets.at(acc.buckets.t0 + from * 1000);
+    b.closedLoop = closedLoop;
+    b.target = closedLoop ? 0 : acc.target();
+  }
+  return from;
+}
+
 /** The accounting of one run: topic states, per-second buckets, errors, and what consumers hand back. */
 export class RunAccounts {
   readonly buckets = new SecondBuckets();

@@ -16,7 +16,8 @@ import { nowMs } from './message.js';
 import { toWorkerResult } from './merge-worker-results.js';
 import { runProducer } from './open-loop-producer.js';
 import { cleanUp, startConsumers, startProducers, type Run } from './run-phases.js';
-import { newTopicState, RunAccounts, runTagOf, type TopicState } from './run-state.js';
+import { MaxRateSearch, searchTiming } from './rate-search.js';
+import { fillTargets, newTopicState, RunAccounts, runTagOf, type TopicState } from './run-state.js';
 import { chunkResult, fromWireWorkload, type ControlMessage, type WorkerCounters, type WorkerPhase } from './worker-protocol.js';
 import { computeWorkerShare } from './worker-share.js';
 
@@ -103,12 +104,28 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     acc.buckets.t0 = t0;
     while (nowMs() < t0) await sleep(Math.min(50, t0 - nowMs()));
     phase = 'producing';
-    const endAt = t0 + w.durationMs;
     const a = acc;
-    await Promise.all(producers.map((r) => runProducer(r, { runTag, endAt, stopped: () => stopped || opts.signal?.aborted === true, acc: a })));
+    // --rate max: every worker runs the search on its own share of the partitions, on the same clock
+    // (the same t0 and phase lengths), so the ceiling phases coincide; the coordinator sums the shares.
+    const search = w.mode === 'max' ? new MaxRateSearch(a, searchTiming(w.durationMs)) : undefined;
+    search?.start();
+    // In max mode the search ends producing; the deadline only guards against a late last tick.
+    const endAt = t0 + w.durationMs + (search ? 2_000 : 0);
+    let filled = 0;
+    let searchDone = false;
+    const ticker = setInterval(() => {
+      const elapsedMs = nowMs() - t0;
+      filled = fillTargets(a, filled, Math.floor(elapsedMs / 1000));
+      if (search && !searchDone && !search.tick(elapsedMs)) searchDone = true;
+    }, 1000);
+    try {
+      await Promise.all(producers.map((r) => runProducer(r, { runTag, endAt, stopped: () => stopped || searchDone || opts.signal?.aborted === true, acc: a })));
+    } finally {
+      clearInterval(ticker);
+    }
     const producedUntil = Math.min(nowMs(), endAt);
     const durationSeconds = Math.max(0.001, (producedUntil - t0) / 1000);
-    for (let s = 0; s < Math.ceil(durationSeconds); s++) acc.buckets.at(t0 + s * 1000).target = acc.target();
+    fillTargets(a, filled, Math.ceil(durationSeconds));
     phase = 'draining';
     await channel.publish({ type: 'produced', worker: name, runId, counters: counters() });
     // The coordinator stops the run once every worker's consumers caught up (or its drain bound passed).
@@ -129,6 +146,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
       consumers: share.workload.consumers * share.workload.topics.length,
       partitions: share.partitions,
       client: { name: client.name, warnings: client.warnings(), warningSamples: client.warningSamples() },
+      ...(search ? { maxRate: search.result() } : {}),
     });
     for (const m of chunkResult(result, runId)) await channel.publish(m);
     log(`run ${runId}: result published (${counters().acknowledged} acknowledged, ${counters().consumed} consumed)`);

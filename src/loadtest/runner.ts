@@ -15,7 +15,7 @@ import { runProducer } from './open-loop-producer.js';
 import { DEFAULT_RATE_RULE, MaxRateSearch, searchTiming } from './rate-search.js';
 import type { LoadTestReport } from './report-types.js';
 import { cleanUp, drain, openTopics, startConsumers, startProducers, verify, type Run } from './run-phases.js';
-import { RunAccounts, runTagOf } from './run-state.js';
+import { fillTargets, RunAccounts, runTagOf } from './run-state.js';
 import type { Workload } from './workload.js';
 
 export interface LiveProgress {
@@ -102,20 +102,11 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
     const endAt = t0 + w.durationMs + (search ? 2_000 : 0);
     let phase: LiveProgress['phase'] = 'producing';
     let filled = 0;
-    /** Records the current target in every second before `untilSecond` not recorded yet (the ticker calls it before a step changes the rates). */
-    const fillTargets = (untilSecond: number) => {
-      const closedLoop = acc.closedLoop();
-      for (; filled < untilSecond; filled++) {
-        const b = acc.buckets.at(t0 + filled * 1000);
-        b.closedLoop = closedLoop;
-        b.target = closedLoop ? 0 : acc.target();
-      }
-    };
     const ticker = setInterval(() => {
       const now = nowMs();
       const b = acc.buckets.at(Math.max(t0, now - 1000)); // the second that just ended
       b.lag = acc.lag();
-      if (phase === 'producing') fillTargets(Math.floor((now - t0) / 1000));
+      if (phase === 'producing') filled = fillTargets(acc, filled, Math.floor((now - t0) / 1000));
       const last = acc.buckets.all[Math.max(0, Math.floor((now - t0) / 1000) - 1)];
       const closedLoop = acc.closedLoop();
       opts.onProgress?.({
@@ -136,7 +127,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
       await Promise.all(producers.map((r) => runProducer(r, { runTag, endAt, stopped: () => stopped, acc })));
       const producedUntil = Math.min(nowMs(), endAt);
       const durationSeconds = Math.max(0.001, (producedUntil - t0) / 1000);
-      fillTargets(Math.ceil((producedUntil - t0) / 1000)); // up to the last, partial second
+      fillTargets(acc, filled, Math.ceil((producedUntil - t0) / 1000)); // up to the last, partial second
       phase = 'draining';
       const drained = await drain(run, acc);
       clearInterval(ticker);
@@ -153,18 +144,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
         errorCount: acc.errorCount,
         errorSamples: acc.errorSamples,
         drained,
-        ...(search
-          ? {
-              maxRate: {
-                ceilingMessagesPerSecond: Math.round(search.ceiling),
-                ceilingPhaseSeconds: search.ceilingEndSecond,
-                sustainableMessagesPerSecond: search.sustainable,
-                limitReached: search.limitReached,
-                rule,
-                steps: search.steps,
-              },
-            }
-          : {}),
+        ...(search ? { maxRate: search.result() } : {}),
         missedByConsumers,
       };
     } finally {

@@ -6,6 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SerializedLedger } from './ledger.js';
+import type { MaxRateResult } from './report-types.js';
 import type { SecondBucket, SecondPercentiles } from './run-state.js';
 import type { TopicWorkload, Workload } from './workload.js';
 
@@ -82,6 +83,9 @@ export interface WireTopicResult {
   lastAckAt?: number;
   firstConsumeAt?: number;
   lastConsumeAt?: number;
+  /** --rate max: this worker's closed-loop rate and highest sustainable rate on the topic (msg/s). */
+  ceilingRate?: number;
+  sustainableRate?: number;
 }
 
 /** What a worker hands back at the end. */
@@ -103,6 +107,8 @@ export interface WorkerResult {
   errorCount: number;
   errorSamples: string[];
   client: { name: string; warnings: number; warningSamples: string[] };
+  /** --rate max: this worker's search over its share (merged by summing, see mergeMaxRates). */
+  maxRate?: MaxRateResult;
 }
 
 /** A result as `result` messages: gzip of its JSON, in base64 chunks. */

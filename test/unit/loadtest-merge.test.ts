@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../src/loadtest/histogram.js';
 import { DeliveryLedger } from '../../src/loadtest/ledger.js';
+import { mergeMaxRates } from '../../src/loadtest/merge-worker-results.js';
 import { chunkResult, decodeControlMessage, encodeControlMessage, ResultAssembler, type ControlMessage, type WorkerResult } from '../../src/loadtest/worker-protocol.js';
 
 /** A deterministic spread of latencies (ms), like a long-tailed publish latency. */
@@ -164,5 +165,24 @@ describe('worker results on the control topic', () => {
   it('ignores what is not a control message', () => {
     expect(decodeControlMessage(Buffer.from('not json'))).toBeUndefined();
     expect(decodeControlMessage(Buffer.from('42'))).toBeUndefined();
+  });
+});
+
+describe('mergeMaxRates', () => {
+  const rule = { maxPublishDelayMs: 250, minAchievedShare: 0.8, minLagAllowance: 1000 };
+  const step = (fraction: number, target: number, achieved: number, p99: number, lag: number, sustainable: boolean, from = 3) => ({ fromSecond: from, toSecond: from + 3, fractionOfCeiling: fraction, targetMessagesPerSecond: target, acknowledgedPerSecond: achieved, publishDelayP99Ms: p99, lag, sustainable });
+  it('sums the workers’ ceilings, steps and sustainable rates; a step is sustainable only when it was for every worker', () => {
+    const a = { ceilingMessagesPerSecond: 1000, ceilingPhaseSeconds: 3, sustainableMessagesPerSecond: 900, limitReached: true, rule, steps: [step(0.9, 900, 890, 20, 10, true), step(0.95, 950, 940, 30, 5, true, 6)] };
+    const b = { ceilingMessagesPerSecond: 3000, ceilingPhaseSeconds: 2, sustainableMessagesPerSecond: 1620, limitReached: false, rule, steps: [step(0.9, 2700, 2000, 300, 900, false, 4)] };
+    expect(mergeMaxRates([a, b])).toEqual({
+      ceilingMessagesPerSecond: 4000,
+      ceilingPhaseSeconds: 3,
+      sustainableMessagesPerSecond: 2520,
+      limitReached: false,
+      rule,
+      steps: [{ fromSecond: 3, toSecond: 7, fractionOfCeiling: 0.9, targetMessagesPerSecond: 3600, acknowledgedPerSecond: 2890, publishDelayP99Ms: 300, lag: 910, sustainable: false }],
+    });
+    expect(mergeMaxRates([a])).toEqual(a);
+    expect(mergeMaxRates([])).toBeUndefined();
   });
 });

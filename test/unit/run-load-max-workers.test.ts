@@ -1,0 +1,95 @@
+/**
+ * `--rate max --workers 2` on the in-memory twins: the coordinator and two in-process workers on one
+ * in-memory client whose broker takes at most 2 000 records/s in all. In its own file (its own
+ * worker): closed-loop producing keeps the event loop busy for seconds.
+ */
+import { describe, expect, it } from 'vitest';
+import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
+import { coordinateWorkers, type WorkerHandle } from '../../src/loadtest/coordinate-workers.js';
+import { InMemoryLoadClient } from '../../src/loadtest/in-memory-load-client.js';
+import { renderReport } from '../../src/loadtest/render-report.js';
+import { runWorker } from '../../src/loadtest/run-worker.js';
+import type { Workload } from '../../src/loadtest/workload.js';
+
+const CAPACITY = 2_000;
+const LOAD_TOPIC = 'kafkaform-loadtest.orders.placed.0badc0de';
+
+function workload(): Workload {
+  return {
+    runId: '0badc0de',
+    durationMs: 8_000,
+    mode: 'max',
+    producers: 1,
+    consumers: 1,
+    acks: 'all',
+    compression: 'none',
+    idempotent: true,
+    useExisting: false,
+    keepTopics: false,
+    topics: [
+      {
+        topic: 'orders.placed',
+        loadTopic: LOAD_TOPIC,
+        temporary: true,
+        partitions: 4,
+        replicationFactor: 1,
+        config: {},
+        messagesPerSecond: 100,
+        messageBytes: 4096,
+        rateSource: 'default',
+        sizeSource: 'flag',
+        maxMessages: 1_000_000,
+        compression: 'none',
+      },
+    ],
+  };
+}
+
+function inProcess(client: InMemoryLoadClient): (name: string, control: string) => WorkerHandle {
+  return (name, control) => {
+    const abort = new AbortController();
+    const exited = runWorker({ connection: { bootstrapServers: ['in-memory:9092'] }, control, name, client, signal: abort.signal, joinTimeoutMs: 10_000 }).then(
+      () => 0,
+      () => 1,
+    );
+    return { exited, kill: () => abort.abort() };
+  };
+}
+
+describe('coordinateWorkers --rate max on the in-memory twins', () => {
+  it('runs the ceiling phase and the search on every worker and sums their shares, nothing lost', async () => {
+    const client = new InMemoryLoadClient({ capacityMessagesPerSecond: CAPACITY });
+    const report = await coordinateWorkers({
+      workload: workload(),
+      connection: { bootstrapServers: ['in-memory:9092'] },
+      cluster: { name: 'unit', environment: 'test' },
+      client,
+      clusterPort: new InMemoryClusterPort(),
+      localWorkers: 2,
+      startWorker: inProcess(client),
+      drainTimeoutMs: 2_000,
+      verifyTimeoutMs: 300,
+    });
+    expect(report.workers!.map((w) => w.status)).toEqual(['finished', 'finished']);
+    const max = report.maxRate!;
+    // Both workers share the one simulated broker: the summed ceiling is the broker's, not twice it.
+    expect(max.ceilingMessagesPerSecond).toBeGreaterThan(CAPACITY * 0.5);
+    expect(max.ceilingMessagesPerSecond).toBeLessThan(CAPACITY * 1.25);
+    expect([2, 3]).toContain(max.ceilingPhaseSeconds);
+    expect(max.steps.length).toBeGreaterThanOrEqual(1);
+    const first = max.steps[0]!;
+    // Every worker's first probe is 90 % of its own ceiling, so the summed step is 90 % of the summed ceiling.
+    expect(first.fractionOfCeiling).toBeCloseTo(0.9, 2);
+    expect(first.targetMessagesPerSecond).toBeCloseTo(0.9 * max.ceilingMessagesPerSecond, -1);
+    expect(max.sustainableMessagesPerSecond).toBeLessThanOrEqual(max.ceilingMessagesPerSecond);
+    expect(report.topics[0]!.ceilingMessagesPerSecond).toBeCloseTo(max.ceilingMessagesPerSecond, -1);
+    // The merged series: closed loop first, then the step's summed target.
+    expect(report.timeSeries[0]).toMatchObject({ closedLoop: true, targetMessagesPerSecond: 0 });
+    const inside = report.timeSeries.slice(first.fromSecond + 1, first.toSecond - 1);
+    expect(inside.length).toBeGreaterThanOrEqual(1);
+    expect(inside.every((p) => Math.abs(p.targetMessagesPerSecond - first.targetMessagesPerSecond) <= 2)).toBe(true);
+    expect(report.messages).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(report.messages.consumed).toBe(report.messages.acknowledged);
+    for (const format of ['text', 'markdown', 'html'] as const) expect(renderReport(report, format)).toMatch(/ceiling/i);
+  }, 40_000);
+});
