@@ -2,9 +2,13 @@
  * The closed-loop ceiling of `kafkaform loadtest --rate max` versus Kafka's own
  * kafka-producer-perf-test (org.apache.kafka.tools.ProducerPerformance) tuned as users tune it
  * (linger.ms=5, batch.size=262144, acks=all, idempotent), on the same private local broker, same
- * record size (1 KiB), same topic layout, in one run. Prints both and the ratio (target ≥ 0.8).
+ * record size (1 KiB), same topic layout, in one run: single-process and with `--workers N` (local
+ * worker processes, each searching its share of the partitions). Prints each and its ratio (target ≥ 0.8).
  *
- *   npx tsx bench/loadtest.bench.ts [--records 1000000] [--duration 20s] [--rounds 2] [--client kafkajs|platformatic]
+ *   flock /tmp/kafkaform-bench.lock npx tsx bench/loadtest.bench.ts [--records 1000000] [--duration 20s] [--rounds 2] [--workers 1,2] [--client kafkajs|platformatic]
+ *
+ * `--workers 1,2`: the kafkaform runs of each round, 1 = one process (runLoad), N > 1 = `--workers N`
+ * (coordinateWorkers with N `kafkaform loadtest worker` child processes, run from the sources).
  *
  * Not part of `npm test`: it saturates the machine for a minute.
  */
@@ -17,11 +21,16 @@ import type { Connection } from '../src/cluster/port.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { ensureKafkaJars, javaExecutable } from '../src/dev/kafka-dist.js';
 import { runCommand } from '../src/os/run-command.js';
+import { coordinateWorkers } from '../src/loadtest/coordinate-workers.js';
 import { createLoadClient, type LoadClientName } from '../src/loadtest/create-load-client.js';
-import { runLoad } from '../src/loadtest/runner.js';
+import type { LoadTestReport } from '../src/loadtest/report-types.js';
+import { defaultClusterPort, runLoad } from '../src/loadtest/runner.js';
+import { spawnLocalWorker } from '../src/loadtest/spawn-worker.js';
 import { MAX_MESSAGES_PER_TOPIC, parseDurationFlag, type Workload } from '../src/loadtest/workload.js';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '20s' }, rounds: { type: 'string', default: '2' }, client: { type: 'string' }, partitions: { type: 'string', default: '6' } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '20s' }, rounds: { type: 'string', default: '2' }, client: { type: 'string' }, partitions: { type: 'string', default: '6' }, workers: { type: 'string', default: '1,2' } } });
+const WORKERS = values.workers.split(',').map(Number);
+if (WORKERS.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers takes a comma-separated list of process counts ≥ 1, e.g. 1,2');
 const RECORDS = Number(values.records);
 const DURATION_MS = parseDurationFlag(values.duration);
 const ROUNDS = Number(values.rounds);
@@ -72,9 +81,9 @@ async function perfTest(libDir: string, topic: string): Promise<number> {
 }
 
 /** One `kafkaform loadtest --rate max` run (same size, acks=all, idempotent); returns its closed-loop ceiling. */
-async function ceilingRun(round: number): Promise<number> {
+async function ceilingRun(round: number, workers: number): Promise<number> {
   const client = createLoadClient(connection, values.client as LoadClientName | undefined);
-  const runId = `bench000${round}`;
+  const runId = `bench${String(workers).padStart(2, '0')}0${round}`;
   const workload: Workload = {
     runId,
     durationMs: DURATION_MS,
@@ -103,8 +112,20 @@ async function ceilingRun(round: number): Promise<number> {
       },
     ],
   };
-  console.log(`kafkaform loadtest --rate max (${client.name}) for ${DURATION_MS / 1000}s: records of ${SIZE} B, acks=all…`);
-  const report = await runLoad({ workload, connection, client, cluster: { name: 'bench', environment: 'bench' } });
+  console.log(`kafkaform loadtest --rate max${workers > 1 ? ` --workers ${workers}` : ''} (${client.name}) for ${DURATION_MS / 1000}s: records of ${SIZE} B, acks=all…`);
+  const target = { name: 'bench', environment: 'bench' };
+  let report: LoadTestReport;
+  if (workers === 1) report = await runLoad({ workload, connection, client, cluster: target });
+  else {
+    const port = defaultClusterPort(connection);
+    const env = { KAFKAFORM_BOOTSTRAP_SERVERS: connection.bootstrapServers.join(','), KAFKAFORM_FROM_SOURCE: '1', ...(values.client ? { KAFKAFORM_LOADTEST_CLIENT: values.client } : {}) };
+    try {
+      report = await coordinateWorkers({ workload, connection, client, cluster: target, clusterPort: port, localWorkers: workers, startWorker: (n, control) => spawnLocalWorker(n, control, { env }) });
+    } finally {
+      await port.close();
+    }
+    for (const wr of report.workers ?? []) console.log(`    ${wr.name}: ${wr.status}, partitions ${Object.values(wr.partitions).flat().join(',')}, ${wr.producer.messagesPerSecond} msg/s over its run`);
+  }
   const max = report.maxRate!;
   console.log(
     `  ceiling ${max.ceilingMessagesPerSecond} records/sec (${((max.ceilingMessagesPerSecond * SIZE) / 2 ** 20).toFixed(2)} MB/sec), sustainable ${max.sustainableMessagesPerSecond} records/sec, limit ${max.limitReached ? 'reached' : 'not reached'} after ${report.durationSeconds.toFixed(1)} s; ${report.messages.acknowledged} acknowledged, consumed ${report.messages.consumed}, lost ${report.messages.lost}, duplicated ${report.messages.duplicated}`,
@@ -118,14 +139,17 @@ try {
   const { libDir } = await ensureKafkaJars({ version: cluster.kafkaVersion });
   // Alternating rounds, best of each: on a shared machine the load changes from one minute to the next.
   const java: number[] = [];
-  const ours: number[] = [];
+  const ours = new Map<number, number[]>(WORKERS.map((n) => [n, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     java.push(await perfTest(libDir, `bench-java-${round}`));
-    ours.push(await ceilingRun(round));
+    for (const n of WORKERS) ours.get(n)!.push(await ceilingRun(round, n));
   }
-  const ratio = Math.max(...ours) / Math.max(...java);
-  console.log(`\nbest of ${ROUNDS}: kafkaform ceiling ${Math.max(...ours)} records/sec, tuned kafka-producer-perf-test ${Math.round(Math.max(...java))} records/sec`);
-  console.log(`ratio = ${ratio.toFixed(2)} (target ≥ 0.80) ${ratio >= 0.8 ? 'OK' : 'BELOW TARGET'}; per round: ${ours.map((o, i) => (o / java[i]!).toFixed(2)).join(', ')}`);
+  const bestJava = Math.max(...java);
+  console.log(`\nbest of ${ROUNDS}: tuned kafka-producer-perf-test ${Math.round(bestJava)} records/sec`);
+  for (const [n, runs] of ours) {
+    const ratio = Math.max(...runs) / bestJava;
+    console.log(`kafkaform ceiling, ${n === 1 ? 'one process' : `--workers ${n}`}: ${Math.max(...runs)} records/sec, ratio = ${ratio.toFixed(2)} (target ≥ 0.80) ${ratio >= 0.8 ? 'OK' : 'BELOW TARGET'}; per round: ${runs.map((o, i) => (o / java[i]!).toFixed(2)).join(', ')}`);
+  }
 } finally {
   await stopDevCluster({ name, dataDir, purge: true });
   rmSync(dataDir, { recursive: true, force: true });
