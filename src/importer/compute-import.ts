@@ -15,7 +15,6 @@
  *   verbatim and accepted through cluster.flavor or policy.extraConfigKeys; replication throttles
  *   are left to the tools that own them.
  */
-import { Document, isScalar, visit } from 'yaml';
 import { aclKey, CLUSTER_RESOURCE, deriveServiceAcls, VALID_OPERATIONS } from '../acl/derive.js';
 import type { ClusterState } from '../cluster/port.js';
 import { formatBytes, formatDurationMs } from '../model/units.js';
@@ -25,6 +24,7 @@ import { isInternalTopic } from '../drift/compute-drift.js';
 import { DEFAULT_MAX_PARTITIONS } from '../manifest/validate.js';
 import { computeImportedAccess } from './import-users-quotas.js';
 import { commentLine } from './imported-document.js';
+import { renderYaml } from './render-yaml.js';
 
 export interface ImportOptions {
   clusterName: string;
@@ -141,26 +141,6 @@ function serviceNameFor(principal: string, taken: Set<string>): string {
   for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
   taken.add(name);
   return name;
-}
-
-/** Whether a mapping anywhere in `v` has the key `<<`. */
-function hasMergeKeyName(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(hasMergeKeyName);
-  if (v === null || typeof v !== 'object') return false;
-  return Object.entries(v).some(([k, x]) => k === '<<' || hasMergeKeyName(x));
-}
-
-/** The YAML of the document. A key `<<` (a user, a vendor config) is quoted: written plain it would read back as a merge key. */
-function renderDocument(doc: Obj): string {
-  const yaml = new Document(doc);
-  if (hasMergeKeyName(doc)) {
-    visit(yaml, {
-      Pair(_, pair) {
-        if (isScalar(pair.key) && pair.key.value === '<<') pair.key.type = 'QUOTE_DOUBLE';
-      },
-    });
-  }
-  return yaml.toString({ lineWidth: 0 });
 }
 
 /** Builds the topics.yaml text for a collected cluster state. */
@@ -310,7 +290,7 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
     ...keptWhere.map((k) => `kept: ${k} (not in kafkaform's catalogue, but the broker reports it set on the topic)`),
     ...skipped.map((s) => `skipped: ${s}`),
   ].map(commentLine);
-  const text = `${commentLine(`yaml-language-server: $schema=${opts.schemaPath ?? './topics.schema.json'}`)}\n${header.join('\n')}\n${renderDocument(doc)}`;
+  const text = `${commentLine(`yaml-language-server: $schema=${opts.schemaPath ?? './topics.schema.json'}`)}\n${header.join('\n')}\n${renderYaml(doc)}`;
   return {
     text,
     document: doc,

@@ -10,6 +10,7 @@ import type { AclBinding } from '../../src/manifest/types.js';
 import type { ClusterState } from '../../src/cluster/port.js';
 import { computeImport } from '../../src/importer/compute-import.js';
 import { commentLine, importedSpecDocument } from '../../src/importer/imported-document.js';
+import { renderYaml } from '../../src/importer/render-yaml.js';
 import { parseSpecDocument } from '../../src/manifest/document.js';
 import { validateSpec } from '../../src/manifest/validate.js';
 
@@ -81,5 +82,50 @@ describe('importedSpecDocument: the structure import checks is what the file rea
 
   it('comment lines hold no line break or control character', () => {
     expect(commentLine('a\nb\r\nc\u2028d\u0000e\u0085f')).toBe('# a b  c d e f');
+  });
+});
+
+describe('renderYaml', () => {
+  /** A realistic import: the shapes and values a real cluster gives (names, units, lists of maps, an environment). */
+  function realistic(environment?: string) {
+    const s = state();
+    s.topics = Array.from({ length: 30 }, (_, i) => ({
+      name: `orders.t${i}`, partitions: i % 4 === 0 ? 6 : 3, replicationFactor: 1, internal: false,
+      config: { 'retention.ms': String(86_400_000 * (1 + (i % 8))), 'cleanup.policy': i % 5 === 0 ? 'compact,delete' : 'delete', 'max.message.bytes': '2097152', 'min.cleanable.dirty.ratio': '0.25', 'unclean.leader.election.enable': 'false', 'confluent.tier.enable': 'true' },
+    }));
+    s.acls = s.topics.flatMap((t, i) => [
+      { principal: `User:svc-${i}`, host: '*', operation: 'Write', permission: 'allow', resourceType: 'topic', resourceName: t.name, patternType: 'literal' },
+      { principal: `User:svc-${i}`, host: '*', operation: 'Describe', permission: 'allow', resourceType: 'topic', resourceName: t.name, patternType: 'literal' },
+      { principal: 'User:ops', host: '10.0.0.1', operation: 'DescribeConfigs', permission: 'allow', resourceType: 'topic', resourceName: t.name, patternType: 'prefixed' },
+    ] satisfies AclBinding[]);
+    s.users = [{ name: 'alice', credentials: [{ mechanism: 'SCRAM-SHA-512', iterations: 8192 }] }];
+    s.quotas = [{ user: 'alice', producerByteRate: 10 * 1024 * 1024, requestPercentage: 12.5 }, { clientId: '<default>', consumerByteRate: 1000 }];
+    return computeImport(s, { clusterName: 'shop', bootstrapServers: ['kafka-1:9092', 'kafka-2:9092'], environment });
+  }
+
+  it('writes what the yaml library writes for a realistic import, byte for byte', () => {
+    for (const env of [undefined, 'prod']) {
+      const r = realistic(env);
+      expect(r.text.slice(r.text.indexOf('\nversion: 1\n') + 1)).toBe(stringify(r.document, { lineWidth: 0 }));
+    }
+  });
+
+  it('reads back as the value it was given: keys and values YAML would read as something else are quoted', () => {
+    const value = {
+      version: 1,
+      keys: Object.fromEntries(NASTY.map((v, i) => [v, i])),
+      values: Object.fromEntries(NASTY.map((v, i) => [`k${i}`, v])),
+      list: [...NASTY, 0.1, -0, 1e21, -5, true, false, {}, { a: [] }, { b: {} }],
+      nested: [{ a: 1, b: [{ c: 'x' }], d: { e: ['f'] } }],
+      merge: { '<<': { a: 1 } },
+      long: { [`k${'x'.repeat(1100)}`]: 'v' },
+      empty: {},
+      none: [],
+    };
+    const text = renderYaml(value);
+    const back = parseSpecDocument(text, 'x.yaml');
+    expect(back.diagnostics).toEqual([]);
+    expect(back.value).toEqual(value);
+    expect(renderYaml({})).toBe('{}\n');
   });
 });
