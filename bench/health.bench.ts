@@ -7,9 +7,11 @@
  *
  * Setup (not timed): one private broker, topics created in batches, 10 records per topic, and each group's
  * offsets committed behind the log end (so every group lags). Timed:
- * - health: collectHealthRead (connect + the one batched read + computeHealth + drift), first run and best of 3;
+ * - health: collectHealthReport, what `kafkaform health` runs for text/json/markdown (connect + the one batched read of
+ *   what health judges + computeHealth), first run (the process still cold) and best of 3;
  * - the CLI: `kafkaform health --format json` as a process (node startup and tsx transpiling the sources included);
- * - scrape: the exporter reads once and serves /metrics; a scrape = that read plus one HTTP GET;
+ * - scrape: the exporter reads once (drift's general read too: the exposition carries drift counts) and serves
+ *   /metrics; a scrape = that read plus one HTTP GET;
  * - reference: ConsumerGroupCommand --describe --all-groups from the Kafka jars (kafka-consumer-groups.sh).
  * Target: health and one scrape each under 2 s. Not part of `npm test`.
  */
@@ -22,7 +24,7 @@ import { createKafka } from '../src/cluster/kafkajs-adapter.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
 import { ensureKafkaJars, javaExecutable } from '../src/dev/kafka-dist.js';
 import { sleep, waitUntil } from '../src/os/process.js';
-import { collectHealthRead } from '../src/health/collect-health.js';
+import { collectHealthRead, collectHealthReport } from '../src/health/collect-health.js';
 import { HealthExporter } from '../src/health/serve-exporter.js';
 import { readManifest, requireEnvironment } from '../src/manifest/validate.js';
 
@@ -154,7 +156,7 @@ async function main() {
     const calls = new Map<string, number>();
     for (let i = 0; i < RUNS; i++) {
       t = Date.now();
-      const read = await collectHealthRead(spec, connection, { timeoutMs: 120_000, ports: i === 0 ? timedPorts(calls) : benchPorts });
+      const read = await collectHealthReport(spec, connection, { timeoutMs: 120_000, ports: i === 0 ? timedPorts(calls) : benchPorts });
       healthMs.push(Date.now() - t);
       const lag = read.report.services.reduce((s, x) => s + x.lag, 0);
       if (i === 0) console.log(`  port calls (first run, wall ms of each member, summed): ${[...calls].map(([m, ms]) => `${m} ${ms}`).join(', ')}`);

@@ -103,7 +103,7 @@ async function readPart<T>(resource: string, what: string, permission: string, r
  * them): a principal without DescribeConfigs on the cluster, or a broker that refuses the request,
  * must not fail a read that worked before they were asked for.
  */
-async function readTopicDefaults(port: ClusterPort): Promise<Record<string, string> | undefined> {
+export async function readTopicDefaults(port: ClusterPort): Promise<Record<string, string> | undefined> {
   try {
     return await port.describeTopicDefaults();
   } catch (e) {

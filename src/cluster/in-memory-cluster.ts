@@ -8,7 +8,7 @@ import type { AclBinding } from '../manifest/types.js';
 import { TOPIC_CONFIG_BY_NAME } from '../manifest/topic-configs.js';
 import { InternalError } from '../errors.js';
 import type { ClusterInfo, ClusterPort, ConsumerGroupListing, GroupDescription, GroupMember, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
-import type { LiveQuota, LiveScramUser } from './port.js';
+import type { DescribeTopicsOptions, LiveQuota, LiveScramUser } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 
 export interface InMemoryTopic {
@@ -195,11 +195,13 @@ export class InMemoryClusterPort implements ClusterPort {
     return [...this.topics.keys()].sort();
   }
 
-  async describeTopics(names: string[]): Promise<LiveTopic[]> {
+  async describeTopics(names: string[], opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
     await this.enter('describeTopics');
+    const keys = opts.configKeys ? new Set(opts.configKeys) : undefined;
     return names.map((n) => {
       const t = this.topic(n);
-      return { name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: { ...t.config }, internal: t.name.startsWith('__') };
+      const config = keys ? Object.fromEntries(Object.entries(t.config).filter(([k]) => keys.has(k))) : { ...t.config };
+      return { name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config, internal: t.name.startsWith('__') };
     });
   }
 

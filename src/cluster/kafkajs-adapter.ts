@@ -10,7 +10,7 @@ import { aclFromWire, aclToWire } from './acl-wire.js';
 import { classifyKafkajsError } from './classify-error.js';
 import type { ClusterInfo, ClusterPort, Connection, ConsumerGroupListing, GroupDescription, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
 import { NotReadError } from './not-read.js';
-import type { LiveQuota, LiveScramUser } from './port.js';
+import type { DescribeTopicsOptions, LiveQuota, LiveScramUser } from './port.js';
 import { KafkaProtocolError } from './protocol-error.js';
 import { kafkajsSasl } from './sasl.js';
 import { waitUntil } from '../os/process.js';
@@ -165,8 +165,9 @@ export class KafkajsClusterPort implements ClusterPort {
     return (await this.call((a) => a.listTopics())).sort();
   }
 
-  async describeTopics(names: string[]): Promise<LiveTopic[]> {
+  async describeTopics(names: string[], opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
     if (names.length === 0) return [];
+    const configNames = opts.configKeys ? { configNames: [...opts.configKeys] } : {};
     const out: LiveTopic[] = [];
     const CHUNK = 500;
     for (let i = 0; i < names.length; i += CHUNK) {
@@ -174,7 +175,7 @@ export class KafkajsClusterPort implements ClusterPort {
       const [meta, configs] = await Promise.all([
         this.call((a) => a.fetchTopicMetadata({ topics: chunk })),
         this.call((a) =>
-          a.describeConfigs({ includeSynonyms: false, resources: chunk.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })) }),
+          a.describeConfigs({ includeSynonyms: false, resources: chunk.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name, ...configNames })) }),
         ),
       ]);
       const cfgByTopic = new Map<string, Record<string, string>>();

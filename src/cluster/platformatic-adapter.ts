@@ -13,6 +13,7 @@ import type {
   ClusterInfo,
   ClusterPort,
   Connection,
+  DescribeTopicsOptions,
   ConsumerGroupListing,
   GroupDescription,
   LivePartition,
@@ -127,9 +128,9 @@ export class PlatformaticClusterPort implements ClusterPort {
    * Metadata and DescribeConfigs per 500 topics, four batches in flight. A batch whose configs the
    * broker refuses for some topics keeps the configs it did get; the others are marked configNotRead.
    */
-  async describeTopics(names: string[]): Promise<LiveTopic[]> {
+  async describeTopics(names: string[], opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
     return inSlices(names, TOPIC_BATCH, BATCHES_IN_FLIGHT, async (chunk) => {
-      const [meta, configs] = await Promise.all([this.call((a) => a.metadata({ topics: [...chunk], forceUpdate: true })), this.describeTopicConfigs(chunk)]);
+      const [meta, configs] = await Promise.all([this.call((a) => a.metadata({ topics: [...chunk], forceUpdate: true })), this.describeTopicConfigs(chunk, opts.configKeys)]);
       return chunk.flatMap((name): LiveTopic[] => {
         const t = meta.topics.get(name);
         // The client leaves internal topics out of its metadata cache: they are not described.
@@ -150,11 +151,11 @@ export class PlatformaticClusterPort implements ClusterPort {
   }
 
   /** The configs set on each topic; a topic the broker refused (TOPIC_AUTHORIZATION_FAILED) is absent from the map. */
-  private async describeTopicConfigs(names: string[]): Promise<Map<string, Record<string, string>>> {
+  private async describeTopicConfigs(names: string[], keys?: readonly string[]): Promise<Map<string, Record<string, string>>> {
     type Result = { errorCode?: number; resourceName: string; configs: Array<{ name: string; value: string | null; configSource: number }> };
     let results: Result[];
     try {
-      results = (await this.admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: CONFIG_RESOURCE.topic, resourceName })), includeSynonyms: false })) as Result[];
+      results = (await this.admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: CONFIG_RESOURCE.topic, resourceName, ...(keys ? { configurationKeys: [...keys] } : {}) })), includeSynonyms: false })) as Result[];
     } catch (e) {
       // A refusal of some topics fails the whole response; its results still hold the topics that were answered.
       const response = findResponse(e) as { results?: Result[] } | undefined;

@@ -152,11 +152,19 @@ export interface ClusterState {
   notChecked: NotRead[];
 }
 
+export interface DescribeTopicsOptions {
+  /** Read only these topic configs (the others are absent from `config`, as if not set). */
+  configKeys?: readonly string[];
+}
+
 export interface ClusterPort {
   describeCluster(): Promise<ClusterInfo>;
   listTopics(): Promise<string[]>;
-  /** Partitions, RF and dynamic configs of the given topics, in batched requests. */
-  describeTopics(names: string[]): Promise<LiveTopic[]>;
+  /**
+   * Partitions, RF and dynamic configs of the given topics, in batched requests. With `configKeys`, only those
+   * configs are asked for (DescribeConfigs with a key list: a far smaller answer when a reader needs one or two keys).
+   */
+  describeTopics(names: string[], opts?: DescribeTopicsOptions): Promise<LiveTopic[]>;
   listAcls(): Promise<AclBinding[]>;
   /** The broker's effective values for inheritable topic configs, keyed by topic-config name (see ClusterState.brokerDefaults). */
   describeTopicDefaults(): Promise<Record<string, string>>;

@@ -3,15 +3,15 @@
  * uses, plus partitions, groups, offsets and the timestamps of lagging records), bounded in time, retried through
  * retriable failures (a rolling restart) like drift's read.
  */
-import { collectClusterState, describeLastRetry, openReadPort, platformaticPorts, type ClusterPortFactory } from '../cluster/collect.js';
+import { collectClusterState, describeLastRetry, openReadPort, platformaticPorts, readTopicDefaults, type ClusterPortFactory } from '../cluster/collect.js';
 import type { ReadRetry } from '../cluster/retrying-port.js';
-import type { ClusterPort, Connection, PartitionOffset } from '../cluster/port.js';
+import type { ClusterPort, ClusterState, Connection, PartitionOffset } from '../cluster/port.js';
 import { ClusterError } from '../errors.js';
 import type { ResolvedSpec } from '../manifest/types.js';
-import { computeDrift } from '../drift/compute-drift.js';
+import { computeDrift, isManagedTopic } from '../drift/compute-drift.js';
 import { computeHealth, consumePositions, consumingServices, matchedGroups } from './compute-health.js';
 import type { HealthRead } from './health-metrics.js';
-import type { HealthState } from './health-report.js';
+import type { HealthReport, HealthState } from './health-report.js';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 30_000;
 
@@ -22,18 +22,57 @@ export interface CollectHealthOptions {
   ports?: ClusterPortFactory;
   /** The clock the time lag is measured against (tests fix it). */
   now?: () => number;
+  /**
+   * 'drift' (default): the general cluster read that drift uses (every topic's configs, ACLs, users, quotas), so that
+   * the drift of the same read can be shown (the exporter). 'health': only what health judges (brokers, the
+   * controller, the topics in scope with their min.insync.replicas, the broker's defaults): what `health` needs.
+   */
+  clusterRead?: 'drift' | 'health';
 }
+
+/** The one topic config health judges. */
+const HEALTH_CONFIG_KEYS = ['min.insync.replicas'] as const;
 
 /**
  * Reads everything health judges. `lagPort` is a second connection for the lag chain: a broker answers the requests
  * of one connection one at a time, so the general read (DescribeConfigs of every topic, for drift) and the lag chain
  * only run side by side on the broker when they come over two connections.
  */
-export async function collectHealthState(port: ClusterPort, spec: ResolvedSpec, now: () => number = Date.now, lagPort: ClusterPort = port): Promise<HealthState> {
+export async function collectHealthState(
+  port: ClusterPort,
+  spec: ResolvedSpec,
+  now: () => number = Date.now,
+  lagPort: ClusterPort = port,
+  clusterRead: CollectHealthOptions['clusterRead'] = 'drift',
+): Promise<HealthState> {
   const started = now();
-  const [cluster, lag] = await Promise.all([collectClusterState(port), collectLag(lagPort, spec)]);
+  const [cluster, lag] = await Promise.all([clusterRead === 'health' ? collectJudgedClusterState(port, spec) : collectClusterState(port), collectLag(lagPort, spec)]);
   const readAtMs = now();
   return { cluster, ...lag, readAtMs, readDurationMs: readAtMs - started };
+}
+
+/**
+ * The cluster part of health alone: brokers and controller, the topics in scope (declared or managed) with only their
+ * min.insync.replicas (DescribeConfigs with a key list), and the broker's defaults. ACLs, users and quotas are not
+ * read (notChecked says so), so this state must not be judged for drift.
+ */
+async function collectJudgedClusterState(port: ClusterPort, spec: ResolvedSpec): Promise<ClusterState> {
+  const declared = new Set(spec.topics.map((t) => t.name));
+  const [info, all] = await Promise.all([port.describeCluster(), port.listTopics()]);
+  const names = all.filter((n) => !n.startsWith('__') && (declared.has(n) || isManagedTopic(n, spec.policy.managedPrefixes)));
+  const [topics, brokerDefaults] = await Promise.all([port.describeTopics(names, { configKeys: HEALTH_CONFIG_KEYS }), readTopicDefaults(port)]);
+  const reason = 'not read: health reads only what it judges';
+  return {
+    info,
+    topics: topics.sort((a, b) => a.name.localeCompare(b.name)),
+    acls: [],
+    ...(brokerDefaults ? { brokerDefaults } : {}),
+    notChecked: [
+      { resource: 'acl', reason },
+      { resource: 'user', reason },
+      { resource: 'quota', reason },
+    ],
+  };
 }
 
 /** Partitions, groups, committed and log offsets, and the timestamps of the records where declared services lag: four round trips, each batched. */
@@ -95,15 +134,21 @@ export async function collectHealth(spec: ResolvedSpec, connection: Connection, 
     controller.signal.addEventListener('abort', () => clearTimeout(timer));
   });
   try {
-    return await Promise.race([collectHealthState(port, spec, opts.now, lagPort), timeout]);
+    return await Promise.race([collectHealthState(port, spec, opts.now, lagPort, opts.clusterRead), timeout]);
   } finally {
     controller.abort();
     await Promise.all([port.close().catch(() => undefined), lagPort.close().catch(() => undefined)]);
   }
 }
 
-/** One read judged: the state, its health and the drift of the same read (what the exporter and `health` show). */
-export async function collectHealthRead(spec: ResolvedSpec, connection: Connection, opts: CollectHealthOptions = {}): Promise<HealthRead> {
-  const state = await collectHealth(spec, connection, opts);
+/** One read judged: the state, its health and the drift of the same read (what the exporter and `health --format prometheus` show). */
+export async function collectHealthRead(spec: ResolvedSpec, connection: Connection, opts: Omit<CollectHealthOptions, 'clusterRead'> = {}): Promise<HealthRead> {
+  const state = await collectHealth(spec, connection, { ...opts, clusterRead: 'drift' });
   return { state, report: computeHealth(spec, state), drift: computeDrift(spec, state.cluster) };
+}
+
+/** One read judged for health alone (no drift: the lighter cluster read, see CollectHealthOptions.clusterRead): what `health` prints. */
+export async function collectHealthReport(spec: ResolvedSpec, connection: Connection, opts: Omit<CollectHealthOptions, 'clusterRead'> = {}): Promise<{ state: HealthState; report: HealthReport }> {
+  const state = await collectHealth(spec, connection, { ...opts, clusterRead: 'health' });
+  return { state, report: computeHealth(spec, state) };
 }

@@ -196,6 +196,29 @@ describe('the port members health reads through, on the real broker', () => {
   });
 });
 
+describe('min.insync.replicas, read with a key list', () => {
+  it("reads a topic's own min.insync.replicas alone through both clients, and health names the partition under it", async () => {
+    const ports = [new KafkajsClusterPort(tc!.connection), new PlatformaticClusterPort(tc!.connection)];
+    try {
+      // Set on the topic only (topics.yaml does not declare it): RF 1 under min.insync.replicas 2 is under min ISR.
+      await ports[1]!.createTopic({ name: 'strict', partitions: 1, replicationFactor: 1, config: { 'min.insync.replicas': '2', 'retention.ms': '3600000' } });
+      expect(await waitUntil(async () => (await ports[1]!.describePartitions(['strict']).catch(() => []))[0]?.leader != null, 30_000, 200)).toBe(true);
+      for (const port of ports) {
+        const [strict] = await port.describeTopics(['strict'], { configKeys: ['min.insync.replicas'] });
+        expect(strict!.config).toEqual({ 'min.insync.replicas': '2' });
+      }
+    } finally {
+      await Promise.all(ports.map((p) => p.close()));
+    }
+    const r = cli(['health', '--bootstrap-servers', servers, '--format', 'json'], within.dir);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report.partitions.underMinIsr).toHaveLength(1);
+    expect(report.partitions.underMinIsr[0]).toMatchObject({ topic: 'strict', partition: 0, isr: [report.partitions.underMinIsr[0].leader], minIsr: 2 });
+    expect(report.problems.join('\n')).toMatch(/under min\.insync\.replicas: strict/);
+  });
+});
+
 describe('the exporter, scraped by a real Prometheus', () => {
   it('serves the lag; Prometheus scrapes it and PromQL returns it; promtool accepts the exposition', async () => {
     exporterPort = await findFreePort();

@@ -121,6 +121,34 @@ describe('health: the read', () => {
     expect(lag.calls).not.toHaveProperty('describeTopics');
   });
 
+  it('health alone reads only what it judges: the topics in scope, their min.insync.replicas, no ACLs, users or quotas', async () => {
+    const port = new InMemoryClusterPort({
+      brokers: 2,
+      topics: [
+        { name: 'orders', partitions: 2, replicationFactor: 2, config: { 'min.insync.replicas': '2', 'retention.ms': '1000' } },
+        { name: 'payments', partitions: 1, replicationFactor: 2 },
+        { name: 'legacy.unmanaged', partitions: 1, replicationFactor: 2 },
+      ],
+    }).putPartitionState('orders', 1, { isr: [2] });
+    const asked: Array<{ names: string[]; keys?: readonly string[] }> = [];
+    const describe = port.describeTopics.bind(port);
+    port.describeTopics = async (names, opts) => {
+      asked.push({ names, ...(opts?.configKeys ? { keys: opts.configKeys } : {}) });
+      return describe(names, opts);
+    };
+    const declared = spec();
+    const s = { ...declared, policy: { ...declared.policy, managedPrefixes: ['orders', 'pay'] } };
+    const light = await collectHealthState(port, s, now, port, 'health');
+    expect(asked).toEqual([{ names: ['orders', 'payments'], keys: ['min.insync.replicas'] }]);
+    expect(light.cluster.topics.find((t) => t.name === 'orders')!.config).toEqual({ 'min.insync.replicas': '2' });
+    for (const op of ['listAcls', 'listScramUsers', 'listQuotas'] as const) expect(port.calls).not.toHaveProperty(op);
+    expect(light.cluster.notChecked.map((n) => n.resource)).toEqual(['acl', 'user', 'quota']);
+    // The judgement is the same as over drift's general read.
+    const full = await collectHealthState(port, s, now);
+    expect(computeHealth(s, light)).toEqual(computeHealth(s, full));
+    expect(computeHealth(s, light).partitions.underMinIsr.map((p) => `${p.topic}-${p.partition}`)).toEqual(['orders-1']);
+  });
+
   it('fails with a ClusterError timeout when the cluster does not answer within the bound', async () => {
     const slow = new InMemoryClusterPort({ latencyMs: 2_000 });
     await expect(collectHealth(spec(), { bootstrapServers: ['127.0.0.1:1'] }, { timeoutMs: 100, ports: () => slow })).rejects.toMatchObject({ code: 'timeout' });
