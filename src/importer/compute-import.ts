@@ -56,6 +56,9 @@ export interface ImportResult {
 
 type Obj = Record<string, unknown>;
 
+/** localeCompare's order (the same default collator), without building one per call: 10,000 topics sort in a fraction of the time. */
+const byLocale = new Intl.Collator().compare;
+
 
 function mode(values: number[]): number | undefined {
   const counts = new Map<number, number>();
@@ -147,7 +150,7 @@ function serviceNameFor(principal: string, taken: Set<string>): string {
 export function computeImport(state: ClusterState, opts: ImportOptions): ImportResult {
   const major = opts.kafkaMajor ?? 4;
   const skipped: string[] = [];
-  const topics = state.topics.filter((t) => !t.internal && !isInternalTopic(t.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const topics = state.topics.filter((t) => !t.internal && !isInternalTopic(t.name)).sort((a, b) => byLocale(a.name, b.name));
   const defaultPartitions = mode(topics.map((t) => t.partitions)) ?? 1;
   const defaultRf = mode(topics.map((t) => t.replicationFactor)) ?? 1;
   const maxPartitions = Math.max(0, ...topics.map((t) => t.partitions));
@@ -163,7 +166,7 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
     if (t.replicationFactor !== defaultRf) out.replicationFactor = t.replicationFactor;
     const config: Obj = {};
     if (t.configNotRead) skipped.push(`topic ${t.name}: its configs (DescribeConfigs was refused; written without configs)`);
-    for (const [key, value] of Object.entries(t.config).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, value] of Object.entries(t.config).sort(([a], [b]) => byLocale(a, b))) {
       // Replication throttles belong to whoever reassigns partitions: never drift, so never declared.
       if (DEFAULT_IGNORED_CONFIG_KEYS.includes(key)) {
         skipped.push(`topic ${t.name}: config ${key}=${value} (a replication throttle: other tools own it, so kafkaform neither declares nor removes it)`);
@@ -192,9 +195,17 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
   }
 
   // ---- ACLs
+  // Each binding's key is computed once (30,000 bindings: the joins showed in the profile).
+  const keyOf = new Map<AclBinding, string>();
+  const byKey = new Map<string, AclBinding>();
+  for (const a of state.acls) {
+    const k = aclKey(a);
+    if (!byKey.has(k)) byKey.set(k, a);
+  }
+  const uniqueAcls = [...byKey.values()];
   const byPrincipal = new Map<string, AclBinding[]>();
-  const uniqueAcls = [...new Map(state.acls.map((a) => [aclKey(a), a])).values()];
-  for (const a of uniqueAcls) {
+  for (const [k, a] of byKey) {
+    keyOf.set(a, k);
     const list = byPrincipal.get(a.principal) ?? [];
     list.push(a);
     byPrincipal.set(a.principal, list);
@@ -206,7 +217,7 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
   for (const principal of [...byPrincipal.keys()].sort()) {
     const acls = byPrincipal.get(principal)!;
     const hosts = [...new Set(acls.map((a) => a.host))].sort();
-    const keys = new Set(acls.map(aclKey));
+    const keys = new Set(acls.map((a) => keyOf.get(a)!));
     let folded: Set<string> | undefined;
     // One service per principal: the host with the most bindings gets the role.
     const host = hosts.sort((a, b) => acls.filter((x) => x.host === b).length - acls.filter((x) => x.host === a).length)[0]!;
@@ -226,7 +237,7 @@ export function computeImport(state: ClusterState, opts: ImportOptions): ImportR
         services[svcName] = s;
       }
     }
-    for (const a of acls) if (!folded?.has(aclKey(a))) rest.push(a);
+    for (const a of acls) if (!folded?.has(keyOf.get(a)!)) rest.push(a);
   }
 
   // Raw entries: one per (principal, host, permission, resource), listing its operations.

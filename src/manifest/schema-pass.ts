@@ -8,7 +8,8 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+    // Without ajv's code optimisation pass: the compile (paid by every command's first validate) is about a third faster, and validating 10,000 topics no slower.
+    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { optimize: false } });
     compiled = ajv.compile(buildJsonSchema());
   }
   return compiled;
