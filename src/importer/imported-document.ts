@@ -14,13 +14,22 @@ export function importedSpecDocument(file: string, text: string, value: Record<s
     file,
     text,
     // A copy: the rules and normalisation see what a reader of the file would, never the importer's objects.
-    value: structuredClone(value),
+    value: plainCopy(value),
     diagnostics: [],
     positionOf(path, opts) {
       parsed ??= parseSpecDocument(text, file);
       return parsed.positionOf(path, opts);
     },
   };
+}
+
+/** A copy as the YAML reads back: a key whose value is undefined is not written, an undefined list item is null. */
+function plainCopy(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : plainCopy(x)));
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = plainCopy(x);
+  return out;
 }
 
 /** A header comment line: a line break inside one would start YAML content, a control character is not YAML. */

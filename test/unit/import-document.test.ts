@@ -51,6 +51,8 @@ describe('importedSpecDocument: the structure import checks is what the file rea
       const reread = parseSpecDocument(r.text, 'topics.yaml');
       expect(reread.diagnostics).toEqual([]);
       expect(reread.value).toEqual(r.document);
+      // Strictly: no key the text leaves out (an undefined value) is in what the check reads.
+      expect(reread.value).toStrictEqual(importedSpecDocument('topics.yaml', r.text, r.document).value);
       // Line breaks in live values stay out of the comments: every line before the document is a comment.
       const firstContent = r.text.split('\n').findIndex((l) => !l.startsWith('# '));
       expect(r.text.split('\n')[firstContent]).toBe('version: 1');
@@ -78,6 +80,10 @@ describe('importedSpecDocument: the structure import checks is what the file rea
     const doc = importedSpecDocument('topics.yaml', r.text, r.document);
     expect(doc.value).toEqual(r.document);
     expect(doc.value).not.toBe(r.document);
+    // Undefined values are not written, so the check does not see them either.
+    const withHoles = importedSpecDocument('x.yaml', '', { version: 1, a: undefined, b: [undefined, { c: undefined, d: 1 }] });
+    expect(withHoles.value).toStrictEqual({ version: 1, b: [null, { d: 1 }] });
+    expect(parseSpecDocument(renderYaml({ version: 1, a: undefined, b: [undefined, { c: undefined, d: 1 }] }), 'x.yaml').value).toStrictEqual(withHoles.value);
   });
 
   it('comment lines hold no line break or control character', () => {
