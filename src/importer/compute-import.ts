@@ -112,8 +112,16 @@ export function computeVendorKeyAcceptance(keys: readonly string[]): { flavor?: 
 /** Role fields (produces/consumes/group/transactionalId) read from one principal's bindings. */
 function inferService(name: string, principal: string, host: string, acls: AclBinding[], topicNames: ReadonlySet<string>): ResolvedService | undefined {
   const allow = acls.filter((a) => a.permission === 'allow' && a.host === host);
-  const ops = (type: ResourceType, resourceName: string, pattern: 'literal' | 'prefixed') =>
-    new Set(allow.filter((a) => a.resourceType === type && a.resourceName === resourceName && a.patternType === pattern).map((a) => a.operation));
+  // The operations on each (type, name, pattern), indexed once: a principal may hold many bindings.
+  const opsOn = new Map<string, Set<AclOperation>>();
+  for (const a of allow) {
+    const k = `${a.resourceType}|${a.patternType}|${a.resourceName}`;
+    const set = opsOn.get(k) ?? new Set<AclOperation>();
+    set.add(a.operation);
+    opsOn.set(k, set);
+  }
+  const none = new Set<AclOperation>();
+  const ops = (type: ResourceType, resourceName: string, pattern: 'literal' | 'prefixed') => opsOn.get(`${type}|${pattern}|${resourceName}`) ?? none;
   // Only topics the file declares: a service may name nothing else.
   const literalTopics = [...new Set(allow.filter((a) => a.resourceType === 'topic' && a.patternType === 'literal' && topicNames.has(a.resourceName)).map((a) => a.resourceName))].sort();
   const produces = literalTopics.filter((t) => ops('topic', t, 'literal').has('Write') && ops('topic', t, 'literal').has('Describe'));
