@@ -8,23 +8,8 @@ if command -v prometheus >/dev/null && command -v promtool >/dev/null; then
   echo "prometheus already installed: $(prometheus --version 2>&1 | head -1)"
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-POLICY=/usr/sbin/policy-rc.d
-ADDED_POLICY=""
-if [ ! -e "$POLICY" ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
-  $SUDO chmod +x "$POLICY"
-  ADDED_POLICY=1
-fi
-cleanup() { if [ -n "$ADDED_POLICY" ]; then $SUDO rm -f "$POLICY"; fi; }
-trap cleanup EXIT
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends prometheus
-# Where systemd runs, the unit may have been enabled regardless: keep it off so nothing holds :9090.
-if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
-fi
+# shellcheck source=lib/apt-install-without-service.sh
+. "$(dirname "$0")/lib/apt-install-without-service.sh"
+apt_install_without_service prometheus
 prometheus --version 2>&1 | head -1
 promtool --version 2>&1 | head -1
