@@ -5,7 +5,7 @@
  * record size (1 KiB), same topic layout, in one run: single-process and with `--workers N` (local
  * worker processes, each searching its share of the partitions). Prints each and its ratio (target ≥ 0.8).
  *
- *   flock /tmp/kafkaform-bench.lock npx tsx bench/loadtest.bench.ts [--records 1000000] [--duration 20s] [--rounds 2] [--workers 1,2] [--client kafkajs|platformatic]
+ *   flock /tmp/kafkaform-bench.lock npx tsx bench/loadtest.bench.ts [--records 1000000] [--duration 20s] [--rounds 2] [--workers 1,2] [--producers 1] [--client kafkajs|platformatic]
  *
  * `--workers 1,2`: the kafkaform runs of each round, 1 = one process (runLoad), N > 1 = `--workers N`
  * (coordinateWorkers with N `kafkaform loadtest worker` child processes, run from the sources).
@@ -28,7 +28,7 @@ import { defaultClusterPort, runLoad } from '../src/loadtest/runner.js';
 import { spawnLocalWorker } from '../src/loadtest/spawn-worker.js';
 import { MAX_MESSAGES_PER_TOPIC, parseDurationFlag, type Workload } from '../src/loadtest/workload.js';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '20s' }, rounds: { type: 'string', default: '2' }, client: { type: 'string' }, partitions: { type: 'string', default: '6' }, workers: { type: 'string', default: '1,2' } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '20s' }, rounds: { type: 'string', default: '2' }, client: { type: 'string' }, partitions: { type: 'string', default: '6' }, workers: { type: 'string', default: '1,2' }, producers: { type: 'string', default: '1' } } });
 const WORKERS = values.workers.split(',').map(Number);
 if (WORKERS.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers takes a comma-separated list of process counts ≥ 1, e.g. 1,2');
 const RECORDS = Number(values.records);
@@ -88,7 +88,7 @@ async function ceilingRun(round: number, workers: number): Promise<number> {
     runId,
     durationMs: DURATION_MS,
     mode: 'max',
-    producers: 1,
+    producers: Number(values.producers),
     consumers: 1,
     acks: 'all',
     compression: 'none',

@@ -8,57 +8,18 @@ import { ControlChannel } from '../../src/loadtest/control-channel.js';
 import { coordinateWorkers, type WorkerHandle } from '../../src/loadtest/coordinate-workers.js';
 import { InMemoryLoadClient } from '../../src/loadtest/in-memory-load-client.js';
 import { renderReport } from '../../src/loadtest/render-report.js';
-import { runWorker } from '../../src/loadtest/run-worker.js';
 import type { ControlMessage } from '../../src/loadtest/worker-protocol.js';
 import { computeWorkerShare } from '../../src/loadtest/worker-share.js';
 import type { Workload } from '../../src/loadtest/workload.js';
+import { inProcessWorker, LOAD_TOPIC, testWorkload } from '../helpers/workload-builder.js';
 
 const RATE = 600;
 const DURATION_MS = 1000;
-const LOAD_TOPIC = 'kafkaform-loadtest.orders.placed.0badc0de';
 
 function workload(): Workload {
-  return {
-    runId: '0badc0de',
-    durationMs: DURATION_MS,
-    mode: 'fixed',
-    producers: 1,
-    consumers: 1,
-    acks: 'all',
-    compression: 'none',
-    idempotent: true,
-    useExisting: false,
-    keepTopics: false,
-    topics: [
-      {
-        topic: 'orders.placed',
-        loadTopic: LOAD_TOPIC,
-        temporary: true,
-        partitions: 6,
-        replicationFactor: 1,
-        config: {},
-        messagesPerSecond: RATE,
-        messageBytes: 256,
-        rateSource: 'flag',
-        sizeSource: 'flag',
-        maxMessages: Math.ceil(RATE * (DURATION_MS / 1000) * 1.1),
-        compression: 'none',
-      },
-    ],
-  };
+  return testWorkload({ durationMs: DURATION_MS }, { partitions: 6, messagesPerSecond: RATE });
 }
 
-/** An in-process worker on the shared in-memory client. */
-function inProcess(client: InMemoryLoadClient): (name: string, control: string) => WorkerHandle {
-  return (name, control) => {
-    const abort = new AbortController();
-    const exited = runWorker({ connection: { bootstrapServers: ['in-memory:9092'] }, control, name, client, signal: abort.signal, joinTimeoutMs: 10_000 }).then(
-      () => 0,
-      () => 1,
-    );
-    return { exited, kill: () => abort.abort() };
-  };
-}
 
 describe('computeWorkerShare', () => {
   it('divides partitions, rate and message cap by partition, and gives every worker distinct producer ids', () => {
@@ -83,7 +44,7 @@ describe('coordinateWorkers on the in-memory twins', { timeout: 30_000 }, () => 
       client,
       clusterPort: cluster,
       localWorkers: 3,
-      startWorker: inProcess(client),
+      startWorker: inProcessWorker(client),
       drainTimeoutMs: 2000,
       verifyTimeoutMs: 500,
     });
@@ -111,7 +72,7 @@ describe('coordinateWorkers on the in-memory twins', { timeout: 30_000 }, () => 
   it('a worker that goes silent is reported as lost by name, and the run still ends', async () => {
     const client = new InMemoryLoadClient();
     const cluster = new InMemoryClusterPort();
-    const real = inProcess(client);
+    const real = inProcessWorker(client);
     // local-2 joins and gets ready, then stops sending anything: a process killed mid-run.
     const silent = (name: string, control: string): WorkerHandle => {
       const exited = (async () => {

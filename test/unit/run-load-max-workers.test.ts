@@ -5,56 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
-import { coordinateWorkers, type WorkerHandle } from '../../src/loadtest/coordinate-workers.js';
+import { coordinateWorkers, } from '../../src/loadtest/coordinate-workers.js';
 import { InMemoryLoadClient } from '../../src/loadtest/in-memory-load-client.js';
 import { renderReport } from '../../src/loadtest/render-report.js';
-import { runWorker } from '../../src/loadtest/run-worker.js';
 import type { Workload } from '../../src/loadtest/workload.js';
+import { inProcessWorker, maxRateWorkload } from '../helpers/workload-builder.js';
 
 const CAPACITY = 2_000;
-const LOAD_TOPIC = 'kafkaform-loadtest.orders.placed.0badc0de';
 
 function workload(): Workload {
-  return {
-    runId: '0badc0de',
-    durationMs: 8_000,
-    mode: 'max',
-    producers: 1,
-    consumers: 1,
-    acks: 'all',
-    compression: 'none',
-    idempotent: true,
-    useExisting: false,
-    keepTopics: false,
-    topics: [
-      {
-        topic: 'orders.placed',
-        loadTopic: LOAD_TOPIC,
-        temporary: true,
-        partitions: 4,
-        replicationFactor: 1,
-        config: {},
-        messagesPerSecond: 100,
-        messageBytes: 4096,
-        rateSource: 'default',
-        sizeSource: 'flag',
-        maxMessages: 1_000_000,
-        compression: 'none',
-      },
-    ],
-  };
+  return maxRateWorkload(4);
 }
 
-function inProcess(client: InMemoryLoadClient): (name: string, control: string) => WorkerHandle {
-  return (name, control) => {
-    const abort = new AbortController();
-    const exited = runWorker({ connection: { bootstrapServers: ['in-memory:9092'] }, control, name, client, signal: abort.signal, joinTimeoutMs: 10_000 }).then(
-      () => 0,
-      () => 1,
-    );
-    return { exited, kill: () => abort.abort() };
-  };
-}
 
 describe('coordinateWorkers --rate max on the in-memory twins', () => {
   it('runs the ceiling phase and the search on every worker and sums their shares, nothing lost', async () => {
@@ -66,7 +28,7 @@ describe('coordinateWorkers --rate max on the in-memory twins', () => {
       client,
       clusterPort: new InMemoryClusterPort(),
       localWorkers: 2,
-      startWorker: inProcess(client),
+      startWorker: inProcessWorker(client),
       drainTimeoutMs: 2_000,
       verifyTimeoutMs: 300,
     });

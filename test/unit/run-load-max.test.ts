@@ -7,39 +7,13 @@ import { InMemoryClusterPort } from '../../src/cluster/in-memory-cluster.js';
 import { InMemoryLoadClient } from '../../src/loadtest/in-memory-load-client.js';
 import { runLoad } from '../../src/loadtest/runner.js';
 import type { Workload } from '../../src/loadtest/workload.js';
+import { maxRateWorkload } from '../helpers/workload-builder.js';
 
 const CAPACITY = 2_000;
 
 function workload(): Workload {
-  return {
-    runId: '0badc0de',
-    durationMs: 8_000,
-    mode: 'max',
-    producers: 1,
-    consumers: 1,
-    acks: 'all',
-    compression: 'none',
-    idempotent: true,
-    useExisting: false,
-    keepTopics: false,
-    topics: [
-      {
-        topic: 'orders.placed',
-        loadTopic: 'kafkaform-loadtest.orders.placed.0badc0de',
-        temporary: true,
-        partitions: 3,
-        replicationFactor: 1,
-        config: {},
-        messagesPerSecond: 100,
-        // 4 KiB records: batches of 256, so the ceiling leaves about a second of backlog at the broker.
-        messageBytes: 4096,
-        rateSource: 'default',
-        sizeSource: 'flag',
-        maxMessages: 1_000_000,
-        compression: 'none',
-      },
-    ],
-  };
+  // 4 KiB records: batches of 256, so the ceiling leaves about a second of backlog at the broker.
+  return maxRateWorkload(3);
 }
 
 describe('runLoad --rate max on the in-memory twins', () => {

@@ -11,42 +11,13 @@ import { InMemoryLoadClient, type InMemoryLoadFaults } from '../../src/loadtest/
 import type { LoadTestReport } from '../../src/loadtest/report-types.js';
 import { runLoad, type RunLoadOptions } from '../../src/loadtest/runner.js';
 import type { TopicWorkload, Workload } from '../../src/loadtest/workload.js';
+import { LOAD_TOPIC, testWorkload } from '../helpers/workload-builder.js';
 
 const RATE = 300;
 const DURATION_MS = 600;
-const LOAD_TOPIC = 'kafkaform-loadtest.orders.placed.0badc0de';
 
 function workload(change: Partial<Workload> = {}, topic: Partial<TopicWorkload> = {}): Workload {
-  return {
-    runId: '0badc0de',
-    durationMs: DURATION_MS,
-    mode: 'fixed',
-    producers: 1,
-    consumers: 1,
-    acks: 'all',
-    compression: 'none',
-    idempotent: true,
-    useExisting: false,
-    keepTopics: false,
-    topics: [
-      {
-        topic: 'orders.placed',
-        loadTopic: LOAD_TOPIC,
-        temporary: true,
-        partitions: 3,
-        replicationFactor: 1,
-        config: { 'retention.ms': '3600000' },
-        messagesPerSecond: RATE,
-        messageBytes: 256,
-        rateSource: 'flag',
-        sizeSource: 'flag',
-        maxMessages: Math.ceil(RATE * (DURATION_MS / 1000) * 1.1),
-        compression: 'none',
-        ...topic,
-      },
-    ],
-    ...change,
-  };
+  return testWorkload({ durationMs: DURATION_MS, ...change }, { config: { 'retention.ms': '3600000' }, messagesPerSecond: RATE, ...topic });
 }
 
 async function run(opts: { faults?: InMemoryLoadFaults; cluster?: InMemoryClusterPort; workload?: Workload; extra?: Partial<RunLoadOptions> } = {}): Promise<{ report: LoadTestReport; cluster: InMemoryClusterPort; client: InMemoryLoadClient; logs: string[] }> {
