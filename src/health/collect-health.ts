@@ -8,8 +8,8 @@ import type { ReadRetry } from '../cluster/retrying-port.js';
 import type { ClusterPort, ClusterState, Connection, PartitionOffset } from '../cluster/port.js';
 import { ClusterError } from '../errors.js';
 import type { ResolvedSpec } from '../manifest/types.js';
-import { computeDrift, isManagedTopic } from '../drift/compute-drift.js';
-import { computeHealth, consumePositions, consumingServices, matchedGroups } from './compute-health.js';
+import { computeDrift } from '../drift/compute-drift.js';
+import { computeHealth, consumePositions, consumingServices, healthTopicScope, matchedGroups } from './compute-health.js';
 import type { HealthRead } from './health-metrics.js';
 import type { HealthReport, HealthState } from './health-report.js';
 
@@ -57,9 +57,9 @@ export async function collectHealthState(
  * read (notChecked says so), so this state must not be judged for drift.
  */
 async function collectJudgedClusterState(port: ClusterPort, spec: ResolvedSpec): Promise<ClusterState> {
-  const declared = new Set(spec.topics.map((t) => t.name));
+  const inScope = healthTopicScope(spec);
   const [info, all] = await Promise.all([port.describeCluster(), port.listTopics()]);
-  const names = all.filter((n) => !n.startsWith('__') && (declared.has(n) || isManagedTopic(n, spec.policy.managedPrefixes)));
+  const names = all.filter((n) => !n.startsWith('__') && inScope(n));
   const [topics, brokerDefaults] = await Promise.all([port.describeTopics(names, { configKeys: HEALTH_CONFIG_KEYS }), readTopicDefaults(port)]);
   const reason = 'not read: health reads only what it judges';
   return {

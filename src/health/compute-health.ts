@@ -51,9 +51,15 @@ function effectiveMinIsr(state: HealthState, spec: ResolvedSpec, topic: string):
   return Number.isFinite(n) && n > 0 ? n : 1;
 }
 
-function computePartitions(spec: ResolvedSpec, state: HealthState): HealthReport['partitions'] {
+/** The topics whose partitions health judges: the declared ones and those inside policy.managedPrefixes. */
+export function healthTopicScope(spec: ResolvedSpec): (topic: string) => boolean {
   const declared = new Set(spec.topics.map((t) => t.name));
-  const inScope = state.partitions.filter((p) => declared.has(p.topic) || isManagedTopic(p.topic, spec.policy.managedPrefixes));
+  return (topic) => declared.has(topic) || isManagedTopic(topic, spec.policy.managedPrefixes);
+}
+
+function computePartitions(spec: ResolvedSpec, state: HealthState): HealthReport['partitions'] {
+  const inScopeTopic = healthTopicScope(spec);
+  const inScope = state.partitions.filter((p) => inScopeTopic(p.topic));
   const minIsrByTopic = new Map<string, number>();
   const problem = (p: LivePartition): PartitionProblem => {
     if (!minIsrByTopic.has(p.topic)) minIsrByTopic.set(p.topic, effectiveMinIsr(state, spec, p.topic));
