@@ -4,7 +4,8 @@
  * AlterConfigs, group offsets, ListOffsets) where kafkajs 2.2.4 lacks the first three. Responses are
  * mapped in platformatic-mapping.ts (pure, unit-tested); this file only talks to the broker.
  */
-import * as plt from '@platformatic/kafka';
+import type * as P from '@platformatic/kafka';
+import { plt } from './platformatic-kafka.js';
 import type { AclBinding } from '../manifest/types.js';
 import { ANY_ACL_FILTER, aclFromWire, aclToWire } from './acl-wire.js';
 import { NotReadError } from './not-read.js';
@@ -57,7 +58,7 @@ async function inSlices<T, R>(items: readonly T[], size: number, inFlight: numbe
 }
 
 /** @platformatic/kafka Admin options for a Connection. */
-export function platformaticAdminOptions(conn: Connection): plt.AdminOptions {
+export function platformaticAdminOptions(conn: Connection): P.AdminOptions {
   return {
     clientId: conn.clientId ?? 'kafkaform-admin',
     bootstrapBrokers: conn.bootstrapServers,
@@ -73,7 +74,7 @@ export function platformaticAdminOptions(conn: Connection): plt.AdminOptions {
 
 /** The ClusterPort over @platformatic/kafka's Admin (and two low-level calls it does not wrap). */
 export class PlatformaticClusterPort implements ClusterPort {
-  private readonly admin: plt.Admin;
+  private readonly admin: P.Admin;
   /** The last error a broker socket reported (a TLS alert): requests only see "Connection closed". */
   private socketError: unknown;
 
@@ -90,7 +91,7 @@ export class PlatformaticClusterPort implements ClusterPort {
     return classifyPlatformaticError(e, this.conn, this.socketError);
   }
 
-  private async call<T>(f: (a: plt.Admin) => Promise<T>): Promise<T> {
+  private async call<T>(f: (a: P.Admin) => Promise<T>): Promise<T> {
     try {
       return await f(this.admin);
     } catch (e) {
@@ -99,7 +100,7 @@ export class PlatformaticClusterPort implements ClusterPort {
   }
 
   /** A request the Admin does not wrap, on a bootstrap connection (or the given broker's), in the highest version both sides have. */
-  private lowLevel<T>(apiName: string, args: unknown[], broker?: plt.Broker): Promise<T> {
+  private lowLevel<T>(apiName: string, args: unknown[], broker?: P.Broker): Promise<T> {
     const a = this.admin as unknown as Record<symbol, (...x: unknown[]) => void>;
     return new Promise<T>((resolve, reject) => {
       a[plt.kGetApi]!.call(this.admin, apiName, (apiError: Error | null, api?: Api) => {
@@ -168,7 +169,7 @@ export class PlatformaticClusterPort implements ClusterPort {
   }
 
   async listAcls(): Promise<AclBinding[]> {
-    const resources = await this.call((a) => a.describeAcls({ filter: ANY_ACL_FILTER as unknown as plt.AclFilter }));
+    const resources = await this.call((a) => a.describeAcls({ filter: ANY_ACL_FILTER as unknown as P.AclFilter }));
     return resources.flatMap((r) => r.acls.map((acl) => aclFromWire(r, acl)));
   }
 
@@ -374,12 +375,12 @@ export class PlatformaticClusterPort implements ClusterPort {
 
   async createAcls(acls: AclBinding[]): Promise<void> {
     if (acls.length === 0) return;
-    await this.call((a) => a.createAcls({ creations: acls.map(aclToWire) as plt.Acl[] }));
+    await this.call((a) => a.createAcls({ creations: acls.map(aclToWire) as P.Acl[] }));
   }
 
   async deleteAcls(acls: AclBinding[]): Promise<void> {
     if (acls.length === 0) return;
-    await this.call((a) => a.deleteAcls({ filters: acls.map(aclToWire) as plt.AclFilter[] }));
+    await this.call((a) => a.deleteAcls({ filters: acls.map(aclToWire) as P.AclFilter[] }));
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * log free of duplicates across a broker crash where kafkajs's did not (see the README).
  * Call installPlatformaticWorkarounds() before using it (createLoadClient does).
  */
-import * as plt from '@platformatic/kafka';
+import { plt } from '../cluster/platformatic-kafka.js';
 import type { Connection } from '../cluster/port.js';
 import { platformaticSasl } from '../cluster/sasl.js';
 import { UserError } from '../errors.js';

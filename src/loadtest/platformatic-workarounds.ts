@@ -3,7 +3,7 @@
  * package.json). Each names what fails upstream, so it can be dropped when a release fixes it.
  * Only platformatic-load-client.ts uses these.
  */
-import * as plt from '@platformatic/kafka';
+import { plt } from '../cluster/platformatic-kafka.js';
 import { sleep } from '../os/process.js';
 import type { Compression } from './load-client.js';
 import { runtimeHasZstd } from './workload.js';
