@@ -1,13 +1,15 @@
 /**
  * A worker's accounting as it travels (toWorkerResult), and the merge of every worker's into one
  * run's (mergeWorkerResults): ledgers merged record by record, histograms bucket by bucket, per-second
- * figures added up, so build-report.ts makes the same report as for one process. Pure.
+ * counts added up and per-second latency sketches merged, so build-report.ts makes the same report as
+ * for one process. Pure.
  */
 import { LatencyHistogram } from './histogram.js';
+import { LatencySketch } from './latency-sketch.js';
 import { DeliveryLedger } from './ledger.js';
 import type { MaxRateResult, MaxRateStep } from './report-types.js';
-import { newTopicState, SecondBuckets, type RunAccounts, type TopicState } from './run-state.js';
-import type { WireBucket, WorkerResult } from './worker-protocol.js';
+import { newTopicState, SecondBuckets, type RunAccounts, type SecondPercentiles, type SecondSketches, type TopicState } from './run-state.js';
+import type { WireBucket, WireSketches, WorkerResult } from './worker-protocol.js';
 import type { Workload } from './workload.js';
 
 function wholeRunDelay(acc: RunAccounts): LatencyHistogram {
@@ -46,6 +48,7 @@ export function toWorkerResult(
         consumedBytes: b.consumedBytes,
         errors: b.errors,
         percentilesMs: { publishP50: b.publish.percentileMs(50), publishP99: b.publish.percentileMs(99), delayP99: b.delay.percentileMs(99), e2eP99: b.e2e.percentileMs(99) },
+        ...(b.sketches ? { sketches: { publish: b.sketches.publish.serialize(), delay: b.sketches.delay.serialize(), e2e: b.sketches.e2e.serialize() } } : {}),
       }),
     ),
     publishDelay: wholeRunDelay(acc).serialize(),
@@ -114,12 +117,45 @@ function maxDefined(a: number | undefined, b: number | undefined): number | unde
   return a === undefined ? b : b === undefined ? a : Math.max(a, b);
 }
 
+/** One merged second's latencies: the workers' sketches added up, and the highest own percentiles of the workers that sent no sketches. */
+interface SecondLatencies {
+  sketches?: SecondSketches;
+  legacy?: SecondPercentiles;
+}
+
+function maxPercentiles(a: SecondPercentiles, b: SecondPercentiles): SecondPercentiles {
+  return { publishP50: Math.max(a.publishP50, b.publishP50), publishP99: Math.max(a.publishP99, b.publishP99), delayP99: Math.max(a.delayP99, b.delayP99), e2eP99: Math.max(a.e2eP99, b.e2eP99) };
+}
+
+function decodeSketches(w: WireSketches | undefined): SecondSketches | undefined {
+  if (!w) return undefined;
+  const publish = LatencySketch.deserialize(w.publish);
+  const delay = LatencySketch.deserialize(w.delay);
+  const e2e = LatencySketch.deserialize(w.e2e);
+  return publish && delay && e2e ? { publish, delay, e2e } : undefined;
+}
+
+function addSecond(into: SecondLatencies, wb: WireBucket): void {
+  const s = decodeSketches(wb.sketches);
+  if (!s) into.legacy = into.legacy ? maxPercentiles(into.legacy, wb.percentilesMs) : { ...wb.percentilesMs };
+  else if (!into.sketches) into.sketches = s;
+  else for (const k of ['publish', 'delay', 'e2e'] as const) into.sketches[k].add(s[k]);
+}
+
+/** The merged second's percentiles: its merged sketches', raised to an older worker's own where one took part (the old upper bound). */
+function secondPercentiles(m: SecondLatencies): SecondPercentiles {
+  const s = m.sketches;
+  const merged = s && { publishP50: s.publish.percentileMs(50), publishP99: s.publish.percentileMs(99), delayP99: s.delay.percentileMs(99), e2eP99: s.e2e.percentileMs(99) };
+  return merged && m.legacy ? maxPercentiles(merged, m.legacy) : (merged ?? m.legacy!);
+}
+
 /** The run's accounts from the workers' results (each worker's seconds count from the same start time). */
 export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, number>, results: WorkerResult[]): MergedRun {
   const states = new Map<string, TopicState>();
   for (const t of w.topics) states.set(t.loadTopic, newTopicState(t, partitionCounts[t.loadTopic] ?? t.partitions));
   const buckets = new SecondBuckets();
   const merged: MergedRun = { states, buckets, errorCount: 0, errorSamples: [], durationSeconds: 0, warnings: 0, warningSamples: [], publishDelay: new LatencyHistogram() };
+  const latencies: SecondLatencies[] = [];
   for (const r of results) {
     for (const t of r.topics) {
       const st = states.get(t.loadTopic);
@@ -146,11 +182,8 @@ export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, 
       b.ackedBytes += wb.ackedBytes;
       b.consumedBytes += wb.consumedBytes;
       b.errors += wb.errors;
-      const p = wb.percentilesMs;
-      const q = b.percentilesMs;
-      b.percentilesMs = q
-        ? { publishP50: Math.max(q.publishP50, p.publishP50), publishP99: Math.max(q.publishP99, p.publishP99), delayP99: Math.max(q.delayP99, p.delayP99), e2eP99: Math.max(q.e2eP99, p.e2eP99) }
-        : { ...p };
+      latencies[wb.second] ??= {};
+      addSecond(latencies[wb.second]!, wb);
     }
     merged.publishDelay.add(LatencyHistogram.deserialize(r.publishDelay));
     merged.errorCount += r.errorCount;
@@ -159,6 +192,9 @@ export function mergeWorkerResults(w: Workload, partitionCounts: Record<string, 
     merged.warnings += r.client.warnings;
     merged.warningSamples.push(...r.client.warningSamples.map((s) => `${r.worker}: ${s}`));
   }
+  latencies.forEach((m, second) => {
+    buckets.at(second * 1000).percentilesMs = secondPercentiles(m);
+  });
   const maxRate = mergeMaxRates(results.flatMap((r) => (r.maxRate ? [r.maxRate] : [])));
   if (maxRate) merged.maxRate = maxRate;
   merged.errorSamples = merged.errorSamples.slice(0, 20);

@@ -84,7 +84,12 @@ export async function runProducer({ st, p, id, share, partitions, firstPartition
     const b = acc.buckets.at(sentAt);
     b.sent += records.length;
     // Closed loop has no schedule to fall behind.
-    if (!closedLoop) for (const i of intended) b.delay.recordMs(sentAt - i);
+    if (!closedLoop) {
+      for (const i of intended) {
+        b.delay.recordMs(sentAt - i);
+        b.sketches?.delay.recordMs(sentAt - i);
+      }
+    }
     const sending = p
       .send(st.w.loadTopic, records)
       .then(
@@ -96,6 +101,7 @@ export async function runProducer({ st, p, id, share, partitions, firstPartition
           // Every record of the batch has the batch's publish latency: one histogram update each, not one per record.
           st.publish.recordMs(lat, records.length);
           ab.publish.recordMs(lat, records.length);
+          ab.sketches?.publish.recordMs(lat, records.length);
           ab.acked += records.length;
           ab.ackedBytes += records.length * size;
           st.ackedBytes += records.length * size;

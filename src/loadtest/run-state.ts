@@ -3,6 +3,7 @@
  * per second since producing started, and the errors. The runner fills these; build-report.ts reads them.
  */
 import { LatencyHistogram } from './histogram.js';
+import { LatencySketch } from './latency-sketch.js';
 import { DeliveryLedger } from './ledger.js';
 import type { ConsumedRecord } from './load-client.js';
 import { decodeRecordValue, nowMs } from './message.js';
@@ -24,11 +25,23 @@ export interface SecondBucket {
   delay: LatencyHistogram;
   e2e: LatencyHistogram;
   /**
-   * A multi-worker run's merged second: the highest of the workers' percentiles, used instead of the
-   * (then empty) histograms above. Shipping three histograms per second per worker costs more than the
-   * run; the whole-run percentiles are exact merges.
+   * A worker's second, also in sketches (1 % relative accuracy): they ship in microseconds where the
+   * histograms above would take tens of milliseconds each (see latency-sketch.ts). Absent in one-process runs.
+   */
+  sketches?: SecondSketches;
+  /**
+   * A multi-worker run's merged second, used instead of the (then empty) histograms above: the
+   * percentiles of the workers' merged sketches (the highest of the workers' own percentiles for a worker
+   * that sent none, an older one). The whole-run percentiles are exact merges of HDR histograms.
    */
   percentilesMs?: SecondPercentiles;
+}
+
+/** One second's latencies in mergeable sketches. */
+export interface SecondSketches {
+  publish: LatencySketch;
+  delay: LatencySketch;
+  e2e: LatencySketch;
 }
 
 /** The per-second percentiles the time series shows (ms). */
@@ -74,11 +87,16 @@ export class SecondBuckets {
   readonly all: SecondBucket[] = [];
   t0 = 0;
 
+  /** `sketches`: every second also records its latencies into sketches (a worker's run, which ships them). */
+  constructor(private readonly sketches = false) {}
+
   /** The bucket of the second containing `atMs` (created, with the ones before it, on demand). */
   at(atMs: number): SecondBucket {
     const s = Math.max(0, Math.floor((atMs - this.t0) / 1000));
     while (this.all.length <= s) {
-      this.all.push({ target: 0, closedLoop: false, sent: 0, acked: 0, consumed: 0, ackedBytes: 0, consumedBytes: 0, errors: 0, lag: 0, publish: new LatencyHistogram(), delay: new LatencyHistogram(), e2e: new LatencyHistogram() });
+      const b: SecondBucket = { target: 0, closedLoop: false, sent: 0, acked: 0, consumed: 0, ackedBytes: 0, consumedBytes: 0, errors: 0, lag: 0, publish: new LatencyHistogram(), delay: new LatencyHistogram(), e2e: new LatencyHistogram() };
+      if (this.sketches) b.sketches = { publish: new LatencySketch(), delay: new LatencySketch(), e2e: new LatencySketch() };
+      this.all.push(b);
     }
     return this.all[s]!;
   }
@@ -100,16 +118,20 @@ export function fillTargets(acc: RunAccounts, from: number, untilSecond: number)
 
 /** The accounting of one run: topic states, per-second buckets, errors, and what consumers hand back. */
 export class RunAccounts {
-  readonly buckets = new SecondBuckets();
+  readonly buckets: SecondBuckets;
   readonly errorSamples: string[] = [];
   errorCount = 0;
   /** Verification pass: records found then are not live consumption. */
   reread = false;
 
+  /** `opts.sketches`: the per-second latencies go into sketches too (a worker of a multi-worker run). */
   constructor(
     readonly states: Map<string, TopicState>,
     private readonly runTag: number,
-  ) {}
+    opts: { sketches?: boolean } = {},
+  ) {
+    this.buckets = new SecondBuckets(opts.sketches === true);
+  }
 
   get topics(): TopicState[] {
     return [...this.states.values()];
@@ -141,6 +163,7 @@ export class RunAccounts {
         b.consumed++;
         b.consumedBytes += r.value.length;
         b.e2e.recordMs(e2e);
+        b.sketches?.e2e.recordMs(e2e);
       }
     }
   };

@@ -81,7 +81,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     log(`run ${runId}: worker ${share.index + 1} of ${share.count}, partitions ${Object.entries(share.partitions).map(([t, ps]) => `${t}[${ps.join(',')}]`).join(' ')}`);
     const states = new Map<string, TopicState>(share.workload.topics.map((t) => [t.loadTopic, newTopicState(t, t.partitions)]));
     const runTag = runTagOf(runId);
-    acc = new RunAccounts(states, runTag);
+    acc = new RunAccounts(states, runTag, { sketches: true });
     run = {
       w: share.workload,
       client,

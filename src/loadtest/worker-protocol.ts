@@ -5,6 +5,7 @@
  * in chunks that fit the broker's default message size). Pure: encoding, decoding, chunking.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { SerializedSketch } from './latency-sketch.js';
 import type { SerializedLedger } from './ledger.js';
 import type { MaxRateResult } from './report-types.js';
 import type { SecondBucket, SecondPercentiles } from './run-state.js';
@@ -68,8 +69,23 @@ export function fromWireWorkload(w: WireWorkload): Workload {
   return { ...w, topics: w.topics.map(({ payloads, ...t }) => ({ ...t, ...(payloads ? { payloads: payloads.map((p) => Buffer.from(p, 'base64')) } : {}) })) };
 }
 
-/** One worker's per-second figures, as they travel: the counters, and its own percentiles instead of the histograms (see SecondBucket.percentilesMs). */
-export type WireBucket = Omit<SecondBucket, 'publish' | 'delay' | 'e2e' | 'lag' | 'percentilesMs'> & { second: number; percentilesMs: SecondPercentiles };
+/**
+ * One worker's per-second figures, as they travel: the counters, its latencies as sketches (merged into
+ * the run's per-second percentiles), and its own percentiles, which a coordinator falls back on (the
+ * highest of them) for a bucket without sketches, from a worker older than the sketches.
+ */
+export type WireBucket = Omit<SecondBucket, 'publish' | 'delay' | 'e2e' | 'lag' | 'percentilesMs' | 'sketches'> & {
+  second: number;
+  percentilesMs: SecondPercentiles;
+  sketches?: WireSketches;
+};
+
+/** One second's latency sketches (latency-sketch.ts). */
+export interface WireSketches {
+  publish: SerializedSketch;
+  delay: SerializedSketch;
+  e2e: SerializedSketch;
+}
 
 /** One worker's accounting of one topic. */
 export interface WireTopicResult {

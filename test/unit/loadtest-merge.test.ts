@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../src/loadtest/histogram.js';
 import { DeliveryLedger } from '../../src/loadtest/ledger.js';
-import { mergeMaxRates } from '../../src/loadtest/merge-worker-results.js';
+import { mergeMaxRates, mergeWorkerResults, toWorkerResult } from '../../src/loadtest/merge-worker-results.js';
+import { newTopicState, RunAccounts, type SecondPercentiles } from '../../src/loadtest/run-state.js';
 import { chunkResult, decodeControlMessage, encodeControlMessage, ResultAssembler, type ControlMessage, type WorkerResult } from '../../src/loadtest/worker-protocol.js';
+import { LOAD_TOPIC, testWorkload } from '../helpers/workload-builder.js';
 
 /** A deterministic spread of latencies (ms), like a long-tailed publish latency. */
 function samples(seed: number, n: number): number[] {
@@ -184,5 +186,106 @@ describe('mergeMaxRates', () => {
     });
     expect(mergeMaxRates([a])).toEqual(a);
     expect(mergeMaxRates([])).toBeUndefined();
+  });
+});
+
+describe('per-second latencies of a multi-worker run', () => {
+  const T0 = 1_000_000;
+  type Kind = 'publish' | 'delay' | 'e2e';
+
+  /** A worker's accounts with the given latencies (ms) in second 0 and 1, recorded as the producer and consumers record them. */
+  function workerAccounts(sketches: boolean, seconds: Array<Record<Kind, number[]>>): RunAccounts {
+    const w = testWorkload();
+    const acc = new RunAccounts(new Map([[LOAD_TOPIC, newTopicState(w.topics[0]!, 3)]]), 1, { sketches });
+    acc.buckets.t0 = T0;
+    seconds.forEach((latencies, second) => {
+      const b = acc.buckets.at(T0 + second * 1000 + 500);
+      for (const kind of ['publish', 'delay', 'e2e'] as const) {
+        for (const v of latencies[kind]) {
+          b[kind].recordMs(v);
+          b.sketches?.[kind].recordMs(v);
+        }
+      }
+    });
+    return acc;
+  }
+
+  /** Its WorkerResult after the trip over the control topic (JSON, gzip, chunks). */
+  function shipped(acc: RunAccounts, worker: string): WorkerResult {
+    const r = toWorkerResult(acc, { worker, host: 'h', pid: 1, durationSeconds: 2, producers: 1, consumers: 1, partitions: { [LOAD_TOPIC]: [0] }, client: { name: 'x', warnings: 0, warningSamples: [] } });
+    const assembler = new ResultAssembler();
+    let out: WorkerResult | undefined;
+    for (const c of chunkResult(r, 'run1')) out = assembler.add(c as Extract<ControlMessage, { type: 'result' }>) ?? out;
+    return out!;
+  }
+
+  const spread = (n: number, from: number, to: number) => Array.from({ length: n }, (_, i) => from + ((to - from) * i) / Math.max(1, n - 1));
+  // A: a busy worker, fast (1-10 ms). B: a quiet worker with a slow tail (95 at 5 ms, 5 at 80 ms): its own p99 is 80 ms.
+  const A = { publish: spread(1000, 1, 10), delay: spread(1000, 0.1, 3), e2e: spread(1000, 2, 20) };
+  const B = { publish: [...spread(95, 5, 5), ...spread(5, 80, 80)], delay: [...spread(98, 0.2, 0.2), 40, 40], e2e: [...spread(95, 6, 6), ...spread(5, 150, 150)] };
+  // Second 1: both slow in the tail, where the union's p99 is the tail.
+  const A1 = { publish: [...spread(970, 2, 3), ...spread(30, 60, 70)], delay: spread(1000, 1, 2), e2e: spread(1000, 3, 4) };
+  const B1 = { publish: [...spread(970, 2, 3), ...spread(30, 90, 95)], delay: spread(1000, 1, 2), e2e: spread(1000, 3, 4) };
+
+  const exactP = (values: number[], p: number) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.max(1, Math.floor((p / 100) * sorted.length + 0.5)) - 1]!;
+  };
+  const unionPercentiles = (a: Record<Kind, number[]>, b: Record<Kind, number[]>): SecondPercentiles => ({
+    publishP50: exactP([...a.publish, ...b.publish], 50),
+    publishP99: exactP([...a.publish, ...b.publish], 99),
+    delayP99: exactP([...a.delay, ...b.delay], 99),
+    e2eP99: exactP([...a.e2e, ...b.e2e], 99),
+  });
+  const expectWithin1Percent = (got: SecondPercentiles, want: SecondPercentiles) => {
+    for (const k of Object.keys(want) as Array<keyof SecondPercentiles>) expect(Math.abs(got[k] - want[k]), k).toBeLessThanOrEqual(0.01 * want[k] + 0.0005);
+  };
+  const merge = (...results: WorkerResult[]) => mergeWorkerResults(testWorkload(), { [LOAD_TOPIC]: 3 }, results).buckets.all.map((b) => b.percentilesMs!);
+
+  it("each merged second's percentiles are those of the union of the workers' samples, within 1 %", () => {
+    const a = shipped(workerAccounts(true, [A, A1]), 'local-1');
+    const b = shipped(workerAccounts(true, [B, B1]), 'local-2');
+    expect(a.buckets[0]!.sketches).toBeDefined();
+    const [s0, s1] = merge(a, b);
+    expectWithin1Percent(s0!, unionPercentiles(A, B));
+    expectWithin1Percent(s1!, unionPercentiles(A1, B1));
+    // The old rule (the highest of the workers' own percentiles) overstated second 0: B's 80 ms tail is under 1 % of the union.
+    const maxRule = (k: keyof SecondPercentiles) => Math.max(a.buckets[0]!.percentilesMs[k], b.buckets[0]!.percentilesMs[k]);
+    expect(maxRule('publishP99')).toBeGreaterThanOrEqual(79.9);
+    expect(s0!.publishP99).toBeLessThan(11);
+    expect(s0!.delayP99).toBeLessThan(maxRule('delayP99'));
+    expect(s0!.e2eP99).toBeLessThan(maxRule('e2eP99') / 5);
+    // Merging is order-free.
+    expect(merge(b, a)).toEqual([s0, s1]);
+  });
+
+  it('a worker without sketches (an older one) merges with the old rule: the highest of the percentiles', () => {
+    const a = shipped(workerAccounts(true, [A, A1]), 'local-1');
+    const old = shipped(workerAccounts(true, [B, B1]), 'local-2');
+    for (const wb of old.buckets) delete wb.sketches;
+    const olderToo = shipped(workerAccounts(false, [A, A1]), 'local-3');
+    expect(olderToo.buckets[0]!.sketches).toBeUndefined();
+    // Only older workers: exactly the old rule.
+    const [l0] = merge(olderToo, old);
+    expect(l0).toEqual({
+      publishP50: Math.max(olderToo.buckets[0]!.percentilesMs.publishP50, old.buckets[0]!.percentilesMs.publishP50),
+      publishP99: Math.max(olderToo.buckets[0]!.percentilesMs.publishP99, old.buckets[0]!.percentilesMs.publishP99),
+      delayP99: Math.max(olderToo.buckets[0]!.percentilesMs.delayP99, old.buckets[0]!.percentilesMs.delayP99),
+      e2eP99: Math.max(olderToo.buckets[0]!.percentilesMs.e2eP99, old.buckets[0]!.percentilesMs.e2eP99),
+    });
+    // Mixed: the sketch-merged figures, raised to the older worker's own where higher.
+    const [m0] = merge(a, old);
+    expect(m0!.publishP99).toBe(old.buckets[0]!.percentilesMs.publishP99);
+    expect(m0!.publishP50).toBeGreaterThanOrEqual(a.buckets[0]!.percentilesMs.publishP50 * 0.99);
+    // A sketch of another accuracy counts as none.
+    const other = shipped(workerAccounts(true, [B, B1]), 'local-4');
+    for (const wb of other.buckets) wb.sketches!.publish.accuracy = 0.05;
+    expect(merge(a, other)[0]!.publishP99).toBe(other.buckets[0]!.percentilesMs.publishP99);
+  });
+
+  it('a one-process run records no sketches', () => {
+    const acc = workerAccounts(false, [A]);
+    expect(acc.buckets.all[0]!.sketches).toBeUndefined();
+    expect(acc.buckets.all[0]!.publish.count).toBe(1000);
   });
 });
