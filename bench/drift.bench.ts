@@ -18,7 +18,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectLiveState, type ClusterPortFactory, kafkajsPorts, platformaticPorts } from '../src/cluster/collect.js';
+import { collectLiveState, type ClusterPortFactory, platformaticPorts } from '../src/cluster/collect.js';
+import { kafkajsPorts } from '../src/cluster/kafkajs-adapter.js';
 import { PlatformaticClusterPort } from '../src/cluster/platformatic-adapter.js';
 import { collectDrift } from '../src/drift/collect-drift.js';
 import { computeImport } from '../src/importer/compute-import.js';

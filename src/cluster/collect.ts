@@ -9,7 +9,6 @@
  * connection or a refused topic/ACL listing fails the whole read.
  */
 import { ClusterError } from '../errors.js';
-import { KafkajsClusterPort } from './kafkajs-adapter.js';
 import { NotReadError } from './not-read.js';
 import { PlatformaticClusterPort } from './platformatic-adapter.js';
 import type { ClusterPort, ClusterState, Connection, NotRead } from './port.js';
@@ -17,9 +16,6 @@ import { type ReadRetry, withReadRetries } from './retrying-port.js';
 
 /** Builds the port a read goes through (tests pass `() => new InMemoryClusterPort(…)`). */
 export type ClusterPortFactory = (connection: Connection) => ClusterPort;
-
-/** The real cluster, over kafkajs (no SCRAM users or quotas). */
-export const kafkajsPorts: ClusterPortFactory = (connection) => new KafkajsClusterPort(connection);
 
 /** The real cluster, over @platformatic/kafka: the default, it reads everything the port names. */
 export const platformaticPorts: ClusterPortFactory = (connection) => new PlatformaticClusterPort(connection);

@@ -6,6 +6,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import type { AclBinding } from '../manifest/types.js';
+import type { ClusterPortFactory } from './collect.js';
 import { aclFromWire, aclToWire } from './acl-wire.js';
 import { classifyKafkajsError } from './classify-error.js';
 import type { ClusterInfo, ClusterPort, Connection, ConsumerGroupListing, GroupDescription, LivePartition, LiveTopic, PartitionOffset, RecordTimestamp } from './port.js';
@@ -427,3 +428,6 @@ export class KafkajsClusterPort implements ClusterPort {
     if (this.lowLevel) await (await this.lowLevel.catch(() => undefined))?.disconnect().catch(() => undefined);
   }
 }
+
+/** The real cluster, over kafkajs (no SCRAM users or quotas); here, not in collect.ts, so a read over the default port never loads kafkajs. */
+export const kafkajsPorts: ClusterPortFactory = (connection) => new KafkajsClusterPort(connection);
