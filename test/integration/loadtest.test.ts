@@ -133,8 +133,11 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     const r = await runLoad({ workload, connection: tc.connection, cluster: { name: 'it', environment: 'dev' } });
     expect(r.maxRate).toBeDefined();
     const max = r.maxRate!;
-    // 8 s: a 2 s ceiling phase, then up to two 3 s steps, the first at 90 % of the ceiling.
-    expect(max.ceilingPhaseSeconds).toBe(2);
+    // 8 s: a 2 s ceiling phase, then up to two 3 s steps, the first at 90 % of the ceiling. The phase
+    // ends on the runner's first one-second tick at or after 2 s; a loaded machine delays ticks (one
+    // Node 22 run measured 3), never fires them early.
+    expect(max.ceilingPhaseSeconds).toBeGreaterThanOrEqual(2);
+    expect(max.ceilingPhaseSeconds).toBeLessThanOrEqual(4);
     expect(max.ceilingMessagesPerSecond).toBeGreaterThan(1000);
     expect(max.steps.length).toBeGreaterThanOrEqual(1);
     expect(max.steps[0]!.fractionOfCeiling).toBe(0.9);
@@ -143,6 +146,7 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     // The target series follows the steps: none while closed-loop, then each step's target.
     expect(r.timeSeries.slice(0, 2).every((p) => p.closedLoop === true && p.targetMessagesPerSecond === 0)).toBe(true);
     const s0 = max.steps[0]!;
+    expect(s0.fromSecond).toBeGreaterThanOrEqual(max.ceilingPhaseSeconds);
     expect(r.timeSeries[s0.fromSecond + 1]!.targetMessagesPerSecond).toBeCloseTo(s0.targetMessagesPerSecond, -1);
     expect(r.messages.lost).toBe(0);
   });
