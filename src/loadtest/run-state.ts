@@ -148,24 +148,40 @@ export class RunAccounts {
 
   readonly onRecords = (records: ConsumedRecord[]): void => {
     const at = nowMs();
+    const b = this.buckets.t0 && !this.reread ? this.buckets.at(at) : undefined;
+    // The records of one produced batch share its send time, so their end-to-end latencies come in
+    // runs of one value: each run is one histogram update with its count (an HDR update costs about
+    // 1 µs, twice per record before, about a tenth of a core at 50,000 records/s).
+    let run: { st: TopicState; e2e: number; count: number } | undefined;
+    const flush = () => {
+      if (!run) return;
+      run.st.e2e.recordMs(run.e2e, run.count);
+      if (b) {
+        b.e2e.recordMs(run.e2e, run.count);
+        b.sketches?.e2e.recordMs(run.e2e, run.count);
+      }
+      run = undefined;
+    };
     for (const r of records) {
       const st = this.states.get(r.topic);
       const stamp = decodeRecordValue(r.stamp ?? r.value);
       if (!st || !stamp || stamp.runTag !== this.runTag) continue;
       if (st.ledger.markConsumed(stamp.producerId, stamp.sequence, r.partition, r.offset) !== 'first') continue;
-      const b = this.buckets.t0 && !this.reread ? this.buckets.at(at) : undefined;
       const e2e = at - stamp.sentAtMs;
-      st.e2e.recordMs(e2e);
+      if (run && run.st === st && run.e2e === e2e) run.count++;
+      else {
+        flush();
+        run = { st, e2e, count: 1 };
+      }
       st.consumedBytes += r.value.length;
       st.firstConsumeAt ??= at;
       st.lastConsumeAt = at;
       if (b) {
         b.consumed++;
         b.consumedBytes += r.value.length;
-        b.e2e.recordMs(e2e);
-        b.sketches?.e2e.recordMs(e2e);
       }
     }
+    flush();
   };
 
   lag(): number {
