@@ -1,7 +1,7 @@
 /** Aggregates what a load run accumulated into the report value (report-types.ts). Pure. */
 import { LatencyHistogram } from './histogram.js';
 import { MIB, type LoadTestReport, type MaxRateResult, type TimeSeriesPoint, type TopicResult } from './report-types.js';
-import type { SecondBucket, TopicState } from './run-state.js';
+import { secondPercentilesOf, type SecondBucket, type TopicState } from './run-state.js';
 import type { Workload } from './workload.js';
 
 export interface ReportInput {
@@ -73,22 +73,26 @@ export function buildReport(a: ReportInput): LoadTestReport {
     };
   });
   const maxConsumeSeconds = Math.max(durationSeconds, ...a.topicStates.map((st) => ((st.lastConsumeAt ?? 0) - (st.firstConsumeAt ?? 0)) / 1000));
-  const timeSeries: TimeSeriesPoint[] = a.buckets.map((b, second) => ({
-    second,
-    targetMessagesPerSecond: round(b.target),
-    ...(b.closedLoop ? { closedLoop: true } : {}),
-    sentPerSecond: b.sent,
-    acknowledgedPerSecond: b.acked,
-    consumedPerSecond: b.consumed,
-    producedMegabytesPerSecond: round(b.ackedBytes / MIB, 3),
-    consumedMegabytesPerSecond: round(b.consumedBytes / MIB, 3),
-    publishP50Ms: b.percentilesMs?.publishP50 ?? b.publish.percentileMs(50),
-    publishP99Ms: b.percentilesMs?.publishP99 ?? b.publish.percentileMs(99),
-    publishDelayP99Ms: b.percentilesMs?.delayP99 ?? b.delay.percentileMs(99),
-    endToEndP99Ms: b.percentilesMs?.e2eP99 ?? b.e2e.percentileMs(99),
-    lag: b.lag,
-    errors: b.errors,
-  }));
+  const timeSeries: TimeSeriesPoint[] = a.buckets.map((b, second) => {
+    // A multi-worker run's merged second carries its percentiles; a one-process second reads its histograms.
+    const p = b.percentilesMs ?? secondPercentilesOf(b);
+    return {
+      second,
+      targetMessagesPerSecond: round(b.target),
+      ...(b.closedLoop ? { closedLoop: true } : {}),
+      sentPerSecond: b.sent,
+      acknowledgedPerSecond: b.acked,
+      consumedPerSecond: b.consumed,
+      producedMegabytesPerSecond: round(b.ackedBytes / MIB, 3),
+      consumedMegabytesPerSecond: round(b.consumedBytes / MIB, 3),
+      publishP50Ms: p.publishP50,
+      publishP99Ms: p.publishP99,
+      publishDelayP99Ms: p.delayP99,
+      endToEndP99Ms: p.e2eP99,
+      lag: b.lag,
+      errors: b.errors,
+    };
+  });
   return {
     reportVersion: 1,
     tool: 'kafkaform loadtest',

@@ -8,7 +8,7 @@ import { LatencyHistogram } from './histogram.js';
 import { LatencySketch } from './latency-sketch.js';
 import { DeliveryLedger } from './ledger.js';
 import type { MaxRateResult, MaxRateStep } from './report-types.js';
-import { newTopicState, SecondBuckets, type RunAccounts, type SecondPercentiles, type SecondSketches, type TopicState } from './run-state.js';
+import { newTopicState, SecondBuckets, secondPercentilesOf, type RunAccounts, type SecondPercentiles, type SecondSketches, type TopicState } from './run-state.js';
 import type { WireBucket, WireSketches, WorkerResult } from './worker-protocol.js';
 import type { Workload } from './workload.js';
 
@@ -36,10 +36,8 @@ export function toWorkerResult(
       ...(st.firstConsumeAt !== undefined ? { firstConsumeAt: st.firstConsumeAt, lastConsumeAt: st.lastConsumeAt } : {}),
       ...(st.ceilingRate !== undefined ? { ceilingRate: st.ceilingRate, sustainableRate: st.sustainableRate ?? 0 } : {}),
     })),
-    buckets: acc.buckets.all.map((b, second): WireBucket => {
-      // Its own percentiles (what an older coordinator reads) from the sketches when it has them: 4 reads of a per-second HDR histogram take ~20 ms, of a sketch ~15 µs.
-      const own = b.sketches ?? b;
-      return {
+    buckets: acc.buckets.all.map(
+      (b, second): WireBucket => ({
         second,
         target: b.target,
         closedLoop: b.closedLoop,
@@ -49,10 +47,11 @@ export function toWorkerResult(
         ackedBytes: b.ackedBytes,
         consumedBytes: b.consumedBytes,
         errors: b.errors,
-        percentilesMs: { publishP50: own.publish.percentileMs(50), publishP99: own.publish.percentileMs(99), delayP99: own.delay.percentileMs(99), e2eP99: own.e2e.percentileMs(99) },
+        // Its own percentiles (what an older coordinator reads) from the sketches when it has them: 4 reads of a per-second HDR histogram take ~20 ms, of a sketch ~15 µs.
+        percentilesMs: secondPercentilesOf(b.sketches ?? b),
         ...(b.sketches ? { sketches: { publish: b.sketches.publish.serialize(), delay: b.sketches.delay.serialize(), e2e: b.sketches.e2e.serialize() } } : {}),
-      };
-    }),
+      }),
+    ),
     publishDelay: wholeRunDelay(acc).serialize(),
     errorCount: acc.errorCount,
     errorSamples: acc.errorSamples,
@@ -147,7 +146,7 @@ function addSecond(into: SecondLatencies, wb: WireBucket): void {
 /** The merged second's percentiles: its merged sketches', raised to an older worker's own where one took part (the old upper bound). */
 function secondPercentiles(m: SecondLatencies): SecondPercentiles {
   const s = m.sketches;
-  const merged = s && { publishP50: s.publish.percentileMs(50), publishP99: s.publish.percentileMs(99), delayP99: s.delay.percentileMs(99), e2eP99: s.e2e.percentileMs(99) };
+  const merged = s && secondPercentilesOf(s);
   return merged && m.legacy ? maxPercentiles(merged, m.legacy) : (merged ?? m.legacy!);
 }
 

@@ -52,6 +52,11 @@ export interface SecondPercentiles {
   e2eP99: number;
 }
 
+/** The per-second percentiles of one second's three latency records (HDR histograms or sketches alike). */
+export function secondPercentilesOf(l: Record<'publish' | 'delay' | 'e2e', { percentileMs(p: number): number }>): SecondPercentiles {
+  return { publishP50: l.publish.percentileMs(50), publishP99: l.publish.percentileMs(99), delayP99: l.delay.percentileMs(99), e2eP99: l.e2e.percentileMs(99) };
+}
+
 export interface TopicState {
   w: TopicWorkload;
   partitions: number;
