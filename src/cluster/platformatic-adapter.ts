@@ -3,6 +3,7 @@
  * admin request the port needs (DescribeUserScramCredentials, DescribeClientQuotas, incremental
  * AlterConfigs, group offsets, ListOffsets) where kafkajs 2.2.4 lacks the first three. Responses are
  * mapped in platformatic-mapping.ts (pure, unit-tested); this file only talks to the broker.
+ * Over 400 lines because it implements every ClusterPort member for one library, as its kafkajs twin does.
  */
 import type * as P from '@platformatic/kafka';
 import { plt } from './platformatic-kafka.js';

@@ -1,6 +1,6 @@
 /**
  * Thin edge around the terraform CLI for one synthesized stack directory (a directory holding
- * `cdk.tf.json`). About 400 lines because every terraform subcommand kafkaform runs shares the
+ * `cdk.tf.json`). Over 400 lines because every terraform subcommand kafkaform runs shares the
  * exit-code, lock-message, signal and secret-scrubbing handling kept here (lock parsing is in state-lock.ts).
  *
  * Secrets: variables travel only as `TF_VAR_<name>` environment entries of the child process,
