@@ -50,6 +50,8 @@ export function computeBaselineComparison(current: LoadTestReport, baseline: Loa
   if (current.maxRate && baseline.maxRate) {
     rows.push(row('max sustainable rate', 'msg/s', baseline.maxRate.sustainableMessagesPerSecond, current.maxRate.sustainableMessagesPerSecond, t));
     if (baseline.maxRate.ceilingMessagesPerSecond !== undefined) rows.push(row('closed-loop ceiling', 'msg/s', baseline.maxRate.ceilingMessagesPerSecond, current.maxRate.ceilingMessagesPerSecond, t));
+    const [b, c] = [baseline.maxRate.producerCeilingMessagesPerSecond, current.maxRate.producerCeilingMessagesPerSecond];
+    if (b !== undefined && c !== undefined) rows.push(row('producers alone (consumers paused)', 'msg/s', b, c, t));
   }
   for (const [name, key] of [
     ['publish', 'publish'],

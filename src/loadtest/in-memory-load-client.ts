@@ -35,6 +35,8 @@ interface StoredRecord {
 
 interface Member {
   onRecords: (records: ConsumedRecord[]) => void;
+  /** A paused member is handed nothing; its partitions wait for it (they are not given to another member). */
+  paused: boolean;
 }
 
 interface Group {
@@ -99,11 +101,21 @@ export class InMemoryLoadClient implements LoadClient {
   createConsumer(opts: ConsumerOptions): LoadConsumer {
     let member: Member | undefined;
     let group: Group | undefined;
+    let paused = false;
     return {
       start: async (onRecords) => {
         group = this.group(opts);
-        member = { onRecords };
+        member = { onRecords, paused };
         group.members.push(member);
+        this.schedulePump();
+      },
+      pause: () => {
+        paused = true;
+        if (member) member.paused = true;
+      },
+      resume: () => {
+        paused = false;
+        if (member) member.paused = false;
         this.schedulePump();
       },
       disconnect: async () => {
@@ -154,6 +166,8 @@ export class InMemoryLoadClient implements LoadClient {
       for (const topic of g.topics) {
         for (const [partition, log] of this.logs.get(topic) ?? []) {
           const key = `${topic}:${partition}`;
+          const owner = g.members[partition % g.members.length]!;
+          if (owner.paused) continue;
           const from = g.positions.get(key) ?? g.startAt.get(key) ?? 0;
           if (from >= log.length) continue;
           const out: ConsumedRecord[] = [];
@@ -166,7 +180,7 @@ export class InMemoryLoadClient implements LoadClient {
             out.push({ topic, partition, offset, value: r.value, ...(r.stamp ? { stamp: r.stamp } : {}) });
           }
           g.positions.set(key, log.length);
-          if (out.length > 0) g.members[partition % g.members.length]!.onRecords(out);
+          if (out.length > 0) owner.onRecords(out);
         }
       }
     }

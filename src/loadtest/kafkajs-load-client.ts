@@ -97,6 +97,8 @@ export class KafkajsLoadClient implements LoadClient {
         });
         await joined;
       },
+      pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
+      resume: () => consumer.resume(opts.topics.map((topic) => ({ topic }))),
       disconnect: () => consumer.disconnect(),
     };
   }

@@ -62,6 +62,14 @@ export interface ConsumerOptions {
 export interface LoadConsumer {
   /** Connects, subscribes and resolves once the consumer owns its partitions. */
   start(onRecords: (records: ConsumedRecord[]) => void): Promise<void>;
+  /**
+   * Stops fetching (the group membership and heartbeats go on): the producer-only ceiling of
+   * --rate max, measured as kafka-producer-perf-test measures, with no consumer beside it. What was
+   * fetched already may still arrive. resume() fetches again from where the consumer stood. Both are
+   * idempotent, and a consumer that restarts while paused stays paused.
+   */
+  pause(): void;
+  resume(): void;
   disconnect(): Promise<void>;
 }
 

@@ -80,7 +80,8 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
  * on the same clock, so the ceiling and the sustainable rate are the sums of the workers'. Step k is
  * every worker's k-th step (they start and end on the same ticks): targets, achieved rates and lags
  * add up, the delay p99 is the highest, and it is sustainable only if it was for every worker.
- * The limit counts as reached only when every worker's search reached it.
+ * The limit counts as reached only when every worker's search reached it. The producer-only
+ * ceiling (the workers measure it together) is the sum of theirs when every worker measured it.
  */
 export function mergeMaxRates(results: MaxRateResult[]): MaxRateResult | undefined {
   if (results.length === 0) return undefined;
@@ -100,9 +101,17 @@ export function mergeMaxRates(results: MaxRateResult[]): MaxRateResult | undefin
       sustainable: ks.every((s) => s.sustainable),
     });
   }
+  const producerOnly = results.every((r) => r.producerCeilingMessagesPerSecond !== undefined);
   return {
     ceilingMessagesPerSecond: ceiling,
     ceilingPhaseSeconds: Math.max(...results.map((r) => r.ceilingPhaseSeconds)),
+    ...(producerOnly
+      ? {
+          producerCeilingMessagesPerSecond: sum(results.map((r) => r.producerCeilingMessagesPerSecond!)),
+          producerCeilingFromSecond: Math.min(...results.map((r) => r.producerCeilingFromSecond ?? 0)),
+          producerCeilingToSecond: Math.max(...results.map((r) => r.producerCeilingToSecond ?? 0)),
+        }
+      : {}),
     sustainableMessagesPerSecond: sum(results.map((r) => r.sustainableMessagesPerSecond)),
     limitReached: results.every((r) => r.limitReached),
     rule: results[0]!.rule,

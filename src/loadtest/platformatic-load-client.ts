@@ -89,7 +89,8 @@ export class PlatformaticLoadClient implements LoadClient {
     // group, is replaced by a new consumer in the same group, resuming from the committed offsets;
     // re-read records count as redelivered.
     let closed = false;
-    let current: { consumer: { close(force?: boolean): Promise<void> }; stream?: { close(): Promise<void> } } | undefined;
+    let paused = false;
+    let current: { consumer: { close(force?: boolean): Promise<void> }; stream?: { close(): Promise<void>; pause(): unknown; resume(): unknown } } | undefined;
     const open = async (onRecords: (records: ConsumedRecord[]) => void, first: boolean): Promise<void> => {
       const consumer = new plt.Consumer({
         ...this.base(opts.clientId),
@@ -102,7 +103,9 @@ export class PlatformaticLoadClient implements LoadClient {
       current = { consumer };
       const fallback = opts.fromBeginning ? 'earliest' : 'latest';
       const s = await consumer.consume({ topics: opts.topics, mode: first ? fallback : 'committed', fallbackMode: fallback, autocommit: 500, maxWaitTime: 100 });
-      current.stream = s as unknown as { close(): Promise<void> };
+      current.stream = s as unknown as { close(): Promise<void>; pause(): unknown; resume(): unknown };
+      // A paused stream stops fetching once its buffer is full; heartbeats go on (they are the consumer's, not the stream's).
+      if (paused) current.stream.pause();
       s.on('data', (m: { topic: string; partition: number; offset: bigint; value: Buffer; headers?: Map<Buffer | string, Buffer> }) => {
         onRecords([{ topic: m.topic, partition: m.partition, offset: Number(m.offset), value: m.value, stamp: stampFromHeaders(m.headers) }]);
       });
@@ -132,6 +135,14 @@ export class PlatformaticLoadClient implements LoadClient {
     };
     return {
       start: (onRecords) => open(onRecords, true),
+      pause: () => {
+        paused = true;
+        current?.stream?.pause();
+      },
+      resume: () => {
+        paused = false;
+        current?.stream?.resume();
+      },
       disconnect: async () => {
         closed = true;
         await current?.stream?.close().catch(() => undefined);

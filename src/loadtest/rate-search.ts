@@ -1,9 +1,11 @@
 /**
- * The `--rate max` search, in two phases. First a closed-loop ceiling: the producers send as fast
- * as they go (as kafka-producer-perf-test does), which finds the order of magnitude in seconds.
- * Then open-loop steps below that ceiling, bisecting for the highest rate that meets the
- * sustainability rule. Pure rules (phase lengths, judgeStep, nextProbe) and MaxRateSearch, which
- * applies them to a run's accounts. No timers here: the runner's ticker calls tick().
+ * The `--rate max` search, in three phases. First a closed-loop ceiling: the producers send as fast
+ * as they go while the consumers read along, which finds the order of magnitude in seconds. Then
+ * open-loop steps below that ceiling, bisecting for the highest rate that meets the sustainability
+ * rule. Last, when the run's consumers can pause, the producer-only ceiling: closed loop again with
+ * the consumers paused, as kafka-producer-perf-test measures (it only writes); they catch up in the
+ * run's drain. Pure rules (phase lengths, judgeStep, nextProbe) and MaxRateSearch, which applies
+ * them to a run's accounts. No timers here: the runner's ticker calls tick().
  */
 import { LatencyHistogram } from './histogram.js';
 import type { MaxRateResult, MaxRateStep } from './report-types.js';
@@ -86,6 +88,11 @@ export function applyVerdict(b: Bracket, probe: number, sustainable: boolean): B
   return sustainable ? { sustainable: Math.max(b.sustainable, probe), upper: b.upper } : { sustainable: b.sustainable, upper: Math.min(b.upper, probe) };
 }
 
+/** The producer-only ceiling phase: 60 % of the ceiling phase, at least 2 seconds (measured over its last 60 %, as the ceiling is). */
+export function producerCeilingPhaseMs(durationMs: number): number {
+  return Math.max(2_000, Math.round(ceilingPhaseMs(durationMs) * 0.6));
+}
+
 /** The closed-loop ceiling phase: a quarter of the run, between 2 and 10 seconds. */
 export function ceilingPhaseMs(durationMs: number): number {
   return Math.min(10_000, Math.max(2_000, Math.floor(durationMs / 4)));
@@ -104,18 +111,43 @@ export function judgedSeconds(stepStartMs: number, nowMs: number, stepMs: number
   return { from: Math.floor(stepStartMs / 1000 + stepMs / 2000), to: Math.floor(nowMs / 1000) };
 }
 
-/** Where the search is: measuring the ceiling, pausing until its in-flight backlog is acknowledged, stepping below it, or finished. */
-export type SearchPhase = 'ceiling' | 'settle' | 'search' | 'done';
+/**
+ * Where the search is: measuring the ceiling, pausing until its in-flight backlog is acknowledged,
+ * stepping below it, pausing again before the producer-only ceiling (`quiet`), measuring that, or finished.
+ */
+export type SearchPhase = 'ceiling' | 'settle' | 'search' | 'quiet' | 'producer-ceiling' | 'done';
 
 export interface SearchTiming {
   durationMs: number;
   ceilingMs: number;
   stepMs: number;
+  producerCeilingMs: number;
 }
 
 /** The timing of a run of `durationMs`. */
 export function searchTiming(durationMs: number): SearchTiming {
-  return { durationMs, ceilingMs: ceilingPhaseMs(durationMs), stepMs: stepDurationMs(durationMs) };
+  return { durationMs, ceilingMs: ceilingPhaseMs(durationMs), stepMs: stepDurationMs(durationMs), producerCeilingMs: producerCeilingPhaseMs(durationMs) };
+}
+
+/** The run's consumers, as the producer-only ceiling pauses and resumes them. */
+export interface ConsumerSwitch {
+  pause(): void;
+  resume(): void;
+}
+
+export interface ProducerCeilingOptions {
+  consumers: ConsumerSwitch;
+  /**
+   * The phase starts no earlier than this (ms since the start of producing): the workers of a
+   * multi-worker run start it together, after every worker's last step. Default: as soon as the
+   * search is done and its last batches are acknowledged.
+   */
+  notBeforeMs?: number;
+}
+
+/** How long past `durationMs` a search may keep the producers going (the guard on a run's end). */
+export function searchOverrunMs(timing: SearchTiming, producerCeiling: boolean): number {
+  return 2_000 + (producerCeiling ? 1_000 + SETTLE_MAX_MS + timing.producerCeilingMs : 0);
 }
 
 /**
@@ -134,6 +166,11 @@ export class MaxRateSearch {
   limitReached = false;
   /** The ceiling phase as seconds since the start of producing: [0, ceilingEndSecond). */
   ceilingEndSecond = 0;
+  /** Total producer-only closed-loop rate (msg/s), and the seconds [from, to) of its phase; undefined until measured. */
+  producerCeiling?: { messagesPerSecond: number; fromSecond: number; toSecond: number };
+  private searchEndMs = 0;
+  private producerStartMs = 0;
+  private producerMark?: { atMs: number; acked: number };
   private bracket: Bracket = { sustainable: 0, upper: 1 };
   private probe = 0;
   private mark?: { atMs: number; acked: number[] };
@@ -142,15 +179,26 @@ export class MaxRateSearch {
   private ackedAtStepStart = 0;
   private lagAtStepStart = 0;
 
+  /** `producerCeiling`: measure the producer-only ceiling after the steps (the run's consumers, which it pauses). */
   constructor(
     private readonly acc: RunAccounts,
     private readonly timing: SearchTiming,
     private readonly rule: RateRule = DEFAULT_RATE_RULE,
+    private readonly producerCeilingOpts?: ProducerCeilingOptions,
   ) {}
 
   /** The report's `maxRate` (report-types.ts) as the search stands. */
   result(): MaxRateResult {
-    return { ceilingMessagesPerSecond: Math.round(this.ceiling), ceilingPhaseSeconds: this.ceilingEndSecond, sustainableMessagesPerSecond: this.sustainable, limitReached: this.limitReached, rule: this.rule, steps: this.steps };
+    const p = this.producerCeiling;
+    return {
+      ceilingMessagesPerSecond: Math.round(this.ceiling),
+      ceilingPhaseSeconds: this.ceilingEndSecond,
+      ...(p ? { producerCeilingMessagesPerSecond: p.messagesPerSecond, producerCeilingFromSecond: p.fromSecond, producerCeilingToSecond: p.toSecond } : {}),
+      sustainableMessagesPerSecond: this.sustainable,
+      limitReached: this.limitReached,
+      rule: this.rule,
+      steps: this.steps,
+    };
   }
 
   /** Closed loop on every topic (the producers treat an infinite rate as "as fast as you go", and a rate of 0 as a pause). */
@@ -162,10 +210,12 @@ export class MaxRateSearch {
   tick(elapsedMs: number): boolean {
     if (this.phase === 'ceiling') return this.tickCeiling(elapsedMs);
     if (this.phase === 'settle') return this.tickSettle(elapsedMs);
+    if (this.phase === 'quiet') return this.tickQuiet(elapsedMs);
+    if (this.phase === 'producer-ceiling') return this.tickProducerCeiling(elapsedMs);
     if (this.phase === 'done') return false;
     if (elapsedMs - this.stepStartMs < this.timing.stepMs) return true;
     this.judge(elapsedMs);
-    return this.phase === 'search';
+    return (this.phase as SearchPhase) !== 'done'; // judge() may have moved it on
   }
 
   private tickCeiling(elapsedMs: number): boolean {
@@ -197,6 +247,43 @@ export class MaxRateSearch {
     return true;
   }
 
+  /** The steps are over: pause the producers, or end the run when there is no producer-only ceiling to measure. */
+  private endSearch(elapsedMs: number): void {
+    if (!this.producerCeilingOpts) {
+      this.phase = 'done';
+      return;
+    }
+    this.phase = 'quiet';
+    this.searchEndMs = elapsedMs;
+    for (const st of this.acc.topics) st.rate = 0;
+  }
+
+  /** Waits for the last step's batches (at most SETTLE_MAX_MS) and the common start, then pauses the consumers and goes closed loop. */
+  private tickQuiet(elapsedMs: number): boolean {
+    const o = this.producerCeilingOpts!;
+    if (elapsedMs < (o.notBeforeMs ?? 0)) return true;
+    if (this.acc.unacknowledged() > 0 && elapsedMs - this.searchEndMs < SETTLE_MAX_MS) return true;
+    o.consumers.pause();
+    // What is sent from here on is read only in the drain: its end-to-end latency is the pause's, not the cluster's.
+    this.acc.endToEndSentBeforeMs = this.acc.buckets.t0 + elapsedMs;
+    this.phase = 'producer-ceiling';
+    this.producerStartMs = elapsedMs;
+    for (const st of this.acc.topics) st.rate = Number.POSITIVE_INFINITY;
+    return true;
+  }
+
+  private tickProducerCeiling(elapsedMs: number): boolean {
+    const since = elapsedMs - this.producerStartMs;
+    const len = this.timing.producerCeilingMs;
+    if (!this.producerMark && since >= len * 0.4) this.producerMark = { atMs: elapsedMs, acked: this.acc.acknowledged() };
+    if (!this.producerMark || since < len) return true;
+    const seconds = (elapsedMs - this.producerMark.atMs) / 1000;
+    this.producerCeiling = { messagesPerSecond: Math.round((this.acc.acknowledged() - this.producerMark.acked) / seconds), fromSecond: Math.round(this.producerStartMs / 1000), toSecond: Math.round(elapsedMs / 1000) };
+    this.producerCeilingOpts!.consumers.resume();
+    this.phase = 'done';
+    return false;
+  }
+
   private startStep(elapsedMs: number, probe: number): void {
     this.probe = probe;
     this.acc.topics.forEach((st, i) => {
@@ -226,7 +313,7 @@ export class MaxRateSearch {
     const next = nextProbe(this.bracket);
     // Another step only when it can finish within the run (the last tick may come a little late).
     if (next === undefined || elapsedMs + this.timing.stepMs > this.timing.durationMs + 500) {
-      this.phase = 'done';
+      this.endSearch(elapsedMs);
       return;
     }
     this.startStep(elapsedMs, next);

@@ -20,6 +20,7 @@ const TOP: NumberRule[] = [
   { path: 'consumer.messagesPerSecond', min: 0 },
   { path: 'maxRate.sustainableMessagesPerSecond', min: 0, optional: true },
   { path: 'maxRate.ceilingMessagesPerSecond', min: 0, optional: true },
+  { path: 'maxRate.producerCeilingMessagesPerSecond', min: 0, optional: true },
   ...['publish', 'publishDelay', 'endToEnd'].flatMap((k) => ['p50', 'p99', 'p999'].map((p) => ({ path: `latencyMs.${k}.${p}`, min: 0, optional: k !== 'publish' }))),
 ];
 const PER_TOPIC: NumberRule[] = [

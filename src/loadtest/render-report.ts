@@ -104,7 +104,8 @@ export function baselineLine(b: BaselineComparison): string {
 /** The verdict of a --rate max run in one line. */
 export function maxRateLine(m: MaxRateResult): string {
   const found = m.limitReached ? 'limit reached' : m.sustainableMessagesPerSecond > 0 ? 'lower bound: the run ended before the limit was bracketed' : 'no step was sustainable: a lower bound of 0';
-  return `Max sustainable rate: ${n(m.sustainableMessagesPerSecond)} msg/s (${found}); closed-loop ceiling ${n(m.ceilingMessagesPerSecond)} msg/s`;
+  const producerOnly = m.producerCeilingMessagesPerSecond !== undefined ? `; producers alone (consumers paused) ${n(m.producerCeilingMessagesPerSecond)} msg/s` : '';
+  return `Max sustainable rate: ${n(m.sustainableMessagesPerSecond)} msg/s (${found}); closed-loop ceiling ${n(m.ceilingMessagesPerSecond)} msg/s${producerOnly}`;
 }
 
 const WORKER_HEADERS = ['worker', 'status', 'host (pid)', 'partitions', 'produced msg/s', 'sent', 'acknowledged', 'consumed', 'p99 publish', 'note'];
@@ -140,7 +141,9 @@ const STEP_HEADERS = ['seconds', 'phase', 'target msg/s', 'of ceiling', 'achieve
 function stepRows(m: MaxRateResult): string[][] {
   const ceiling = [`0–${m.ceilingPhaseSeconds}`, 'ceiling (closed loop)', 'as fast as possible', '', n(m.ceilingMessagesPerSecond), '', '', ''];
   const steps = m.steps.map((s) => [`${s.fromSecond}–${s.toSecond}`, 'step (open loop)', n(s.targetMessagesPerSecond), `${Math.round(s.fractionOfCeiling * 100)} %`, n(s.acknowledgedPerSecond), ms(s.publishDelayP99Ms), n(s.lag), s.sustainable ? 'sustainable' : 'not sustainable']);
-  return [ceiling, ...steps];
+  const producerOnly =
+    m.producerCeilingMessagesPerSecond !== undefined ? [[`${m.producerCeilingFromSecond}–${m.producerCeilingToSecond}`, 'producers alone (consumers paused)', 'as fast as possible', '', n(m.producerCeilingMessagesPerSecond), '', '', '']] : [];
+  return [ceiling, ...steps, ...producerOnly];
 }
 
 function alignTable(headers: string[], rows: string[][]): string {

@@ -91,10 +91,20 @@ export interface MaxRateStep {
 
 /** `--rate max`: the closed-loop ceiling, then the open-loop steps below it. */
 export interface MaxRateResult {
-  /** Acknowledged msg/s with the producers sending as fast as they go (closed loop, like kafka-producer-perf-test). */
+  /** Acknowledged msg/s with the producers sending as fast as they go (closed loop) while the consumers read along. */
   ceilingMessagesPerSecond: number;
   /** The ceiling phase covered seconds [0, ceilingPhaseSeconds) of the run. */
   ceilingPhaseSeconds: number;
+  /**
+   * Acknowledged msg/s in closed loop with the run's consumers paused, after the steps: what the
+   * producers alone reach, as kafka-producer-perf-test measures (it only writes). The consumers read
+   * those records in the drain; they count in the ledger, not in the end-to-end latency. Absent when
+   * the run ended before it (a ceiling of 0, an interrupted run) and in older reports.
+   */
+  producerCeilingMessagesPerSecond?: number;
+  /** The producer-only ceiling covered seconds [producerCeilingFromSecond, producerCeilingToSecond). */
+  producerCeilingFromSecond?: number;
+  producerCeilingToSecond?: number;
   /** The highest step that met the rule (0 when none did). */
   sustainableMessagesPerSecond: number;
   /** A sustainable step lies within 10 % of the lowest upper bound (a failed step, or the ceiling). */

@@ -9,6 +9,7 @@ import { sleep } from '../os/process.js';
 import type { LoadClient, LoadConsumer, LoadProducer } from './load-client.js';
 import { nowMs } from './message.js';
 import type { ProducerRun } from './open-loop-producer.js';
+import type { ConsumerSwitch } from './rate-search.js';
 import { newTopicState, type RunAccounts, type TopicState } from './run-state.js';
 import type { Workload } from './workload.js';
 
@@ -140,9 +141,23 @@ export async function startProducers(run: Run, acc: RunAccounts): Promise<Produc
   return runs;
 }
 
+/** The run's consumers as one switch: the producer-only ceiling of --rate max pauses them all. */
+export function consumerSwitch(run: Run): ConsumerSwitch {
+  return {
+    pause: () => {
+      for (const c of run.consumers) c.pause();
+    },
+    resume: () => {
+      for (const c of run.consumers) c.resume();
+    },
+  };
+}
+
 /** Waits (bounded) until every acknowledged record was consumed; true when none is missing. */
 export async function drain(run: Run, acc: RunAccounts): Promise<boolean> {
   run.log('producers stopped; waiting for consumers to catch up');
+  // A run stopped during the producer-only ceiling left its consumers paused.
+  consumerSwitch(run).resume();
   const drainDeadline = nowMs() + (run.drainTimeoutMs ?? 45_000);
   while (acc.lag() > 0 && nowMs() < drainDeadline) await sleep(100);
   // A short grace period catches late duplicates (redelivery after a rebalance).

@@ -128,6 +128,12 @@ export class RunAccounts {
   errorCount = 0;
   /** Verification pass: records found then are not live consumption. */
   reread = false;
+  /**
+   * Records sent at or after this time (nowMs) count in the ledger and the throughput but not in the
+   * end-to-end latency: the producer-only ceiling of --rate max paused the consumers, which read them
+   * only in the drain. Infinite: every record counts.
+   */
+  endToEndSentBeforeMs = Number.POSITIVE_INFINITY;
 
   /** `opts.sketches`: the per-second latencies go into sketches too (a worker of a multi-worker run). */
   constructor(
@@ -172,11 +178,13 @@ export class RunAccounts {
       const stamp = decodeRecordValue(r.stamp ?? r.value);
       if (!st || !stamp || stamp.runTag !== this.runTag) continue;
       if (st.ledger.markConsumed(stamp.producerId, stamp.sequence, r.partition, r.offset) !== 'first') continue;
-      const e2e = at - stamp.sentAtMs;
-      if (run && run.st === st && run.e2e === e2e) run.count++;
-      else {
-        flush();
-        run = { st, e2e, count: 1 };
+      if (stamp.sentAtMs < this.endToEndSentBeforeMs) {
+        const e2e = at - stamp.sentAtMs;
+        if (run && run.st === st && run.e2e === e2e) run.count++;
+        else {
+          flush();
+          run = { st, e2e, count: 1 };
+        }
       }
       st.consumedBytes += r.value.length;
       st.firstConsumeAt ??= at;

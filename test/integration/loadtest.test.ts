@@ -148,7 +148,13 @@ describe('kafkaform loadtest (real broker, SASL/SCRAM)', () => {
     const s0 = max.steps[0]!;
     expect(s0.fromSecond).toBeGreaterThanOrEqual(max.ceilingPhaseSeconds);
     expect(r.timeSeries[s0.fromSecond + 1]!.targetMessagesPerSecond).toBeCloseTo(s0.targetMessagesPerSecond, -1);
+    // Last, the producers alone with the consumer paused (as kafka-producer-perf-test measures): on
+    // this broker no slower than with the consumer reading along, and every record of it read in the drain.
+    const last = max.steps[max.steps.length - 1]!;
+    expect(max.producerCeilingFromSecond).toBeGreaterThanOrEqual(last.toSecond);
+    expect(max.producerCeilingMessagesPerSecond).toBeGreaterThan(0.8 * max.ceilingMessagesPerSecond);
     expect(r.messages.lost).toBe(0);
+    expect(r.messages.consumed).toBe(r.messages.acknowledged);
   });
 
   it('--baseline exits 2 with a Markdown comparison when the run falls short of an earlier report, and refuses a file that is not one', async () => {

@@ -11,7 +11,7 @@ async function consume(client: InMemoryLoadClient, groupId: string, fromBeginnin
   const got: ConsumedRecord[] = [];
   const c = client.createConsumer({ clientId: 'c', groupId, topics: ['t'], fromBeginning });
   await c.start((rs) => got.push(...rs));
-  return { got, values: () => got.map((r) => r.value.toString()), stop: () => c.disconnect() };
+  return { got, values: () => got.map((r) => r.value.toString()), stop: () => c.disconnect(), pause: () => c.pause(), resume: () => c.resume() };
 }
 
 describe('InMemoryLoadClient', () => {
@@ -42,6 +42,22 @@ describe('InMemoryLoadClient', () => {
     expect(first.values()).toEqual(['a']);
     expect(second.values()).toEqual(['b']);
     expect(latest.values()).toEqual(['b']);
+  });
+
+  it('hands a paused consumer nothing and, resumed, everything it missed, in order', async () => {
+    const client = new InMemoryLoadClient();
+    const p = client.createProducer(PRODUCER);
+    const c = await consume(client, 'g');
+    await p.send('t', [rec(0, 'a')]);
+    await settle();
+    c.pause();
+    c.pause(); // idempotent
+    await p.send('t', [rec(0, 'b'), rec(0, 'c')]);
+    await settle();
+    expect(c.values()).toEqual(['a']);
+    c.resume();
+    await settle();
+    expect(c.values()).toEqual(['a', 'b', 'c']);
   });
 
   it('splits the partitions among the members of a group', async () => {

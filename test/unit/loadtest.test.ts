@@ -374,6 +374,11 @@ describe('--baseline: the regression gate', () => {
     expect(c.rows.map((r) => r.metric)).toContain('closed-loop ceiling');
     expect(c.rows.find((r) => r.metric === 'max sustainable rate')!.regressed).toBe(true);
     expect(baselineMismatches(max(700), base)).toEqual(['mode max vs fixed in the baseline']);
+    // The producer-only ceiling is compared only when both reports have it (older ones do not).
+    expect(c.rows.map((r) => r.metric)).not.toContain('producers alone (consumers paused)');
+    const withProducers = (m: LoadTestReport, v: number): LoadTestReport => ({ ...m, maxRate: { ...m.maxRate!, producerCeilingMessagesPerSecond: v, producerCeilingFromSecond: 12, producerCeilingToSecond: 15 } });
+    const p = computeBaselineComparison(withProducers(max(900), 5_000), withProducers(max(900), 8_000));
+    expect(p.rows.find((r) => r.metric === 'producers alone (consumers paused)')).toMatchObject({ baseline: 8_000, current: 5_000, regressed: true });
   });
 
   it('shows the comparison in text, as a Markdown table for a PR, and in HTML', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
+import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchOverrunMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
 import { newTopicState, RunAccounts } from '../../src/loadtest/run-state.js';
 import type { TopicWorkload } from '../../src/loadtest/workload.js';
 
@@ -133,6 +133,64 @@ describe('MaxRateSearch', () => {
     expect(search.tick(16_000)).toBe(false); // 9 250 of [9 250, 9 500]: within 5 %
     expect(search.phase).toBe('done');
     expect(search.sustainable).toBe(9_250);
+  });
+
+  it('after the steps, pauses the consumers and measures the producers alone in closed loop, then resumes them and ends', () => {
+    const st = newTopicState(topicWorkload(400), 1);
+    const acc = new RunAccounts(new Map([[st.w.loadTopic, st]]), 1);
+    acc.buckets.t0 = 1_000_000;
+    const calls: string[] = [];
+    const search = new MaxRateSearch(acc, searchTiming(8_000), undefined, { consumers: { pause: () => calls.push('pause'), resume: () => calls.push('resume') }, notBeforeMs: 9_000 });
+    search.start();
+    let seq = 0;
+    const ack = (n: number) => {
+      for (const end = seq + n; seq < end; seq++) {
+        st.ledger.markSent(0, seq);
+        st.ledger.markAcknowledged(0, seq);
+        st.ledger.markConsumed(0, seq, 0, seq);
+      }
+    };
+    search.tick(1_000);
+    ack(1_000);
+    search.tick(2_000);
+    search.tick(3_000); // settled: the first step starts
+    ack(300); // not sustainable, and no further step fits in the 8 s run
+    expect(search.tick(6_000)).toBe(true); // the search is over, the run is not
+    expect(search.phase).toBe('quiet');
+    expect(st.rate).toBe(0);
+    expect(calls).toEqual([]);
+    // The workers start the phase together, at notBeforeMs.
+    expect(search.tick(8_000)).toBe(true);
+    expect(search.phase).toBe('quiet');
+    expect(search.tick(9_000)).toBe(true);
+    expect(search.phase).toBe('producer-ceiling');
+    expect(calls).toEqual(['pause']);
+    expect(st.rate).toBe(Number.POSITIVE_INFINITY);
+    expect(acc.endToEndSentBeforeMs).toBe(1_009_000);
+    // 2 s phase, measured from 40 % of it (9.8 s): the ticker sees 10 s and 11 s.
+    expect(producerCeilingPhaseMs(8_000)).toBe(2_000);
+    ack(5_000);
+    expect(search.tick(10_000)).toBe(true);
+    ack(4_000);
+    expect(search.tick(11_000)).toBe(false);
+    expect(search.phase).toBe('done');
+    expect(calls).toEqual(['pause', 'resume']);
+    expect(search.result()).toMatchObject({ producerCeilingMessagesPerSecond: 4_000, producerCeilingFromSecond: 9, producerCeilingToSecond: 11, ceilingMessagesPerSecond: 1_000 });
+    // The guard on the run's end leaves room for the phase.
+    expect(searchOverrunMs(searchTiming(8_000), true)).toBeGreaterThan(searchOverrunMs(searchTiming(8_000), false) + 2_000 + 1_000);
+  });
+
+  it('has no producer-only phase without a consumer switch', () => {
+    const st = newTopicState(topicWorkload(400), 1);
+    const search = new MaxRateSearch(new RunAccounts(new Map([[st.w.loadTopic, st]]), 1), searchTiming(8_000));
+    search.start();
+    let seq = 0;
+    search.tick(1_000);
+    for (; seq < 1_000; seq++) st.ledger.markAcknowledged(0, seq);
+    search.tick(2_000);
+    search.tick(3_000);
+    expect(search.tick(6_000)).toBe(false);
+    expect(search.result().producerCeilingMessagesPerSecond).toBeUndefined();
   });
 
   it('gives up without a limit when the ceiling phase acknowledged nothing', () => {

@@ -54,6 +54,16 @@ describe('runLoad --rate max on the in-memory twins', () => {
     const inside = ts.slice(first.fromSecond + 1, first.toSecond - 1);
     expect(inside.length).toBeGreaterThanOrEqual(1);
     expect(inside.every((p) => Math.abs(p.targetMessagesPerSecond - first.targetMessagesPerSecond) <= 1)).toBe(true);
+    // After the steps: the producers alone, consumers paused (nothing consumed inside the phase), read in the drain.
+    const last = max.steps[max.steps.length - 1]!;
+    expect(max.producerCeilingMessagesPerSecond).toBeGreaterThan(0);
+    expect(max.producerCeilingMessagesPerSecond).toBeLessThan(CAPACITY * 1.25);
+    expect(max.producerCeilingFromSecond).toBeGreaterThanOrEqual(last.toSecond);
+    expect(max.producerCeilingToSecond! - max.producerCeilingFromSecond!).toBeGreaterThanOrEqual(2);
+    expect(max.producerCeilingToSecond! - max.producerCeilingFromSecond!).toBeLessThanOrEqual(3);
+    const paused = ts.slice(max.producerCeilingFromSecond! + 1, max.producerCeilingToSecond!);
+    expect(paused.length).toBeGreaterThanOrEqual(1);
+    expect(paused.every((p) => p.closedLoop && p.consumedPerSecond === 0 && p.acknowledgedPerSecond > 0)).toBe(true);
     expect(report.messages.lost).toBe(0);
     expect(report.messages.duplicated).toBe(0);
     expect(report.messages.consumed).toBe(report.messages.acknowledged);
