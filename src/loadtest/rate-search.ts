@@ -25,8 +25,14 @@ export const DEFAULT_RATE_RULE: RateRule = { maxPublishDelayMs: 250, minAchieved
 
 /** The first open-loop step, as a fraction of the closed-loop ceiling (an open loop rarely holds the ceiling itself). */
 export const FIRST_PROBE = 0.9;
-/** Below the first failed probe, with nothing sustainable yet, each probe is this fraction of the last. */
+/**
+ * Below a failed probe, with nothing sustainable yet, the next probe is 95 % of what the failed step
+ * delivered (its acknowledged rate, or less when the consumers fell behind: the rate they consumed),
+ * kept between DESCENT and MIN_DESCENT of the failed probe; DESCENT alone when that is unknown.
+ */
 export const DESCENT = 0.6;
+export const MIN_DESCENT = 0.9;
+const BELOW_DELIVERED = 0.95;
 /** The search stops early once the bracket [sustainable, upper bound] is this narrow. */
 export const SEARCH_PRECISION = 0.05;
 /** The limit counts as found once the bracket is this narrow (the upper bound may be the ceiling itself). */
@@ -69,11 +75,17 @@ export function judgeStep(stats: StepStats, rule: RateRule = DEFAULT_RATE_RULE):
 export interface Bracket {
   sustainable: number;
   upper: number;
+  /** What the failed step at `upper` delivered, as a fraction of the ceiling (see DESCENT). */
+  delivered?: number;
 }
 
 /** The next probe (a fraction of the ceiling), or undefined when the bracket is narrow enough to stop. */
 export function nextProbe(b: Bracket): number | undefined {
-  if (b.sustainable === 0) return b.upper >= 1 ? FIRST_PROBE : b.upper * DESCENT;
+  if (b.sustainable === 0) {
+    if (b.upper >= 1) return FIRST_PROBE;
+    if (b.delivered === undefined || !Number.isFinite(b.delivered)) return b.upper * DESCENT;
+    return Math.min(b.upper * MIN_DESCENT, Math.max(b.upper * DESCENT, b.delivered * BELOW_DELIVERED));
+  }
   if ((b.upper - b.sustainable) / b.upper <= SEARCH_PRECISION + 1e-9) return undefined;
   return (b.sustainable + b.upper) / 2;
 }
@@ -83,9 +95,19 @@ export function limitFound(b: Bracket): boolean {
   return b.sustainable > 0 && (b.upper - b.sustainable) / b.upper <= LIMIT_PRECISION + 1e-9;
 }
 
-/** The bracket after judging a probe. */
-export function applyVerdict(b: Bracket, probe: number, sustainable: boolean): Bracket {
-  return sustainable ? { sustainable: Math.max(b.sustainable, probe), upper: b.upper } : { sustainable: b.sustainable, upper: Math.min(b.upper, probe) };
+/** The bracket after judging a probe; `delivered`: what a failed step delivered (a fraction of the ceiling), when known. */
+export function applyVerdict(b: Bracket, probe: number, sustainable: boolean, delivered?: number): Bracket {
+  if (sustainable) return { sustainable: Math.max(b.sustainable, probe), upper: b.upper, ...(b.delivered !== undefined ? { delivered: b.delivered } : {}) };
+  if (probe >= b.upper) return b;
+  return { sustainable: b.sustainable, upper: probe, ...(delivered !== undefined ? { delivered } : {}) };
+}
+
+/** What a step delivered (msg/s): its acknowledged rate, or the rate the consumers kept up with when its lag grew. */
+export function deliveredRate(stats: StepStats): number {
+  const seconds = Math.max(0.001, stats.elapsedMs / 1000);
+  const acknowledged = stats.acknowledged / seconds;
+  const lagGrowth = Math.max(0, stats.lag - (stats.lagAtStart ?? 0));
+  return Math.max(0, Math.min(acknowledged, acknowledged - lagGrowth / seconds));
 }
 
 /** The producer-only ceiling phase: 60 % of the ceiling phase, at least 2 seconds (measured over its last 60 %, as the ceiling is). */
@@ -299,16 +321,14 @@ export class MaxRateSearch {
     const delay = new LatencyHistogram();
     for (let s = from; s < to; s++) if (this.acc.buckets.all[s]) delay.add(this.acc.buckets.all[s]!.delay);
     const acked = this.acc.acknowledged();
-    const verdict = judgeStep(
-      { targetMessagesPerSecond: this.acc.target(), acknowledged: acked - this.ackedAtStepStart, elapsedMs: elapsedMs - this.stepStartMs, publishDelayP99Ms: delay.percentileMs(99), lag: this.acc.lag(), lagAtStart: this.lagAtStepStart },
-      this.rule,
-    );
+    const stats: StepStats = { targetMessagesPerSecond: this.acc.target(), acknowledged: acked - this.ackedAtStepStart, elapsedMs: elapsedMs - this.stepStartMs, publishDelayP99Ms: delay.percentileMs(99), lag: this.acc.lag(), lagAtStart: this.lagAtStepStart };
+    const verdict = judgeStep(stats, this.rule);
     this.steps.push({ ...verdict.step, fromSecond: Math.round(this.stepStartMs / 1000), toSecond: Math.round(elapsedMs / 1000), fractionOfCeiling: Math.round(this.probe * 1000) / 1000 });
     if (verdict.sustainable && verdict.step.targetMessagesPerSecond > this.sustainable) {
       this.sustainable = verdict.step.targetMessagesPerSecond;
       for (const st of this.acc.topics) st.sustainableRate = st.rate;
     }
-    this.bracket = applyVerdict(this.bracket, this.probe, verdict.sustainable);
+    this.bracket = applyVerdict(this.bracket, this.probe, verdict.sustainable, deliveredRate(stats) / this.ceiling);
     this.limitReached = limitFound(this.bracket);
     const next = nextProbe(this.bracket);
     // Another step only when it can finish within the run (the last tick may come a little late).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchOverrunMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
+import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, deliveredRate, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchOverrunMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
 import { newTopicState, RunAccounts } from '../../src/loadtest/run-state.js';
 import type { TopicWorkload } from '../../src/loadtest/workload.js';
 
@@ -65,6 +65,28 @@ describe('the bracket below the ceiling', () => {
     b = applyVerdict(b, 0.54, true);
     expect(nextProbe(b)).toBeCloseTo(0.72);
     expect(limitFound(b)).toBe(false);
+  });
+
+  it('after a failed step, probes just below what it delivered, between 0.6 and 0.9 of it', () => {
+    // 90 % asked, 79 % delivered: next 0.95 × 0.79.
+    let b = applyVerdict({ sustainable: 0, upper: 1 }, 0.9, false, 0.79);
+    expect(nextProbe(b)).toBeCloseTo(0.7505);
+    // Delivered almost all (it failed on delay): at least 10 % lower.
+    expect(nextProbe(applyVerdict({ sustainable: 0, upper: 1 }, 0.9, false, 0.89))).toBeCloseTo(0.81);
+    // Delivered little: no lower than 0.6 of the failed probe.
+    expect(nextProbe(applyVerdict({ sustainable: 0, upper: 1 }, 0.9, false, 0.1))).toBeCloseTo(0.54);
+    // Once a step was sustainable: bisection, as before.
+    b = applyVerdict(b, 0.7505, true);
+    expect(nextProbe(b)).toBeCloseTo((0.7505 + 0.9) / 2);
+    b = applyVerdict(b, 0.825, false, 0.8);
+    expect(limitFound(b)).toBe(true);
+  });
+
+  it('counts a step as delivering its acknowledged rate, less the lag it let grow', () => {
+    const step = { targetMessagesPerSecond: 10_000, acknowledged: 27_000, elapsedMs: 3_000, publishDelayP99Ms: 400 };
+    expect(deliveredRate({ ...step, lag: 0 })).toBe(9_000);
+    expect(deliveredRate({ ...step, lag: 7_000, lagAtStart: 1_000 })).toBe(7_000);
+    expect(deliveredRate({ ...step, lag: 0, lagAtStart: 5_000 })).toBe(9_000);
   });
 
   it('counts the limit as found within 10 % of the upper bound, and stops within 5 %', () => {
