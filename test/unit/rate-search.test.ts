@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, deliveredRate, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchOverrunMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
 import { newTopicState, RunAccounts } from '../../src/loadtest/run-state.js';
 import type { TopicWorkload } from '../../src/loadtest/workload.js';
+import type { TopicState } from '../../src/loadtest/run-state.js';
 
 /** A 10-second step at 1000 msg/s that met every bound; each case changes one figure. */
 const OK: StepStats = { targetMessagesPerSecond: 1000, acknowledged: 10_000, elapsedMs: 10_000, publishDelayP99Ms: 20, lag: 0 };
@@ -105,19 +106,24 @@ function topicWorkload(rate: number): TopicWorkload {
   return { topic: 't', loadTopic: 'kafkaform-loadtest.t.0', temporary: true, partitions: 1, replicationFactor: 1, config: {}, messagesPerSecond: rate, messageBytes: 100, rateSource: 'flag', sizeSource: 'flag', maxMessages: 1_000_000, compression: 'none' };
 }
 
+/** Sends, acknowledges and consumes the next `n` records of producer 0 (numbered on from the last call). */
+function acker(st: TopicState): (n: number) => void {
+  let seq = 0;
+  return (n) => {
+    for (const end = seq + n; seq < end; seq++) {
+      st.ledger.markSent(0, seq);
+      st.ledger.markAcknowledged(0, seq);
+      st.ledger.markConsumed(0, seq, 0, seq);
+    }
+  };
+}
+
 describe('MaxRateSearch', () => {
   it('measures the closed-loop ceiling, steps below it and stops once the limit is bracketed', () => {
     const st = newTopicState(topicWorkload(400), 1);
     const acc = new RunAccounts(new Map([[st.w.loadTopic, st]]), 1);
     const search = new MaxRateSearch(acc, searchTiming(20_000));
-    let seq = 0;
-    const ack = (n: number) => {
-      for (const end = seq + n; seq < end; seq++) {
-        st.ledger.markSent(0, seq);
-        st.ledger.markAcknowledged(0, seq);
-        st.ledger.markConsumed(0, seq, 0, seq);
-      }
-    };
+    const ack = acker(st);
     search.start();
     expect(st.rate).toBe(Number.POSITIVE_INFINITY);
     expect(acc.closedLoop()).toBe(true);
@@ -132,12 +138,11 @@ describe('MaxRateSearch', () => {
     // Paused until the ceiling's in-flight records are answered, then the first step at 90 %.
     expect(search.phase).toBe('settle');
     expect(st.rate).toBe(0);
-    st.ledger.markSent(0, seq); // one record still in flight at the next tick
+    st.ledger.markSent(1, 0); // one record (of another producer) still in flight at the next tick
     expect(search.tick(6_000)).toBe(true);
     expect(search.phase).toBe('settle');
-    st.ledger.markAcknowledged(0, seq);
-    st.ledger.markConsumed(0, seq, 0, seq);
-    seq++;
+    st.ledger.markAcknowledged(1, 0);
+    st.ledger.markConsumed(1, 0, 0, 40_001);
     expect(search.tick(7_000)).toBe(true);
     expect(search.phase).toBe('search');
     expect(st.rate).toBe(9_000);
@@ -164,14 +169,7 @@ describe('MaxRateSearch', () => {
     const calls: string[] = [];
     const search = new MaxRateSearch(acc, searchTiming(8_000), undefined, { consumers: { pause: () => calls.push('pause'), resume: () => calls.push('resume') }, notBeforeMs: 9_000 });
     search.start();
-    let seq = 0;
-    const ack = (n: number) => {
-      for (const end = seq + n; seq < end; seq++) {
-        st.ledger.markSent(0, seq);
-        st.ledger.markAcknowledged(0, seq);
-        st.ledger.markConsumed(0, seq, 0, seq);
-      }
-    };
+    const ack = acker(st);
     search.tick(1_000);
     ack(1_000);
     search.tick(2_000);
