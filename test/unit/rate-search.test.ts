@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, deliveredRate, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchOverrunMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
-import { newTopicState, RunAccounts } from '../../src/loadtest/run-state.js';
+import { newTopicState, RunAccounts, type TopicState } from '../../src/loadtest/run-state.js';
 import type { TopicWorkload } from '../../src/loadtest/workload.js';
-import type { TopicState } from '../../src/loadtest/run-state.js';
 
 /** A 10-second step at 1000 msg/s that met every bound; each case changes one figure. */
 const OK: StepStats = { targetMessagesPerSecond: 1000, acknowledged: 10_000, elapsedMs: 10_000, publishDelayP99Ms: 20, lag: 0 };
