@@ -160,9 +160,11 @@ export interface ConsumerSwitch {
 export interface ProducerCeilingOptions {
   consumers: ConsumerSwitch;
   /**
-   * The phase starts no earlier than this (ms since the start of producing): the workers of a
-   * multi-worker run start it together, after every worker's last step. Default: as soon as the
-   * search is done and its last batches are acknowledged.
+   * The phase starts at this time (ms since the start of producing), or at the first tick after it:
+   * the workers of a multi-worker run start it together, after every worker's last step, whatever
+   * their own last batches (a worker that started later would measure while the others' phases
+   * were over, and their sum would exceed what the cluster takes). Default: as soon as the search is
+   * done and its last batches are acknowledged (at most SETTLE_MAX_MS).
    */
   notBeforeMs?: number;
 }
@@ -192,7 +194,6 @@ export class MaxRateSearch {
   producerCeiling?: { messagesPerSecond: number; fromSecond: number; toSecond: number };
   private searchEndMs = 0;
   private producerStartMs = 0;
-  private producerMark?: { atMs: number; acked: number };
   private bracket: Bracket = { sustainable: 0, upper: 1 };
   private probe = 0;
   private mark?: { atMs: number; acked: number[] };
@@ -280,11 +281,12 @@ export class MaxRateSearch {
     for (const st of this.acc.topics) st.rate = 0;
   }
 
-  /** Waits for the last step's batches (at most SETTLE_MAX_MS) and the common start, then pauses the consumers and goes closed loop. */
+  /** Waits for the common start, or for the last step's batches (at most SETTLE_MAX_MS), then pauses the consumers and goes closed loop. */
   private tickQuiet(elapsedMs: number): boolean {
     const o = this.producerCeilingOpts!;
-    if (elapsedMs < (o.notBeforeMs ?? 0)) return true;
-    if (this.acc.unacknowledged() > 0 && elapsedMs - this.searchEndMs < SETTLE_MAX_MS) return true;
+    if (o.notBeforeMs !== undefined) {
+      if (elapsedMs < o.notBeforeMs) return true;
+    } else if (this.acc.unacknowledged() > 0 && elapsedMs - this.searchEndMs < SETTLE_MAX_MS) return true;
     o.consumers.pause();
     // What is sent from here on is read only in the drain: its end-to-end latency is the pause's, not the cluster's.
     this.acc.endToEndSentBeforeMs = this.acc.buckets.t0 + elapsedMs;
@@ -294,13 +296,18 @@ export class MaxRateSearch {
     return true;
   }
 
+  /**
+   * Measured over the phase's whole seconds after its first (the warm-up), counted in the run's
+   * per-second buckets: the same seconds on every worker of a multi-worker run, whose ticks drift
+   * apart by then (a tick-to-tick window would not be, and their sum would overshoot).
+   */
   private tickProducerCeiling(elapsedMs: number): boolean {
-    const since = elapsedMs - this.producerStartMs;
-    const len = this.timing.producerCeilingMs;
-    if (!this.producerMark && since >= len * 0.4) this.producerMark = { atMs: elapsedMs, acked: this.acc.acknowledged() };
-    if (!this.producerMark || since < len) return true;
-    const seconds = (elapsedMs - this.producerMark.atMs) / 1000;
-    this.producerCeiling = { messagesPerSecond: Math.round((this.acc.acknowledged() - this.producerMark.acked) / seconds), fromSecond: Math.round(this.producerStartMs / 1000), toSecond: Math.round(elapsedMs / 1000) };
+    if (elapsedMs - this.producerStartMs < this.timing.producerCeilingMs) return true;
+    const from = Math.floor(this.producerStartMs / 1000) + 1;
+    const to = Math.max(from + 1, Math.floor(elapsedMs / 1000));
+    let acked = 0;
+    for (let s = from; s < to; s++) acked += this.acc.buckets.all[s]?.acked ?? 0;
+    this.producerCeiling = { messagesPerSecond: Math.round(acked / (to - from)), fromSecond: Math.round(this.producerStartMs / 1000), toSecond: Math.round(elapsedMs / 1000) };
     this.producerCeilingOpts!.consumers.resume();
     this.phase = 'done';
     return false;

@@ -96,7 +96,8 @@ export interface MaxRateResult {
   /** The ceiling phase covered seconds [0, ceilingPhaseSeconds) of the run. */
   ceilingPhaseSeconds: number;
   /**
-   * Acknowledged msg/s in closed loop with the run's consumers paused, after the steps: what the
+   * Acknowledged msg/s in closed loop with the run's consumers paused, after the steps (over the
+   * phase's whole seconds after its first): what the
    * producers alone reach, as kafka-producer-perf-test measures (it only writes). The consumers read
    * those records in the drain; they count in the ledger, not in the end-to-end latency. Absent when
    * the run ended before it (a ceiling of 0, an interrupted run) and in older reports.

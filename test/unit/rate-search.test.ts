@@ -181,22 +181,45 @@ describe('MaxRateSearch', () => {
     // The workers start the phase together, at notBeforeMs.
     expect(search.tick(8_000)).toBe(true);
     expect(search.phase).toBe('quiet');
+    st.ledger.markSent(1, 0); // a batch still in flight does not hold back the common start
     expect(search.tick(9_000)).toBe(true);
     expect(search.phase).toBe('producer-ceiling');
     expect(calls).toEqual(['pause']);
     expect(st.rate).toBe(Number.POSITIVE_INFINITY);
     expect(acc.endToEndSentBeforeMs).toBe(1_009_000);
-    // 2 s phase, measured from 40 % of it (9.8 s): the ticker sees 10 s and 11 s.
+    // 2 s phase, measured over its whole seconds after the first: second 10 (a late tick adds none before it).
     expect(producerCeilingPhaseMs(8_000)).toBe(2_000);
-    ack(5_000);
+    acc.buckets.at(1_009_500).acked += 5_000;
     expect(search.tick(10_000)).toBe(true);
-    ack(4_000);
+    acc.buckets.at(1_010_500).acked += 4_000;
     expect(search.tick(11_000)).toBe(false);
     expect(search.phase).toBe('done');
     expect(calls).toEqual(['pause', 'resume']);
     expect(search.result()).toMatchObject({ producerCeilingMessagesPerSecond: 4_000, producerCeilingFromSecond: 9, producerCeilingToSecond: 11, ceilingMessagesPerSecond: 1_000 });
     // The guard on the run's end leaves room for the phase.
     expect(searchOverrunMs(searchTiming(8_000), true)).toBeGreaterThan(searchOverrunMs(searchTiming(8_000), false) + 2_000 + 1_000);
+  });
+
+  it('in one process, starts the producer-only phase once the last batches are answered', () => {
+    const st = newTopicState(topicWorkload(400), 1);
+    const acc = new RunAccounts(new Map([[st.w.loadTopic, st]]), 1);
+    const paused: boolean[] = [];
+    const search = new MaxRateSearch(acc, searchTiming(8_000), undefined, { consumers: { pause: () => paused.push(true), resume: () => paused.push(false) } });
+    search.start();
+    const ack = acker(st);
+    search.tick(1_000);
+    ack(1_000);
+    search.tick(2_000);
+    search.tick(3_000);
+    ack(300);
+    st.ledger.markSent(1, 0);
+    expect(search.tick(6_000)).toBe(true);
+    expect(search.tick(7_000)).toBe(true);
+    expect(search.phase).toBe('quiet');
+    st.ledger.markAcknowledged(1, 0);
+    expect(search.tick(8_000)).toBe(true);
+    expect(search.phase).toBe('producer-ceiling');
+    expect(paused).toEqual([true]);
   });
 
   it('has no producer-only phase without a consumer switch', () => {

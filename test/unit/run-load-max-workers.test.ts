@@ -50,10 +50,13 @@ describe('coordinateWorkers --rate max on the in-memory twins', () => {
     const inside = report.timeSeries.slice(first.fromSecond + 1, first.toSecond - 1);
     expect(inside.length).toBeGreaterThanOrEqual(1);
     expect(inside.every((p) => Math.abs(p.targetMessagesPerSecond - first.targetMessagesPerSecond) <= 2)).toBe(true);
-    // The producer-only ceiling: both workers started it together (a second after the 8 s run) and it is their sum, again the broker's.
+    // The producer-only ceiling: both workers started it together (a second after the 8 s run) and it is
+    // their sum, again about the broker's, not twice it. Each worker measures about 1 s of acknowledgements
+    // that come 256 records (a batch) at a time, on its own ticks: up to a batch more per worker.
     expect(max.producerCeilingFromSecond).toBeGreaterThanOrEqual(9);
+    expect(max.producerCeilingFromSecond).toBeLessThanOrEqual(10);
     expect(max.producerCeilingMessagesPerSecond).toBeGreaterThan(CAPACITY * 0.5);
-    expect(max.producerCeilingMessagesPerSecond).toBeLessThan(CAPACITY * 1.25);
+    expect(max.producerCeilingMessagesPerSecond).toBeLessThan(CAPACITY * 1.5);
     expect(report.messages).toMatchObject({ lost: 0, duplicated: 0 });
     expect(report.messages.consumed).toBe(report.messages.acknowledged);
     for (const format of ['text', 'markdown', 'html'] as const) {
