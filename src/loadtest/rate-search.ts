@@ -110,7 +110,7 @@ export function deliveredRate(stats: StepStats): number {
   return Math.max(0, Math.min(acknowledged, acknowledged - lagGrowth / seconds));
 }
 
-/** The producer-only ceiling phase: 60 % of the ceiling phase, at least 2 seconds (measured over its last 60 %, as the ceiling is). */
+/** The producer-only ceiling phase: 60 % of the ceiling phase, at least 2 seconds (measured over its whole seconds after the first). */
 export function producerCeilingPhaseMs(durationMs: number): number {
   return Math.max(2_000, Math.round(ceilingPhaseMs(durationMs) * 0.6));
 }
@@ -202,7 +202,7 @@ export class MaxRateSearch {
   private ackedAtStepStart = 0;
   private lagAtStepStart = 0;
 
-  /** `producerCeiling`: measure the producer-only ceiling after the steps (the run's consumers, which it pauses). */
+  /** `producerCeilingOpts`: measure the producer-only ceiling after the steps, pausing the run's consumers. */
   constructor(
     private readonly acc: RunAccounts,
     private readonly timing: SearchTiming,
