@@ -90,7 +90,7 @@ export class PlatformaticLoadClient implements LoadClient {
     // re-read records count as redelivered.
     let closed = false;
     let paused = false;
-    let current: { consumer: { close(force?: boolean): Promise<void> }; stream?: { close(): Promise<void>; pause(): unknown; resume(): unknown } } | undefined;
+    let current: { consumer: { close(force?: boolean): Promise<void> }; stream?: LoadStream } | undefined;
     const open = async (onRecords: (records: ConsumedRecord[]) => void, first: boolean): Promise<void> => {
       const consumer = new plt.Consumer({
         ...this.base(opts.clientId),
@@ -103,7 +103,7 @@ export class PlatformaticLoadClient implements LoadClient {
       current = { consumer };
       const fallback = opts.fromBeginning ? 'earliest' : 'latest';
       const s = await consumer.consume({ topics: opts.topics, mode: first ? fallback : 'committed', fallbackMode: fallback, autocommit: 500, maxWaitTime: 100 });
-      current.stream = s as unknown as { close(): Promise<void>; pause(): unknown; resume(): unknown };
+      current.stream = s as unknown as LoadStream;
       // A paused stream stops fetching once its buffer is full; heartbeats go on (they are the consumer's, not the stream's).
       if (paused) current.stream.pause();
       s.on('data', (m: { topic: string; partition: number; offset: bigint; value: Buffer; headers?: Map<Buffer | string, Buffer> }) => {
@@ -151,6 +151,9 @@ export class PlatformaticLoadClient implements LoadClient {
     };
   }
 }
+
+/** What the client uses of a platformatic messages stream besides its events. */
+type LoadStream = { close(): Promise<void>; pause(): unknown; resume(): unknown };
 
 function stampFromHeaders(headers: Map<Buffer | string, Buffer> | undefined): Buffer | undefined {
   if (!headers || headers.size === 0) return undefined;

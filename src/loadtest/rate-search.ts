@@ -97,7 +97,8 @@ export function limitFound(b: Bracket): boolean {
 
 /** The bracket after judging a probe; `delivered`: what a failed step delivered (a fraction of the ceiling), when known. */
 export function applyVerdict(b: Bracket, probe: number, sustainable: boolean, delivered?: number): Bracket {
-  if (sustainable) return { sustainable: Math.max(b.sustainable, probe), upper: b.upper, ...(b.delivered !== undefined ? { delivered: b.delivered } : {}) };
+  // Once a step was sustainable the search bisects: what a failed step delivered is not read again.
+  if (sustainable) return { sustainable: Math.max(b.sustainable, probe), upper: b.upper };
   if (probe >= b.upper) return b;
   return { sustainable: b.sustainable, upper: probe, ...(delivered !== undefined ? { delivered } : {}) };
 }
@@ -169,10 +170,6 @@ export interface ProducerCeilingOptions {
   notBeforeMs?: number;
 }
 
-/** How long past `durationMs` a search may keep the producers going (the guard on a run's end). */
-export function searchOverrunMs(timing: SearchTiming, producerCeiling: boolean): number {
-  return 2_000 + (producerCeiling ? 1_000 + SETTLE_MAX_MS + timing.producerCeilingMs : 0);
-}
 
 /**
  * Max-rate search state. start() puts every topic in closed loop; the ticker then calls tick()
@@ -209,6 +206,11 @@ export class MaxRateSearch {
     private readonly rule: RateRule = DEFAULT_RATE_RULE,
     private readonly producerCeilingOpts?: ProducerCeilingOptions,
   ) {}
+
+  /** How long past `durationMs` this search may keep the producers going (the guard on a run's end). */
+  overrunMs(): number {
+    return 2_000 + (this.producerCeilingOpts ? 1_000 + SETTLE_MAX_MS + this.timing.producerCeilingMs : 0);
+  }
 
   /** The report's `maxRate` (report-types.ts) as the search stands. */
   result(): MaxRateResult {

@@ -16,7 +16,7 @@ import { nowMs } from './message.js';
 import { toWorkerResult } from './merge-worker-results.js';
 import { runProducer } from './open-loop-producer.js';
 import { cleanUp, consumerSwitch, startConsumers, startProducers, type Run } from './run-phases.js';
-import { MaxRateSearch, searchOverrunMs, searchTiming } from './rate-search.js';
+import { MaxRateSearch, searchTiming } from './rate-search.js';
 import { fillTargets, newTopicState, RunAccounts, runTagOf, type TopicState } from './run-state.js';
 import { chunkResult, fromWireWorkload, type ControlMessage, type WorkerCounters, type WorkerPhase } from './worker-protocol.js';
 import { computeWorkerShare } from './worker-share.js';
@@ -108,11 +108,10 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerOutcome> 
     // --rate max: every worker runs the search on its own share of the partitions, on the same clock
     // (the same t0 and phase lengths), so the ceiling phases coincide; the coordinator sums the shares.
     // The producer-only ceiling starts together on every worker, a second after the last step may end.
-    const timing = searchTiming(w.durationMs);
-    const search = w.mode === 'max' ? new MaxRateSearch(a, timing, undefined, { consumers: consumerSwitch(run), notBeforeMs: w.durationMs + 1_000 }) : undefined;
+    const search = w.mode === 'max' ? new MaxRateSearch(a, searchTiming(w.durationMs), undefined, { consumers: consumerSwitch(run), notBeforeMs: w.durationMs + 1_000 }) : undefined;
     search?.start();
     // In max mode the search ends producing; the deadline only guards against a late last tick.
-    const endAt = t0 + w.durationMs + (search ? searchOverrunMs(timing, true) : 0);
+    const endAt = t0 + w.durationMs + (search?.overrunMs() ?? 0);
     let filled = 0;
     let searchDone = false;
     const ticker = setInterval(() => {

@@ -12,7 +12,7 @@ import { createLoadClient } from './create-load-client.js';
 import type { LoadClient } from './load-client.js';
 import { nowMs } from './message.js';
 import { runProducer } from './open-loop-producer.js';
-import { DEFAULT_RATE_RULE, MaxRateSearch, searchOverrunMs, searchTiming } from './rate-search.js';
+import { DEFAULT_RATE_RULE, MaxRateSearch, searchTiming } from './rate-search.js';
 import type { LoadTestReport } from './report-types.js';
 import { cleanUp, consumerSwitch, drain, openTopics, startConsumers, startProducers, verify, type Run } from './run-phases.js';
 import { fillTargets, RunAccounts, runTagOf } from './run-state.js';
@@ -96,11 +96,10 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadTestReport> {
 
     // Max-rate search: a closed-loop ceiling phase, then open-loop steps below it (rate-search.ts).
     const rule = { ...DEFAULT_RATE_RULE, maxPublishDelayMs: opts.maxPublishDelayMs ?? DEFAULT_RATE_RULE.maxPublishDelayMs };
-    const timing = searchTiming(w.durationMs);
-    const search = w.mode === 'max' ? new MaxRateSearch(acc, timing, rule, { consumers: consumerSwitch(run) }) : undefined;
+    const search = w.mode === 'max' ? new MaxRateSearch(acc, searchTiming(w.durationMs), rule, { consumers: consumerSwitch(run) }) : undefined;
     search?.start();
     // In max mode the search ends the run; the deadline is only a guard against a late last tick.
-    const endAt = t0 + w.durationMs + (search ? searchOverrunMs(timing, true) : 0);
+    const endAt = t0 + w.durationMs + (search?.overrunMs() ?? 0);
     let phase: LiveProgress['phase'] = 'producing';
     let filled = 0;
     const ticker = setInterval(() => {

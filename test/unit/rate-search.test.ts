@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, deliveredRate, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchOverrunMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
+import { applyVerdict, ceilingPhaseMs, DEFAULT_RATE_RULE, deliveredRate, FIRST_PROBE, judgedSeconds, judgeStep, limitFound, MaxRateSearch, nextProbe, producerCeilingPhaseMs, searchTiming, stepDurationMs, type StepStats } from '../../src/loadtest/rate-search.js';
 import { newTopicState, RunAccounts, type TopicState } from '../../src/loadtest/run-state.js';
 import type { TopicWorkload } from '../../src/loadtest/workload.js';
 
@@ -197,7 +197,7 @@ describe('MaxRateSearch', () => {
     expect(calls).toEqual(['pause', 'resume']);
     expect(search.result()).toMatchObject({ producerCeilingMessagesPerSecond: 4_000, producerCeilingFromSecond: 9, producerCeilingToSecond: 11, ceilingMessagesPerSecond: 1_000 });
     // The guard on the run's end leaves room for the phase.
-    expect(searchOverrunMs(searchTiming(8_000), true)).toBeGreaterThan(searchOverrunMs(searchTiming(8_000), false) + 2_000 + 1_000);
+    expect(search.overrunMs()).toBeGreaterThan(new MaxRateSearch(acc, searchTiming(8_000)).overrunMs() + 2_000 + 1_000);
   });
 
   it('in one process, starts the producer-only phase once the last batches are answered', () => {
