@@ -10,7 +10,8 @@ import { plt } from './platformatic-kafka.js';
 import type { AclBinding } from '../manifest/types.js';
 import { ANY_ACL_FILTER, aclFromWire, aclToWire } from './acl-wire.js';
 import { NotReadError } from './not-read.js';
-import { classifyPlatformaticError, kafkaErrorName, mapCommittedOffsets, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs } from './platformatic-mapping.js';
+import { describeTopicConfigsV4, type TopicConfigsResponse, type TopicConfigsResult } from './dynamic-topic-configs.js';
+import { classifyPlatformaticError, kafkaErrorName, mapCommittedOffsets, mapGroupState, mapQuotas, mapScramUsers } from './platformatic-mapping.js';
 import type {
   ClusterInfo,
   ClusterPort,
@@ -100,11 +101,14 @@ export class PlatformaticClusterPort implements ClusterPort {
     }
   }
 
-  /** A request the Admin does not wrap, on a bootstrap connection (or the given broker's), in the highest version both sides have. */
-  private lowLevel<T>(apiName: string, args: unknown[], broker?: P.Broker): Promise<T> {
+  /**
+   * A request the Admin does not wrap, on a bootstrap connection (or the given broker's): by name, in
+   * the highest version both sides have, or a given API (a version and decoder of kafkaform's own).
+   */
+  private lowLevel<T>(apiName: string | Api, args: unknown[], broker?: P.Broker): Promise<T> {
     const a = this.admin as unknown as Record<symbol, (...x: unknown[]) => void>;
     return new Promise<T>((resolve, reject) => {
-      a[plt.kGetApi]!.call(this.admin, apiName, (apiError: Error | null, api?: Api) => {
+      const withApi = (apiError: Error | null, api?: Api) => {
         if (apiError || !api) return reject(apiError);
         const send = (connError: Error | null, connection?: unknown) => {
           if (connError) return reject(connError);
@@ -112,7 +116,9 @@ export class PlatformaticClusterPort implements ClusterPort {
         };
         if (broker) a[plt.kGetConnection]!.call(this.admin, broker, send);
         else a[plt.kGetBootstrapConnection]!.call(this.admin, send);
-      });
+      };
+      if (typeof apiName === 'function') withApi(null, apiName);
+      else a[plt.kGetApi]!.call(this.admin, apiName, withApi);
     });
   }
 
@@ -154,18 +160,18 @@ export class PlatformaticClusterPort implements ClusterPort {
 
   /** The configs set on each topic; a topic the broker refused (TOPIC_AUTHORIZATION_FAILED) is absent from the map. */
   private async describeTopicConfigs(names: string[], keys?: readonly string[]): Promise<Map<string, Record<string, string>>> {
-    type Result = { errorCode?: number; resourceName: string; configs: Array<{ name: string; value: string | null; configSource: number }> };
-    let results: Result[];
+    const resources = names.map((resourceName) => ({ resourceType: CONFIG_RESOURCE.topic, resourceName, ...(keys ? { configurationKeys: [...keys] } : {}) }));
+    let results: TopicConfigsResult[];
     try {
-      results = (await this.admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType: CONFIG_RESOURCE.topic, resourceName, ...(keys ? { configurationKeys: [...keys] } : {}) })), includeSynonyms: false })) as Result[];
+      results = (await this.lowLevel<TopicConfigsResponse>(describeTopicConfigsV4 as unknown as Api, [resources, false, false])).results;
     } catch (e) {
       // A refusal of some topics fails the whole response; its results still hold the topics that were answered.
-      const response = findResponse(e) as { results?: Result[] } | undefined;
+      const response = findResponse(e) as Partial<TopicConfigsResponse> | undefined;
       if (!response?.results || !/AUTHORIZATION_FAILED/.test(kafkaErrorName(e) ?? '')) throw this.classify(e);
       results = response.results;
     }
     const out = new Map<string, Record<string, string>>();
-    for (const r of results) if (!r.errorCode) out.set(r.resourceName, mapTopicConfigs(r.configs));
+    for (const r of results) if (!r.errorCode) out.set(r.resourceName, r.configs);
     return out;
   }
 

@@ -51,13 +51,6 @@ export function mapQuotas(
   return out.sort((a, b) => quotaEntityKey(a).localeCompare(quotaEntityKey(b)));
 }
 
-/** DescribeConfigs' config_source 1 = TOPIC_CONFIG: set on the topic itself. Everything else is a default. */
-export function mapTopicConfigs(configs: ReadonlyArray<{ name: string; value: string | null; configSource: number }>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of configs) if (c.configSource === 1 && c.value !== null) out[c.name] = c.value;
-  return out;
-}
-
 /** The client upper-cases Kafka's group states; the port speaks Kafka's own names (Stable, PreparingRebalance, …). */
 const GROUP_STATES: Record<string, string> = {
   PREPARING_REBALANCE: 'PreparingRebalance',

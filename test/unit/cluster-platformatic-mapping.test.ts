@@ -1,6 +1,6 @@
 import * as plt from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { classifyPlatformaticError, mapGroupState, mapQuotas, mapScramUsers, mapTopicConfigs } from '../../src/cluster/platformatic-mapping.js';
+import { classifyPlatformaticError, mapGroupState, mapQuotas, mapScramUsers } from '../../src/cluster/platformatic-mapping.js';
 import { quotaEntityKey } from '../../src/cluster/port.js';
 import { KafkaProtocolError } from '../../src/cluster/protocol-error.js';
 import { ClusterError } from '../../src/errors.js';
@@ -35,17 +35,6 @@ describe('the @platformatic/kafka adapter’s mapping', () => {
       { user: 'alice', clientId: 'app', requestPercentage: 50 },
     ]);
     expect(q.map(quotaEntityKey)).toEqual(['client-id=<default>', 'user=alice', 'user=alice,client-id=app']);
-  });
-
-  it('keeps only the configs set on the topic itself (config source 1)', () => {
-    expect(
-      mapTopicConfigs([
-        { name: 'retention.ms', value: '1000', configSource: 1 },
-        { name: 'segment.bytes', value: '1073741824', configSource: 5 },
-        { name: 'cleanup.policy', value: 'delete', configSource: 4 },
-        { name: 'flush.ms', value: null, configSource: 1 },
-      ]),
-    ).toEqual({ 'retention.ms': '1000' });
   });
 
   it('speaks Kafka’s group state names', () => {
