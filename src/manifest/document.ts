@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, type Node, type Document as YamlDocument } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { UserError } from '../errors.js';
+import { fastParseYaml } from './fast-yaml.js';
 
 /** Deepest nesting read (a real topics.yaml needs about 6); deeper input would exhaust the stack of the later passes. */
 export const MAX_NESTING = 64;
@@ -111,6 +112,27 @@ export function parseSpecDocument(source: string, file: string): SpecDocument {
       found: 'NUL characters', allowed: 'UTF-8 text', hint: 'save the file as UTF-8 (most editors: "Save with Encoding" → UTF-8)',
     });
   }
+  // Plain block YAML (what import writes, what most files are) is read without `yaml`'s parser;
+  // positions, needed only for a diagnostic, come from it on first use.
+  const fast = fastParseYaml(text, MAX_NESTING);
+  if (fast !== undefined && valueDepth(fast) <= MAX_NESTING) {
+    let parsed: SpecDocument | undefined;
+    return {
+      file,
+      text,
+      value: fast,
+      diagnostics: [],
+      positionOf(path, opts) {
+        parsed ??= parseWithYaml(text, file);
+        return parsed.positionOf(path, opts);
+      },
+    };
+  }
+  return parseWithYaml(text, file);
+}
+
+/** The whole parse through `yaml`: its diagnostics and source positions. */
+function parseWithYaml(text: string, file: string): SpecDocument {
   const lineCounter = new LineCounter();
   // yaml's own uniqueKeys check compares every key with every other one (quadratic: seconds for
   // 10,000 topics); duplicates are found below in one pass instead. `merge` reads `<<` as YAML 1.1 merge keys.
