@@ -5,22 +5,12 @@
  * back `value`; the unit tests check that round trip on adversarial names and values. Positions are
  * needed only for diagnostics, so the text is parsed only when a rule reports one.
  */
-import { parseSpecDocument, type SpecDocument } from '../manifest/document.js';
+import { type SpecDocument, withLazyPositions } from '../manifest/document.js';
 
 /** A document whose value is `value` (a plain-data copy) and whose positions come from parsing `text` on first use. */
 export function importedSpecDocument(file: string, text: string, value: Record<string, unknown>): SpecDocument {
-  let parsed: SpecDocument | undefined;
-  return {
-    file,
-    text,
-    // A copy: the rules and normalisation see what a reader of the file would, never the importer's objects.
-    value: plainCopy(value),
-    diagnostics: [],
-    positionOf(path, opts) {
-      parsed ??= parseSpecDocument(text, file);
-      return parsed.positionOf(path, opts);
-    },
-  };
+  // A copy: the rules and normalisation see what a reader of the file would, never the importer's objects.
+  return withLazyPositions(file, text, plainCopy(value));
 }
 
 /** A copy as the YAML reads back: a key whose value is undefined is not written, an undefined list item is null. */

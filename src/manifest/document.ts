@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isAlias, isMap, isSeq, isPair, isScalar, type Node, type Document as YamlDocument } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { UserError } from '../errors.js';
-import { fastParseYaml } from './fast-yaml.js';
+import { fastParseYaml, YAML_OPTIONS } from './fast-yaml.js';
 
 /** Deepest nesting read (a real topics.yaml needs about 6); deeper input would exhaust the stack of the later passes. */
 export const MAX_NESTING = 64;
@@ -115,20 +115,23 @@ export function parseSpecDocument(source: string, file: string): SpecDocument {
   // Plain block YAML (what import writes, what most files are) is read without `yaml`'s parser;
   // positions, needed only for a diagnostic, come from it on first use.
   const fast = fastParseYaml(text, MAX_NESTING);
-  if (fast !== undefined && valueDepth(fast) <= MAX_NESTING) {
-    let parsed: SpecDocument | undefined;
-    return {
-      file,
-      text,
-      value: fast,
-      diagnostics: [],
-      positionOf(path, opts) {
-        parsed ??= parseWithYaml(text, file);
-        return parsed.positionOf(path, opts);
-      },
-    };
-  }
+  if (fast !== undefined && valueDepth(fast) <= MAX_NESTING) return withLazyPositions(file, text, fast);
   return parseWithYaml(text, file);
+}
+
+/** A document of `text` whose value is already known (and has no diagnostic): positions come from parsing `text` through `yaml` on first use. */
+export function withLazyPositions(file: string, text: string, value: unknown): SpecDocument {
+  let parsed: SpecDocument | undefined;
+  return {
+    file,
+    text,
+    value,
+    diagnostics: [],
+    positionOf(path, opts) {
+      parsed ??= parseWithYaml(text, file);
+      return parsed.positionOf(path, opts);
+    },
+  };
 }
 
 /** The whole parse through `yaml`: its diagnostics and source positions. */
@@ -136,7 +139,7 @@ function parseWithYaml(text: string, file: string): SpecDocument {
   const lineCounter = new LineCounter();
   // yaml's own uniqueKeys check compares every key with every other one (quadratic: seconds for
   // 10,000 topics); duplicates are found below in one pass instead. `merge` reads `<<` as YAML 1.1 merge keys.
-  const doc: YamlDocument.Parsed = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, merge: true });
+  const doc: YamlDocument.Parsed = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
   const diagnostics: Diagnostic[] = [];
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);

@@ -21,12 +21,15 @@ interface Resolver {
   options: unknown;
 }
 
+/** The options parseSpecDocument reads a file with through `yaml` (the reader's values must be the ones they give). */
+export const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, merge: true } as const;
+
 let resolver: Resolver | undefined;
 
 /** `yaml`'s tags for the options parseSpecDocument passes (core schema, merge keys on), taken from a parsed document once. */
 function yamlResolver(): Resolver {
   if (resolver) return resolver;
-  const doc = parseDocument('a: 1', { uniqueKeys: false, prettyErrors: false, strict: true, merge: true });
+  const doc = parseDocument('a: 1', YAML_OPTIONS);
   const schema = doc.schema as Schema & Record<symbol, unknown>;
   // The tag of a plain scalar no other tag matches (a string): `yaml` keeps it under this registered symbol.
   const fallback = schema[Symbol.for('yaml.scalar')] as ScalarTag | undefined;
