@@ -76,6 +76,18 @@ async function madeSoFar(servers: string[], prefix: string): Promise<string> {
   }
 }
 
+async function waitForExit(pid: number, withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function timed<T>(what: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = Date.now();
   const value = await f();
@@ -107,13 +119,17 @@ async function main() {
       const pp = await planStack({ spec: plain, ...where('plain') });
       const limit = PLAIN_LIMIT_S !== undefined ? AbortSignal.timeout(PLAIN_LIMIT_S * 1000) : undefined;
       const t = Date.now();
+      let pid: number | undefined;
       try {
-        await terraformApply(pp.stackDir, pp.toolchain, { autoApprove: true, ...terraformRunOptions(pp), ...(limit ? { signal: limit } : {}) });
+        await terraformApply(pp.stackDir, pp.toolchain, { autoApprove: true, ...terraformRunOptions(pp), onSpawn: (p) => (pid = p), ...(limit ? { signal: limit } : {}) });
         plainApply = { ms: Date.now() - t };
         console.log(`  plain terraform apply (defaults): ${secs(plainApply.ms)} s`);
       } catch (e) {
         if (!limit?.aborted) throw e;
-        plainApply = { ms: Date.now() - t, stopped: await madeSoFar(cluster.bootstrapServers, 'plain.') };
+        const ms = Date.now() - t;
+        // The abort does not wait for terraform: it finishes the creates it started, then exits.
+        if (pid !== undefined) await waitForExit(pid, 120_000);
+        plainApply = { ms, stopped: await madeSoFar(cluster.bootstrapServers, 'plain.') };
         console.log(`  plain terraform apply (defaults): stopped after ${secs(plainApply.ms)} s (BENCH_PLAIN_LIMIT=${PLAIN_LIMIT_S}), ${plainApply.stopped}`);
       }
       if (!plainApply.stopped) {

@@ -33,7 +33,9 @@ import { applyCreatesThroughAdmin, computePlannedCreates } from './admin-precrea
 /**
  * terraform's -parallelism for plan and apply. Terraform's default is 10; the provider's calls are
  * small admin requests that wait on the broker, so more of them at once fill the wait. Measured with
- * bench/deploy.bench.ts (100 topics + 300 ACLs, 2 cores): 56.6 s at 10, 27.7 s at 50.
+ * bench/deploy.bench.ts (100 topics + 300 ACLs, 2 cores, loaded): 56.6 s at 10, 27.7 s at 50; at
+ * 1,000 topics + 3,000 ACLs on a quiet machine 78.5 s at 10, 74.2 s at 50, 71.3 s at 100 (terraform's
+ * own CPU per resource bounds it there).
  */
 export const DEFAULT_PARALLELISM = 50;
 
