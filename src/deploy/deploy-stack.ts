@@ -24,7 +24,7 @@ import { synthStacks, userPasswordVariable } from '../synth/stack.js';
 import type { Toolchain } from '../toolchain/provider.js';
 import { noProgress, type Progress } from '../progress.js';
 import { TerraformError, UserError } from '../errors.js';
-import { isStalePlanError, isTransientProviderError, type RunOptions } from './terraform-runner.js';
+import { isAlreadyExistsError, isStalePlanError, isTransientProviderError, type RunOptions } from './terraform-runner.js';
 import { realTerraform, type TerraformPort } from './terraform-port.js';
 import { initStack } from './init-cache.js';
 import { recoverInterruptedLocalState } from './state-recovery.js';
@@ -346,13 +346,13 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
  * values) and otherwise hold changes the user approved; a create of something just created, or anything
  * new, stops the deploy before terraform applies it.
  */
-function requireApprovedRemainder(approved: StackPlan, again: StackPlan, created: ReadonlySet<string>): void {
+function requireApprovedRemainder(approved: StackPlan, again: StackPlan, created: ReadonlySet<string>, what = 'the topics and ACLs were created through the admin API'): void {
   const ok = new Set(approved.changes.map((c) => `${c.address}|${c.action}`));
   const unexpected = again.changes.filter((c) => (created.has(c.address) ? c.action !== 'import' && c.action !== 'update' : !ok.has(`${c.address}|${c.action}`)));
   const blocked = again.kafkaformPlan.errors.length + again.kafkaformPlan.violations.length > 0 || !again.applicable;
   if (unexpected.length > 0 || blocked) {
     throw new UserError(
-      `the topics and ACLs were created through the admin API, but the plan to import them differs from the approved one (${unexpected.map((c) => `${c.action} ${c.resource} ${c.name}`).join(', ') || 'it is blocked'})`,
+      `${what}, but the plan to import them differs from the approved one (${unexpected.map((c) => `${c.action} ${c.resource} ${c.name}`).join(', ') || 'it is blocked'})`,
       'run kafkaform plan to review, then deploy again (what exists is adopted)',
     );
   }
@@ -375,6 +375,9 @@ export function computeStateDir(spec: ResolvedSpec, connection: Pick<ResolvedCon
  * Applies the saved plan. When the provider fails on its transient connection race
  * (isTransientProviderError), plans again and applies that plan only if every change in it was in
  * the plan already approved (the remainder of a partly applied plan); anything else is an error.
+ * A topic create that finds the topic there (isAlreadyExistsError: it appeared after the live read)
+ * is adopted instead: kafkaform plans again, which imports it, and applies that plan once, only if it
+ * holds nothing but the approved changes and imports (or updates) of what was to be created.
  */
 async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progress): Promise<void> {
   const terraform = opts.terraform ?? realTerraform;
@@ -383,6 +386,15 @@ async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progr
     await terraform.apply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
     return;
   } catch (e) {
+    if (e instanceof TerraformError && isAlreadyExistsError(e.outputTail)) {
+      progress('a topic the plan creates exists now (made after the live read, e.g. by an interrupted run): planning again to adopt it');
+      synthesized.set(opts, { stackDir: p.stackDir });
+      const adopting = await planStack(opts);
+      const creates = new Set(p.changes.filter((c) => c.action === 'create').map((c) => c.address));
+      requireApprovedRemainder(p, adopting, creates, 'a topic the plan was to create exists now');
+      if (adopting.hasChanges) await terraform.apply(adopting.stackDir, adopting.toolchain, { planFile: adopting.planFile, ...run });
+      return;
+    }
     if (!(e instanceof TerraformError) || !(isTransientProviderError(e.outputTail) || isStalePlanError(e.outputTail))) throw e;
     progress(`${isStalePlanError(e.outputTail) ? 'another run changed the state since the plan' : 'transient provider connection error during apply'}: planning the remainder again`);
   }

@@ -322,6 +322,14 @@ export function isStalePlanError(lines: readonly string[]): boolean {
 }
 
 /**
+ * A create that found its topic already there: it was made after the plan's live read, by a run that
+ * was interrupted with its CreateTopics already sent, or by another process. Planning again adopts it.
+ */
+export function isAlreadyExistsError(lines: readonly string[]): boolean {
+  return lines.some((l) => /Topic with this name already exists/.test(l));
+}
+
+/**
  * `terraform show -json <planFile>`, parsed. The result may contain variable values (secrets)
  * of the plan: never log it verbatim.
  */

@@ -269,6 +269,52 @@ describe('deployStack', () => {
     expect(tf.ops().some((o) => o.startsWith('apply'))).toBe(false);
   });
 
+  it('adopts a topic that appeared after the live read (its create fails: already exists) by planning again, and applies that plan once', async () => {
+    const cluster = new InMemoryClusterPort({});
+    const creates = [topicChange(['create'], null, topic('orders', 3, { 'retention.ms': '604800000' })), topicChange(['create'], null, topic('payments', 3))];
+    const importsIn = (dir: string) => (existsSync(join(dir, IMPORTS_FILE)) ? (JSON.parse(readFileSync(join(dir, IMPORTS_FILE), 'utf8')) as { import: Array<{ to: string }> }).import : []);
+    const tf = scriptedTerraform(creates);
+    let applies = 0;
+    const port: TerraformPort = {
+      ...tf.port,
+      show: async (dir, ...rest) => {
+        const imports = importsIn(dir);
+        if (imports.length === 0) return tf.port.show(dir, ...rest);
+        tf.calls.push({ op: 'show', dir });
+        // payments was created by the failed apply (in the state now); orders is imported.
+        return { resource_changes: [{ ...creates[0]!, change: { actions: ['no-op'], before: creates[0]!.change.after, after: creates[0]!.change.after, importing: { id: 'orders' } } }] };
+      },
+      apply: async (dir, tc, o) => {
+        await tf.port.apply(dir, tc, o);
+        if (applies++ > 0) return;
+        // An interrupted run's CreateTopics lands after the live read: terraform's create then fails.
+        await cluster.createTopic({ name: 'orders', partitions: 3, replicationFactor: 1, config: { 'retention.ms': '604800000' } });
+        throw new TerraformError('terraform apply', 1, ['Error: kafka server: Topic with this name already exists', '  with kafka_topic.topic_orders,']);
+      },
+    };
+    const progress: string[] = [];
+    const r = await deployStack(options({}, port, { autoApprove: true, verify: false, ports: () => unclosable(cluster), onProgress: (l) => progress.push(l) }));
+    expect(r.applied).toBe(true);
+    expect(tf.ops()).toEqual(['init', 'plan', 'show', `apply ${join(r.stackDir, 'kafkaform.tfplan')}`, 'init', 'plan', 'show', `apply ${join(r.stackDir, 'kafkaform.tfplan')}`]);
+    expect(importsIn(r.stackDir).map((i) => i.to)).toEqual(['kafka_topic.topic_orders']);
+    expect(progress.some((l) => /exists now .*planning again to adopt it/.test(l))).toBe(true);
+  });
+
+  it('does not apply again when the plan after an already-exists failure holds a change that was not approved', async () => {
+    const cluster = new InMemoryClusterPort({});
+    const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
+    const port: TerraformPort = {
+      ...tf.port,
+      apply: async (dir, tc, o) => {
+        await tf.port.apply(dir, tc, o);
+        throw new TerraformError('terraform apply', 1, ['Error: kafka server: Topic with this name already exists']);
+      },
+      // The cluster never shows the topic, so the plan after the failure would create it again.
+    };
+    await expect(deployStack(options({}, port, { autoApprove: true, verify: false, ports: () => unclosable(cluster) }))).rejects.toThrow(/exists now, but the plan to import them differs from the approved one/);
+    expect(tf.ops().filter((o) => o.startsWith('apply'))).toHaveLength(1);
+  });
+
   it('verifies after apply through the same injected ClusterPort factory', async () => {
     const tf = scriptedTerraform([topicChange(['create'], null, topic('orders', 3))]);
     // The scripted terraform changes nothing, so the in-memory cluster lacks the topics: the check must say so.
