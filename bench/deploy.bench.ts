@@ -31,6 +31,7 @@ import { deployStack, planStack, terraformRunOptions } from '../src/deploy/deplo
 import { terraformApply, terraformPlan } from '../src/deploy/terraform-runner.js';
 import { PlatformaticClusterPort } from '../src/cluster/platformatic-adapter.js';
 import { findFreeBasePort, startDevCluster, stopDevCluster } from '../src/dev/cluster/lifecycle.js';
+import { pidRunning, waitUntil } from '../src/os/process.js';
 import { readManifest, requireEnvironment } from '../src/manifest/validate.js';
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 1000);
@@ -76,18 +77,6 @@ async function madeSoFar(servers: string[], prefix: string): Promise<string> {
   }
 }
 
-async function waitForExit(pid: number, withinMs: number): Promise<void> {
-  const until = Date.now() + withinMs;
-  while (Date.now() < until) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function timed<T>(what: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = Date.now();
   const value = await f();
@@ -128,7 +117,7 @@ async function main() {
         if (!limit?.aborted) throw e;
         const ms = Date.now() - t;
         // The abort does not wait for terraform: it finishes the creates it started, then exits.
-        if (pid !== undefined) await waitForExit(pid, 120_000);
+        if (pid !== undefined) await waitUntil(() => !pidRunning(pid!), 120_000);
         plainApply = { ms, stopped: await madeSoFar(cluster.bootstrapServers, 'plain.') };
         console.log(`  plain terraform apply (defaults): stopped after ${secs(plainApply.ms)} s (BENCH_PLAIN_LIMIT=${PLAIN_LIMIT_S}), ${plainApply.stopped}`);
       }

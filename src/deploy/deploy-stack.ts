@@ -3,6 +3,9 @@
  * synthesize one environment's stack, terraform init/plan, label the changes by risk, refuse what
  * the policy forbids, ask (or --auto-approve), apply the saved plan, then verify with a drift
  * check. Returns what changed.
+ * Over 400 lines because deployStack's re-plans (after the admin creates, after a create that found
+ * its topic there) call planStack and share its private synth cache: apart, the two files would
+ * import each other.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +27,7 @@ import { synthStacks, userPasswordVariable } from '../synth/stack.js';
 import type { Toolchain } from '../toolchain/provider.js';
 import { noProgress, type Progress } from '../progress.js';
 import { TerraformError, UserError } from '../errors.js';
-import { isAlreadyExistsError, isStalePlanError, isTransientProviderError, type RunOptions } from './terraform-runner.js';
+import { isStalePlanError, topicsThatAlreadyExist, isTransientProviderError, type RunOptions } from './terraform-runner.js';
 import { realTerraform, type TerraformPort } from './terraform-port.js';
 import { initStack } from './init-cache.js';
 import { recoverInterruptedLocalState } from './state-recovery.js';
@@ -320,10 +323,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   if (creates.topics.length + creates.acls.length >= (opts.adminCreateThreshold ?? ADMIN_CREATE_THRESHOLD)) {
     progress(`creating ${creates.topics.length} topic(s) and ${creates.acls.length} ACL binding(s) through the admin API; terraform then imports them`);
     await applyCreatesThroughAdmin(creates, p.connection.connection, opts.ports ?? platformaticPorts, progress);
-    // Same options, same process: the stack synthesized for the first plan is the stack (synth takes seconds at this size).
-    synthesized.set(opts, { stackDir: p.stackDir });
-    toApply = await planStack(opts);
-    requireApprovedRemainder(p, toApply, new Set([...creates.topics, ...creates.acls].map((c) => c.address)));
+    toApply = await planAgain(opts, p, new Set([...creates.topics, ...creates.acls].map((c) => c.address)));
   }
   progress('terraform apply');
   await applyWithRetry(toApply, opts, progress);
@@ -339,6 +339,18 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     );
   }
   return { ...result, applied: true, verification };
+}
+
+/**
+ * Plans again with the same options, reusing the stack synthesized for the first plan (same process;
+ * synth takes seconds at scale), and requires it to hold only what `approved` did, with `created`
+ * imported (or updated) instead of created.
+ */
+async function planAgain(opts: DeployOptions, approved: StackPlan, created: ReadonlySet<string>, what?: string): Promise<StackPlan> {
+  synthesized.set(opts, { stackDir: approved.stackDir });
+  const again = await planStack(opts);
+  requireApprovedRemainder(approved, again, created, what);
+  return again;
 }
 
 /**
@@ -375,9 +387,9 @@ export function computeStateDir(spec: ResolvedSpec, connection: Pick<ResolvedCon
  * Applies the saved plan. When the provider fails on its transient connection race
  * (isTransientProviderError), plans again and applies that plan only if every change in it was in
  * the plan already approved (the remainder of a partly applied plan); anything else is an error.
- * A topic create that finds the topic there (isAlreadyExistsError: it appeared after the live read)
+ * A topic create that finds the topic there (topicsThatAlreadyExist: it appeared after the live read)
  * is adopted instead: kafkaform plans again, which imports it, and applies that plan once, only if it
- * holds nothing but the approved changes and imports (or updates) of what was to be created.
+ * holds nothing but the approved changes, with those topics imported (or updated), not created.
  */
 async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progress): Promise<void> {
   const terraform = opts.terraform ?? realTerraform;
@@ -386,12 +398,10 @@ async function applyWithRetry(p: StackPlan, opts: DeployOptions, progress: Progr
     await terraform.apply(p.stackDir, p.toolchain, { planFile: p.planFile, ...run });
     return;
   } catch (e) {
-    if (e instanceof TerraformError && isAlreadyExistsError(e.outputTail)) {
-      progress('a topic the plan creates exists now (made after the live read, e.g. by an interrupted run): planning again to adopt it');
-      synthesized.set(opts, { stackDir: p.stackDir });
-      const adopting = await planStack(opts);
-      const creates = new Set(p.changes.filter((c) => c.action === 'create').map((c) => c.address));
-      requireApprovedRemainder(p, adopting, creates, 'a topic the plan was to create exists now');
+    const existing = e instanceof TerraformError ? topicsThatAlreadyExist(e.outputTail) : [];
+    if (existing.length > 0) {
+      progress(`${existing.join(', ')} exists now (made after the live read, e.g. by an interrupted run): planning again to adopt it`);
+      const adopting = await planAgain(opts, p, new Set(existing), 'a topic the plan was to create exists now');
       if (adopting.hasChanges) await terraform.apply(adopting.stackDir, adopting.toolchain, { planFile: adopting.planFile, ...run });
       return;
     }

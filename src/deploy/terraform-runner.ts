@@ -322,11 +322,22 @@ export function isStalePlanError(lines: readonly string[]): boolean {
 }
 
 /**
- * A create that found its topic already there: it was made after the plan's live read, by a run that
- * was interrupted with its CreateTopics already sent, or by another process. Planning again adopts it.
+ * The topics whose create found them already there (each error's `with kafka_topic.<name>,` line):
+ * made after the plan's live read, by a run that was interrupted with its CreateTopics already sent,
+ * or by another process. Planning again adopts them.
  */
-export function isAlreadyExistsError(lines: readonly string[]): boolean {
-  return lines.some((l) => /Topic with this name already exists/.test(l));
+export function topicsThatAlreadyExist(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let pending = false;
+  for (const l of lines) {
+    if (/Topic with this name already exists/.test(l)) pending = true;
+    const address = pending ? /^\s*with (kafka_topic\.[^,\s]+),/.exec(l)?.[1] : undefined;
+    if (address) {
+      out.push(address);
+      pending = false;
+    }
+  }
+  return out;
 }
 
 /**

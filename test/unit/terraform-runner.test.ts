@@ -58,6 +58,24 @@ describe('transient provider connection errors', () => {
   });
 });
 
+describe('topics that already exist', () => {
+  it('names the topic of each already-exists error, from the error\'s own "with" line', async () => {
+    const { topicsThatAlreadyExist } = await import('../../src/deploy/terraform-runner.js');
+    const tail = [
+      'Error: kafka server: Topic with this name already exists',
+      '',
+      '  with kafka_topic.topic_a,',
+      '  on cdk.tf.json line 3, in resource.kafka_topic.topic_a:',
+      'Error: kafka: broker not connected',
+      '  with kafka_topic.topic_b,',
+      'Error: kafka server: Topic with this name already exists',
+      '  with kafka_topic.topic_c,',
+    ];
+    expect(topicsThatAlreadyExist(tail)).toEqual(['kafka_topic.topic_a', 'kafka_topic.topic_c']);
+    expect(topicsThatAlreadyExist(['Error: kafka server: Topic with this name already exists'])).toEqual([]);
+  });
+});
+
 describe('state locks', () => {
   // What terraform 1.11.4 prints when the local state is locked by a running apply.
   const localLock = [
